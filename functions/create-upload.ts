@@ -1,0 +1,13 @@
+import { routes } from "@artifact-store/api";
+import { createFunctionApp, mount } from "@artifact-store/http";
+import { readyRuntime } from "@artifact-store/runtime";
+import { handle } from "hono/aws-lambda";
+
+export const app = createFunctionApp();
+
+mount(app, routes.createUpload, async ({ body }, { c, principal }) => {
+  const { uploads } = await readyRuntime();
+  return c.json(await uploads.create(principal, body), 201);
+});
+
+export const handler = handle(app);

@@ -1,0 +1,16 @@
+import { routes } from "@artifact-store/api";
+import { createFunctionApp, mount } from "@artifact-store/http";
+import { readyRuntime } from "@artifact-store/runtime";
+import { handle } from "hono/aws-lambda";
+
+export const app = createFunctionApp();
+
+mount(app, routes.downloadArtifact, async ({ params, query }, { c, principal }) => {
+  const { artifacts } = await readyRuntime();
+  const link = await artifacts.downloadLink(principal, params.artifactId);
+  // The link is personal and short-lived: no shared cache may keep it.
+  c.header("Cache-Control", "private, no-store");
+  return query.redirect === "false" ? c.json(link) : c.redirect(link.url, 302);
+});
+
+export const handler = handle(app);

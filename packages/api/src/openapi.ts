@@ -1,0 +1,82 @@
+import { toJsonSchema } from "@valibot/to-json-schema";
+import type { GenericSchema } from "valibot";
+import { ROUTES, type RouteContract } from "./routes";
+
+type JsonObject = Record<string, unknown>;
+
+// Pipelines that JSON Schema cannot express (toLowerCase) are described by their other checks.
+const jsonSchemaOf = (schema: GenericSchema): JsonObject => {
+  const { $schema: _ignored, ...rest } = toJsonSchema(schema, { errorMode: "ignore" }) as JsonObject;
+  return rest;
+};
+
+const openApiPath = (honoPath: string): string => honoPath.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+
+const parametersOf = (route: RouteContract): JsonObject[] => {
+  const parameters: JsonObject[] = [];
+  for (const [location, schema] of [
+    ["path", route.params],
+    ["query", route.query],
+  ] as const) {
+    if (!schema) continue;
+    const object = jsonSchemaOf(schema) as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [name, property] of Object.entries(object.properties ?? {})) {
+      parameters.push({
+        name,
+        in: location,
+        required: location === "path" || (object.required ?? []).includes(name),
+        schema: property,
+      });
+    }
+  }
+  return parameters;
+};
+
+const operationOf = (route: RouteContract): JsonObject => ({
+  operationId: route.operationId,
+  summary: route.summary,
+  tags: [route.tag],
+  ...(route.auth === "none" ? { security: [] } : {}),
+  ...(route.auth === "optional" ? { security: [{}, { bearer: [] }] } : {}),
+  parameters: parametersOf(route),
+  ...(route.body
+    ? {
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: jsonSchemaOf(route.body) } },
+        },
+      }
+    : {}),
+  responses: Object.fromEntries(
+    Object.entries(route.responses).map(([status, response]) => [
+      status,
+      {
+        description: response.description,
+        ...(response.schema
+          ? { content: { "application/json": { schema: jsonSchemaOf(response.schema) } } }
+          : {}),
+      },
+    ]),
+  ),
+});
+
+/** The OpenAPI 3.1 document, generated from the route contracts every function validates with. */
+export const buildOpenApiDocument = (routes: readonly RouteContract[] = ROUTES): JsonObject => {
+  const paths: Record<string, JsonObject> = {};
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    paths[path] = { ...paths[path], [route.method]: operationOf(route) };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Artifact store",
+      version: "1.0.0",
+      description:
+        "Artifacts of web-scraping systems, uploaded and downloaded straight to and from S3-compatible storage.",
+    },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+};

@@ -1,0 +1,1 @@
+export { createTokenVerifier, signToken, type TokenSettings, type TokenVerifier } from "./tokens";

@@ -1,0 +1,114 @@
+import type { Artifact, UploadSession } from "@artifact-store/core";
+import type { Database } from "./database";
+import { artifactFromRow, type Row, uploadFromRow } from "./rows";
+
+/** Artifact and upload records. Every state change is a conditional update, so races resolve in SQL. */
+export class Catalog {
+  constructor(readonly db: Database) {}
+
+  async ping(): Promise<void> {
+    await this.db.query("select 1");
+  }
+
+  /** A pending artifact and its open upload session, recorded together or not at all. */
+  async recordPendingUpload(artifact: Artifact, upload: UploadSession): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256, metadata, tags,
+           visibility, state, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::text[], $10, $11, $12::timestamptz, $12::timestamptz)`,
+        [
+          artifact.id,
+          artifact.ownerId,
+          artifact.objectKey,
+          artifact.filename,
+          artifact.contentType,
+          artifact.size,
+          artifact.sha256,
+          JSON.stringify(artifact.metadata),
+          artifact.tags,
+          artifact.visibility,
+          artifact.state,
+          artifact.createdAt.toISOString(),
+        ],
+      );
+      await tx.query(
+        `insert into upload_sessions (id, artifact_id, owner_id, object_key, mode, storage_upload_id, part_size,
+           part_count, size, state, expires_at, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz)`,
+        [
+          upload.id,
+          upload.artifactId,
+          upload.ownerId,
+          upload.objectKey,
+          upload.mode,
+          upload.storageUploadId,
+          upload.partSize,
+          upload.partCount,
+          upload.size,
+          upload.state,
+          upload.expiresAt.toISOString(),
+          upload.createdAt.toISOString(),
+        ],
+      );
+    });
+  }
+
+  async findUpload(id: string): Promise<UploadSession | null> {
+    const [row] = await this.db.query<Row>("select * from upload_sessions where id = $1", [id]);
+    return row ? uploadFromRow(row) : null;
+  }
+
+  async findArtifact(id: string): Promise<Artifact | null> {
+    const [row] = await this.db.query<Row>("select * from artifacts where id = $1", [id]);
+    return row ? artifactFromRow(row) : null;
+  }
+
+  /**
+   * Closes an open upload and marks its artifact uploaded, in one transaction. Returns null when
+   * the upload was no longer open (another call got there first).
+   */
+  async completeUpload(uploadId: string, etag: string, at: Date): Promise<Artifact | null> {
+    return this.db.transaction(async (tx) => {
+      const [upload] = await tx.query<Row>(
+        `update upload_sessions set state = 'completed', completed_at = $2::timestamptz
+         where id = $1 and state = 'open' returning artifact_id`,
+        [uploadId, at.toISOString()],
+      );
+      if (!upload) return null;
+      const [artifact] = await tx.query<Row>(
+        `update artifacts set state = 'uploaded', etag = $2, uploaded_at = $3::timestamptz, updated_at = $3::timestamptz
+         where id = $1 returning *`,
+        [upload.artifact_id, etag, at.toISOString()],
+      );
+      return artifact ? artifactFromRow(artifact) : null;
+    });
+  }
+
+  /** Closes an open upload as aborted and tombstones its never-finished artifact. */
+  async abortUpload(uploadId: string, at: Date): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [upload] = await tx.query<Row>(
+        `update upload_sessions set state = 'aborted', completed_at = $2::timestamptz
+         where id = $1 and state = 'open' returning artifact_id`,
+        [uploadId, at.toISOString()],
+      );
+      if (!upload) return false;
+      await tx.query(
+        `update artifacts set state = 'deleted', deleted_at = $2::timestamptz, updated_at = $2::timestamptz
+         where id = $1 and state = 'pending'`,
+        [upload.artifact_id, at.toISOString()],
+      );
+      return true;
+    });
+  }
+
+  async markArtifactDeleted(id: string, at: Date): Promise<Artifact | null> {
+    const [row] = await this.db.query<Row>(
+      `update artifacts set state = 'deleted', deleted_at = $2::timestamptz, updated_at = $2::timestamptz
+       where id = $1 and state <> 'deleted' returning *`,
+      [id, at.toISOString()],
+    );
+    return row ? artifactFromRow(row) : null;
+  }
+}

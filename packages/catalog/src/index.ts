@@ -1,0 +1,3 @@
+export { Catalog } from "./catalog";
+export { type Database, type DatabaseConfig, openDatabase, type Sql } from "./database";
+export { MIGRATIONS, migrate } from "./migrations";

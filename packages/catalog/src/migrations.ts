@@ -1,0 +1,85 @@
+import type { Database } from "./database";
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Append only: a released migration is never edited, a change is a new version. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "artifacts and upload sessions",
+    sql: `
+      create table artifacts (
+        id uuid primary key,
+        owner_id text not null,
+        object_key text not null unique,
+        filename text not null,
+        content_type text not null,
+        size bigint not null check (size >= 0),
+        sha256 text not null check (sha256 ~ '^[0-9a-f]{64}$'),
+        metadata jsonb not null default '{}',
+        tags text[] not null default '{}',
+        visibility text not null default 'private' check (visibility in ('private', 'public')),
+        state text not null check (state in ('pending', 'uploaded', 'verified', 'corrupt', 'deleted')),
+        etag text,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        uploaded_at timestamptz,
+        deleted_at timestamptz
+      );
+      create index artifacts_owner_created on artifacts (owner_id, created_at desc);
+      create index artifacts_sha256 on artifacts (sha256);
+
+      create table upload_sessions (
+        id uuid primary key,
+        artifact_id uuid not null references artifacts (id),
+        owner_id text not null,
+        object_key text not null,
+        mode text not null check (mode in ('single', 'multipart')),
+        storage_upload_id text,
+        part_size bigint not null,
+        part_count integer not null,
+        size bigint not null,
+        state text not null check (state in ('open', 'completed', 'aborted')),
+        expires_at timestamptz not null,
+        created_at timestamptz not null default now(),
+        completed_at timestamptz
+      );
+      create index upload_sessions_open_by_expiry on upload_sessions (expires_at) where state = 'open';
+      create index upload_sessions_artifact on upload_sessions (artifact_id);
+    `,
+  },
+];
+
+// Any constant shared by every process that migrates this schema.
+const MIGRATION_LOCK = 7_031_337;
+
+/**
+ * Applies missing migrations in one transaction under an advisory lock, so many function
+ * instances starting at once migrate exactly once and never see a half-made schema.
+ */
+export const migrate = async (db: Database): Promise<number[]> =>
+  db.transaction(async (tx) => {
+    await tx.query("select pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await tx.query(`create table if not exists schema_migrations (
+      version integer primary key, name text not null, applied_at timestamptz not null default now())`);
+    const done = new Set(
+      (await tx.query<{ version: number }>("select version from schema_migrations")).map(
+        (row) => row.version,
+      ),
+    );
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await tx.exec(migration.sql);
+      await tx.query("insert into schema_migrations (version, name) values ($1, $2)", [
+        migration.version,
+        migration.name,
+      ]);
+      applied.push(migration.version);
+    }
+    return applied;
+  });

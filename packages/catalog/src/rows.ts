@@ -1,0 +1,52 @@
+import type {
+  Artifact,
+  ArtifactState,
+  UploadMode,
+  UploadSession,
+  UploadState,
+  Visibility,
+} from "@artifact-store/core";
+
+// Engines differ in how they hand back bigint (string or number) and json (parsed or text).
+const toNumber = (value: unknown): number => Number(value);
+const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+const toNullableDate = (value: unknown): Date | null =>
+  value === null || value === undefined ? null : toDate(value);
+const toJsonObject = (value: unknown): Record<string, unknown> =>
+  (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
+
+export type Row = Record<string, unknown>;
+
+export const artifactFromRow = (row: Row): Artifact => ({
+  id: String(row.id),
+  ownerId: String(row.owner_id),
+  objectKey: String(row.object_key),
+  filename: String(row.filename),
+  contentType: String(row.content_type),
+  size: toNumber(row.size),
+  sha256: String(row.sha256),
+  metadata: toJsonObject(row.metadata),
+  tags: (row.tags as string[]) ?? [],
+  visibility: row.visibility as Visibility,
+  state: row.state as ArtifactState,
+  etag: (row.etag as string | null) ?? null,
+  createdAt: toDate(row.created_at),
+  updatedAt: toDate(row.updated_at),
+  uploadedAt: toNullableDate(row.uploaded_at),
+});
+
+export const uploadFromRow = (row: Row): UploadSession => ({
+  id: String(row.id),
+  artifactId: String(row.artifact_id),
+  ownerId: String(row.owner_id),
+  objectKey: String(row.object_key),
+  mode: row.mode as UploadMode,
+  storageUploadId: (row.storage_upload_id as string | null) ?? null,
+  partSize: toNumber(row.part_size),
+  partCount: toNumber(row.part_count),
+  size: toNumber(row.size),
+  state: row.state as UploadState,
+  expiresAt: toDate(row.expires_at),
+  createdAt: toDate(row.created_at),
+  completedAt: toNullableDate(row.completed_at),
+});

@@ -1,0 +1,6 @@
+export { ArtifactStoreClient, type ClientOptions } from "./client";
+export { ArtifactStoreError, PartRejectedError, UploadInterruptedError } from "./errors";
+export type { TokenProvider } from "./http";
+export { createSha256, sha256Of } from "./sha256";
+export type { UploadSource } from "./sources";
+export type { UploadOptions, UploadProgress } from "./upload";

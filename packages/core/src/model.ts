@@ -1,0 +1,52 @@
+export type Visibility = "private" | "public";
+
+/** pending (upload open) -> uploaded -> verified | corrupt; deleted is a tombstone. */
+export type ArtifactState = "pending" | "uploaded" | "verified" | "corrupt" | "deleted";
+
+export type UploadMode = "single" | "multipart";
+
+/** An expired upload is an open one past its expiresAt: derived, never stored. */
+export type UploadState = "open" | "completed" | "aborted";
+
+export type Metadata = Record<string, unknown>;
+
+export interface Artifact {
+  id: string;
+  ownerId: string;
+  objectKey: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  metadata: Metadata;
+  tags: string[];
+  visibility: Visibility;
+  state: ArtifactState;
+  etag: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  uploadedAt: Date | null;
+}
+
+export interface UploadSession {
+  id: string;
+  artifactId: string;
+  ownerId: string;
+  objectKey: string;
+  mode: UploadMode;
+  /** The storage's multipart upload id; null for a single presigned PUT. */
+  storageUploadId: string | null;
+  partSize: number;
+  partCount: number;
+  size: number;
+  state: UploadState;
+  expiresAt: Date;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export const isExpired = (upload: UploadSession, now: Date): boolean =>
+  upload.state === "open" && upload.expiresAt.getTime() <= now.getTime();
+
+/** States whose bytes are complete in storage and may be served. */
+export const SERVABLE_STATES: readonly ArtifactState[] = ["uploaded", "verified"];

@@ -1,0 +1,80 @@
+import { ANONYMOUS, type Principal } from "@artifact-store/core";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { toHttpError } from "./errors";
+import { log } from "./log";
+
+export type AppEnv = {
+  Variables: { requestId: string; principal: Principal; operation: string };
+};
+
+export type FunctionApp = Hono<AppEnv>;
+
+/** JSON bodies here are small declarations; the bytes themselves never come through a function. */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+const actorOf = (c: Context<AppEnv>) => {
+  const principal = c.get("principal") ?? ANONYMOUS;
+  return principal.kind === "user" ? `user:${principal.id}` : "anonymous";
+};
+
+/** The Hono app every function starts from: request ids, body limits, errors as JSON, one access log line. */
+export const createFunctionApp = (): FunctionApp => {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    log(c.res.status >= 500 ? "error" : "info", "access", {
+      requestId: c.get("requestId"),
+      operation: c.get("operation") ?? "unknown",
+      method: c.req.method,
+      path: c.req.path,
+      actor: actorOf(c),
+      decision: c.res.status < 400 ? "allowed" : "denied",
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          {
+            error: {
+              code: "body_too_large",
+              message: `Request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes.`,
+              requestId: c.get("requestId"),
+            },
+          },
+          413,
+        ),
+    }),
+  );
+  app.onError((error, c) => {
+    const mapped = toHttpError(error, c.get("requestId"));
+    if (mapped.internal) {
+      log("error", "request_failed", {
+        requestId: c.get("requestId"),
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+    }
+    if (mapped.status === 401) c.header("WWW-Authenticate", 'Bearer realm="artifact-store"');
+    return c.json(mapped.body, mapped.status as 400);
+  });
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: "route_not_found",
+          message: `No route ${c.req.method} ${c.req.path}.`,
+          requestId: c.get("requestId"),
+        },
+      },
+      404,
+    ),
+  );
+  return app;
+};

@@ -1,0 +1,4 @@
+export { type AppEnv, createFunctionApp, type FunctionApp, MAX_JSON_BODY_BYTES } from "./app";
+export { STATUS_OF, toHttpError } from "./errors";
+export { log } from "./log";
+export { mount, type RouteContext, type RouteHandler, type RouteInput } from "./mount";

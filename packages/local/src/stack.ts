@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { startLocalS3 } from "@artifact-store/local-s3";
+import { type Config, createRuntime, loadConfig, type Runtime, useRuntime } from "@artifact-store/runtime";
+import { type RunningServer, startServer } from "./server";
+
+type Env = Record<string, string | undefined>;
+
+export interface LocalStorage {
+  env: Env;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The S3 settings to run with: the configured endpoint when S3_ENDPOINT is set, else a throwaway
+ * Ceph RGW on loopback (given S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY when those are set).
+ */
+export const ensureLocalStorage = async (
+  env: Env,
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<LocalStorage> => {
+  if (env.S3_ENDPOINT) return { env: {}, stop: async () => {} };
+  const s3 = await startLocalS3({
+    dataDir: join(dataDir, "s3"),
+    ...(env.S3_ACCESS_KEY_ID ? { accessKeyId: env.S3_ACCESS_KEY_ID } : {}),
+    ...(env.S3_SECRET_ACCESS_KEY ? { secretAccessKey: env.S3_SECRET_ACCESS_KEY } : {}),
+    log,
+  });
+  return {
+    env: {
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: s3.region,
+      S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    },
+    stop: () => s3.stop(),
+  };
+};
+
+/** A development JWT secret kept under the data folder, so tokens stay valid across restarts. */
+export const developmentSecret = async (dataDir: string): Promise<string> => {
+  const path = join(dataDir, "dev-jwt-secret");
+  try {
+    return (await readFile(path, "utf8")).trim();
+  } catch {
+    const secret = randomBytes(32).toString("base64url");
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path, secret, { mode: 0o600 });
+    return secret;
+  }
+};
+
+export interface LocalApi {
+  url: string;
+  runtime: Runtime;
+  config: Config;
+  close: () => Promise<void>;
+}
+
+/** Builds the runtime from env, prepares the catalogue and bucket, and serves every function. */
+export const startLocalApi = async (env: Env, port: number): Promise<LocalApi> => {
+  const config = loadConfig(env);
+  const runtime = await createRuntime(config);
+  useRuntime(runtime);
+  await runtime.ready();
+  let server: RunningServer;
+  try {
+    server = await startServer({ port });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  return {
+    url: server.url,
+    runtime,
+    config,
+    close: async () => {
+      await server.close();
+      await runtime.close();
+    },
+  };
+};

@@ -1,0 +1,70 @@
+// `npm start`: the whole artifact store on this machine, on embedded defaults.
+import { resolve } from "node:path";
+import { signToken } from "@artifact-store/auth";
+import { developmentSecret, ensureLocalStorage, startLocalApi } from "./stack";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const say = (line: string) => console.log(`[start] ${line}`);
+
+const main = async () => {
+  const dataDir = resolve(process.env.DATA_DIR || ".data");
+  const port = Number(process.env.PORT || 8787);
+  say(`data folder: ${dataDir}`);
+  if (!process.env.S3_ENDPOINT)
+    say("S3_ENDPOINT is unset: starting a local Ceph RGW (first start installs it)...");
+  const storage = await ensureLocalStorage(process.env, dataDir, (line) => say(`s3: ${line}`));
+  const env = {
+    ...process.env,
+    ...storage.env,
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET || (await developmentSecret(dataDir)),
+  };
+  let api: Awaited<ReturnType<typeof startLocalApi>>;
+  try {
+    api = await startLocalApi(env, port);
+  } catch (error) {
+    await storage.stop();
+    throw error;
+  }
+
+  const token = await signToken(api.config.auth, { sub: "dev-user", roles: [], expiresIn: "30d" });
+  const adminToken = await signToken(api.config.auth, {
+    sub: "dev-admin",
+    roles: ["admin"],
+    expiresIn: "30d",
+  });
+  console.log(`
+Artifact store is running.
+  API:          ${api.url}   (OpenAPI: ${api.url}/openapi.json, health: ${api.url}/v1/health)
+  Storage:      ${api.config.storage.endpoint ?? "AWS S3"} bucket "${api.config.storage.bucket}"
+  Catalogue:    ${api.config.database.url ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${api.config.database.embeddedDataDir}`}
+  Dev token:    ${token}
+  Admin token:  ${adminToken}
+
+Try it:
+  export TOKEN=${token}
+  echo 'hello' > hello.txt
+  curl -s -X POST ${api.url}/v1/uploads -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d "{\\"filename\\":\\"hello.txt\\",\\"contentType\\":\\"text/plain\\",\\"size\\":6,\\"sha256\\":\\"$(sha256sum hello.txt | cut -d' ' -f1)\\"}"
+  # PUT the file to parts[0].url with its headers, then POST ${api.url}/v1/uploads/<uploadId>/complete
+
+Ctrl-C stops everything.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping...");
+    await api.close();
+    await storage.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+};
+
+main().catch((error: unknown) => {
+  console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+import { join, resolve } from "node:path";
+import type { ServiceSettings } from "@artifact-store/artifacts";
+import type { TokenSettings } from "@artifact-store/auth";
+import type { DatabaseConfig } from "@artifact-store/catalog";
+import { DEFAULT_UPLOAD_LIMITS, S3_MIN_PART_SIZE } from "@artifact-store/core";
+import type { StorageConfig } from "@artifact-store/storage";
+
+export interface Config {
+  storage: StorageConfig;
+  database: DatabaseConfig;
+  auth: TokenSettings;
+  service: ServiceSettings;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const required = (env: Env, name: string): string => {
+  const value = env[name];
+  if (!value) throw new ConfigError(`${name} is not set; see the README's configuration table.`);
+  return value;
+};
+
+const integer = (
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}=${raw} must be a whole number from ${min} to ${max}.`);
+  }
+  return value;
+};
+
+const flag = (env: Env, name: string, fallback: boolean): boolean => {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes"].includes(raw)) return true;
+  if (["0", "false", "no"].includes(raw)) return false;
+  throw new ConfigError(`${name}=${raw} must be true or false.`);
+};
+
+const DAY = 24 * 60 * 60;
+
+/** Reads and checks every setting once, so a bad value fails at start, not on some later request. */
+export const loadConfig = (env: Env = process.env): Config => {
+  const endpoint = env.S3_ENDPOINT || undefined;
+  const dataDir = resolve(env.DATA_DIR || ".data");
+  return {
+    storage: {
+      ...(endpoint ? { endpoint } : {}),
+      region: env.S3_REGION || "us-east-1",
+      accessKeyId: required(env, "S3_ACCESS_KEY_ID"),
+      secretAccessKey: required(env, "S3_SECRET_ACCESS_KEY"),
+      bucket: env.S3_BUCKET || "artifacts",
+      // Self-hosted servers (MinIO, Ceph) need path-style; AWS prefers virtual-hosted.
+      forcePathStyle: flag(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
+    },
+    database: {
+      ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : {}),
+      embeddedDataDir: env.CATALOG_DATA_DIR || join(dataDir, "catalog"),
+      maxConnections: integer(env, "DATABASE_POOL_SIZE", 5, 1, 100),
+    },
+    auth: {
+      hs256Secret: required(env, "AUTH_JWT_SECRET"),
+      issuer: env.AUTH_JWT_ISSUER || undefined,
+      audience: env.AUTH_JWT_AUDIENCE || undefined,
+    },
+    service: {
+      limits: {
+        singleUploadThreshold: integer(
+          env,
+          "UPLOAD_SINGLE_THRESHOLD_BYTES",
+          DEFAULT_UPLOAD_LIMITS.singleUploadThreshold,
+          0,
+          5 * 1024 ** 3,
+        ),
+        preferredPartSize: integer(
+          env,
+          "UPLOAD_PART_SIZE_BYTES",
+          DEFAULT_UPLOAD_LIMITS.preferredPartSize,
+          S3_MIN_PART_SIZE,
+          5 * 1024 ** 3,
+        ),
+        maxObjectSize: integer(
+          env,
+          "UPLOAD_MAX_SIZE_BYTES",
+          DEFAULT_UPLOAD_LIMITS.maxObjectSize,
+          0,
+          5 * 1024 ** 4,
+        ),
+        initialPartUrls: integer(
+          env,
+          "UPLOAD_INITIAL_PART_URLS",
+          DEFAULT_UPLOAD_LIMITS.initialPartUrls,
+          1,
+          1000,
+        ),
+      },
+      uploadUrlTtlSeconds: integer(env, "UPLOAD_URL_TTL_SECONDS", 15 * 60, 1, 7 * DAY),
+      downloadUrlTtlSeconds: integer(env, "DOWNLOAD_URL_TTL_SECONDS", 5 * 60, 1, 7 * DAY),
+      uploadTtlSeconds: integer(env, "UPLOAD_TTL_SECONDS", DAY, 1, 30 * DAY),
+    },
+  };
+};

@@ -1,0 +1,26 @@
+import { S3Client } from "@aws-sdk/client-s3";
+
+export interface StorageConfig {
+  /** Unset for AWS S3; any S3-compatible server otherwise (MinIO, Ceph RGW, Garage...). */
+  endpoint?: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  /** Path-style addressing (`host/bucket/key`): what MinIO and most self-hosted servers need. */
+  forcePathStyle: boolean;
+}
+
+export const createS3Client = (config: StorageConfig): S3Client =>
+  new S3Client({
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    region: config.region,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    forcePathStyle: config.forcePathStyle,
+    // The SDK's default CRC32 trailers and presigned checksum parameters are not understood by
+    // every S3-compatible server (Ceph RGW answers 411); ask for checksums only when required.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
+  });

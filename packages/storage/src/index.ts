@@ -1,0 +1,3 @@
+export type { StorageConfig } from "./client";
+export { createS3Client } from "./client";
+export { type DownloadOptions, ObjectStorage, type StoredObject, type StoredPart } from "./object-storage";

@@ -1,0 +1,207 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  type ListPartsCommandOutput,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { createS3Client, type StorageConfig } from "./client";
+import { isNotFound, storageUnavailable } from "./errors";
+
+export interface StoredPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
+export interface StoredObject {
+  size: number;
+  etag: string;
+  contentType: string | undefined;
+}
+
+export interface DownloadOptions {
+  expiresInSeconds: number;
+  contentDisposition: string;
+  contentType: string;
+}
+
+/** A bucket of S3-compatible storage, as the artifact store uses it. */
+export class ObjectStorage {
+  readonly bucket: string;
+  private readonly s3: S3Client;
+
+  constructor(config: StorageConfig, s3: S3Client = createS3Client(config)) {
+    this.bucket = config.bucket;
+    this.s3 = s3;
+  }
+
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      if (!isNotFound(error, "NotFound", "NoSuchBucket")) throw storageUnavailable("HeadBucket", error);
+      try {
+        await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      } catch (createError) {
+        // Another process may have created it between our two calls.
+        if ((createError as { name?: string }).name !== "BucketAlreadyOwnedByYou") {
+          throw storageUnavailable("CreateBucket", createError);
+        }
+      }
+    }
+  }
+
+  /** A cheap authenticated round trip, for health checks. */
+  async ping(): Promise<void> {
+    await this.call("HeadBucket", () => this.s3.send(new HeadBucketCommand({ Bucket: this.bucket })));
+  }
+
+  async startMultipartUpload(key: string, contentType: string): Promise<string> {
+    const answer = await this.call("CreateMultipartUpload", () =>
+      this.s3.send(
+        new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+      ),
+    );
+    if (!answer.UploadId)
+      throw storageUnavailable("CreateMultipartUpload", new Error("no UploadId returned"));
+    return answer.UploadId;
+  }
+
+  presignPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }),
+      { expiresIn: expiresInSeconds },
+    );
+  }
+
+  /** The Content-Type is signed: the uploader must send exactly this header. */
+  presignPut(key: string, contentType: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+      {
+        expiresIn: expiresInSeconds,
+        signableHeaders: new Set(["content-type"]),
+      },
+    );
+  }
+
+  presignDownload(key: string, options: DownloadOptions): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentDisposition: options.contentDisposition,
+        ResponseContentType: options.contentType,
+      }),
+      { expiresIn: options.expiresInSeconds },
+    );
+  }
+
+  /** Every part storage holds for an open upload; null when the upload no longer exists. */
+  async listParts(key: string, uploadId: string): Promise<StoredPart[] | null> {
+    const parts: StoredPart[] = [];
+    let marker: string | undefined;
+    do {
+      let page: ListPartsCommandOutput;
+      try {
+        page = await this.s3.send(
+          new ListPartsCommand({
+            Bucket: this.bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumberMarker: marker,
+          }),
+        );
+      } catch (error) {
+        // Ceph RGW answers NoSuchKey (404) for an aborted upload, AWS and MinIO NoSuchUpload.
+        if (isNotFound(error, "NoSuchUpload", "NoSuchKey")) return null;
+        throw storageUnavailable("ListParts", error);
+      }
+      for (const part of page.Parts ?? []) {
+        parts.push({ partNumber: part.PartNumber ?? 0, size: part.Size ?? 0, etag: part.ETag ?? "" });
+      }
+      marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (marker);
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: readonly StoredPart[],
+  ): Promise<string> {
+    const answer = await this.call("CompleteMultipartUpload", () =>
+      this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+        }),
+      ),
+    );
+    return answer.ETag ?? "";
+  }
+
+  /** Aborting an upload storage no longer knows is a success: the goal, no parts kept, holds. */
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+      );
+    } catch (error) {
+      if (!isNotFound(error, "NoSuchUpload", "NoSuchKey"))
+        throw storageUnavailable("AbortMultipartUpload", error);
+    }
+  }
+
+  async headObject(key: string): Promise<StoredObject | null> {
+    try {
+      const answer = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: answer.ContentLength ?? 0, etag: answer.ETag ?? "", contentType: answer.ContentType };
+    } catch (error) {
+      if (isNotFound(error, "NotFound", "NoSuchKey")) return null;
+      throw storageUnavailable("HeadObject", error);
+    }
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await this.call("DeleteObject", () =>
+      this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
+  }
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.call("PutObject", () =>
+      this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: JSON.stringify(value, null, 2),
+          ContentType: "application/json",
+        }),
+      ),
+    );
+  }
+
+  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw storageUnavailable(operation, error);
+    }
+  }
+}

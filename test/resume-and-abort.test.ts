@@ -1,0 +1,230 @@
+import type { UploadCreated } from "@artifact-store/api";
+import { UploadInterruptedError } from "@artifact-store/client";
+import { ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  MiB,
+  randomBytesOf,
+  randomFile,
+  sha256,
+  sha256OfResponse,
+  startTestStack,
+  type TestStack,
+} from "./support/stack";
+
+let stack: TestStack;
+beforeAll(async () => {
+  // Small parts, so a few MiB make a many-part upload.
+  stack = await startTestStack({ UPLOAD_PART_SIZE_BYTES: String(5 * MiB), UPLOAD_INITIAL_PART_URLS: "2" });
+});
+afterAll(() => stack?.close());
+
+/** Opens an upload through the API, as a browser would, and returns its answer and the caller's token. */
+const openUpload = async (bytes: Uint8Array<ArrayBuffer>, filename = "raw.bin") => {
+  const token = await stack.tokenFor(`raw-${crypto.randomUUID().slice(0, 8)}`);
+  const response = await stack.api("/v1/uploads", {
+    method: "POST",
+    token,
+    body: JSON.stringify({
+      filename,
+      contentType: "application/octet-stream",
+      size: bytes.length,
+      sha256: sha256(bytes),
+    }),
+  });
+  expect(response.status).toBe(201);
+  return { created: (await response.json()) as UploadCreated, token };
+};
+
+const putPart = async (
+  token: string,
+  created: UploadCreated,
+  partNumber: number,
+  body: Uint8Array<ArrayBuffer>,
+) => {
+  const signed = await stack.api(`/v1/uploads/${created.uploadId}/parts`, {
+    method: "POST",
+    token,
+    body: JSON.stringify({ partNumbers: [partNumber] }),
+  });
+  const { parts } = (await signed.json()) as UploadCreated;
+  const part = parts[0];
+  if (!part) throw new Error("no part URL");
+  const response = await fetch(part.url, { method: "PUT", headers: part.headers, body });
+  expect(response.status).toBe(200);
+};
+
+const slice = (bytes: Uint8Array<ArrayBuffer>, created: UploadCreated, partNumber: number) =>
+  bytes.subarray((partNumber - 1) * created.partSize, partNumber * created.partSize);
+
+describe("resume", () => {
+  it("an upload cut off half-way resumes from the parts storage holds, and sends only the rest", async () => {
+    const file = await randomFile(40 * MiB + 17); // 9 parts of 5 MiB
+    try {
+      const client = await stack.clientFor("resumer");
+      const stop = new AbortController();
+      const interrupted = await client
+        .upload(file.path, {
+          concurrency: 2,
+          signal: stop.signal,
+          onProgress: ({ partsDone }) => {
+            if (partsDone >= 4) stop.abort(new Error("connection dropped"));
+          },
+        })
+        .catch((error: unknown) => error);
+      expect(interrupted).toBeInstanceOf(UploadInterruptedError);
+      const { uploadId } = interrupted as UploadInterruptedError;
+
+      const status = await client.getUpload(uploadId);
+      expect(status.state).toBe("open");
+      expect(status.partCount).toBe(9);
+      const held = status.parts.map((part) => part.partNumber);
+      expect(held.length).toBeGreaterThanOrEqual(4);
+      expect(held.length).toBeLessThan(9);
+
+      const puts: string[] = [];
+      const counting: typeof fetch = (input, init) => {
+        if (init?.method === "PUT") puts.push(String(input));
+        return fetch(input, init);
+      };
+      const resumer = await stack.clientFor("resumer", { fetch: counting });
+      const artifact = await resumer.upload(file.path, { uploadId });
+      // A part in flight at the cut may still land in storage afterwards, so at most the rest is sent.
+      expect(puts.length).toBeGreaterThan(0);
+      expect(puts.length).toBeLessThanOrEqual(9 - held.length);
+      expect(artifact.sha256).toBe(file.sha256);
+      expect(await sha256OfResponse(await resumer.download(artifact.id))).toBe(file.sha256);
+    } finally {
+      await file.remove();
+    }
+  });
+});
+
+describe("abort", () => {
+  it("frees the parts in storage, and the upload can no longer be completed or signed", async () => {
+    const bytes = randomBytesOf(12 * MiB);
+    const { created, token } = await openUpload(bytes);
+    expect(created.mode).toBe("multipart");
+    await putPart(token, created, 1, slice(bytes, created, 1));
+
+    expect((await stack.api(`/v1/uploads/${created.uploadId}`, { method: "DELETE", token })).status).toBe(
+      204,
+    );
+    expect((await stack.api(`/v1/uploads/${created.uploadId}`, { method: "DELETE", token })).status).toBe(
+      204,
+    );
+
+    const open = await stack.s3.send(new ListMultipartUploadsCommand({ Bucket: stack.bucket }));
+    expect((open.Uploads ?? []).map((upload) => upload.UploadId)).not.toContain(created.uploadId);
+    const status = await stack.api(`/v1/uploads/${created.uploadId}`, { token });
+    expect(await status.json()).toMatchObject({ state: "aborted", parts: [] });
+
+    const complete = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
+    expect(complete.status).toBe(409);
+    expect(await complete.json()).toMatchObject({ error: { code: "upload_aborted" } });
+    const sign = await stack.api(`/v1/uploads/${created.uploadId}/parts`, {
+      method: "POST",
+      token,
+      body: JSON.stringify({ partNumbers: [2] }),
+    });
+    expect(sign.status).toBe(409);
+    expect((await stack.api(`/v1/artifacts/${created.artifactId}`, { token })).status).toBe(404);
+  });
+
+  it("of a completed upload is refused: the artifact is deleted instead", async () => {
+    const bytes = randomBytesOf(100);
+    const { created, token } = await openUpload(bytes);
+    await putPart(token, created, 1, bytes);
+    expect(
+      (await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token })).status,
+    ).toBe(200);
+    const abort = await stack.api(`/v1/uploads/${created.uploadId}`, { method: "DELETE", token });
+    expect(abort.status).toBe(409);
+    expect(await abort.json()).toMatchObject({ error: { code: "upload_completed" } });
+  });
+});
+
+describe("complete checks what storage holds, not what the client says", () => {
+  it("a missing part is named, and the upload stays open to finish", async () => {
+    const bytes = randomBytesOf(12 * MiB); // parts 1-3 of 5, 5 and 2 MiB
+    const { created, token } = await openUpload(bytes);
+    await putPart(token, created, 1, slice(bytes, created, 1));
+    await putPart(token, created, 3, slice(bytes, created, 3));
+
+    const complete = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
+    expect(complete.status).toBe(409);
+    expect(await complete.json()).toMatchObject({
+      error: { code: "upload_incomplete", details: { missingParts: [2] } },
+    });
+
+    await putPart(token, created, 2, slice(bytes, created, 2));
+    const retried = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toMatchObject({ size: bytes.length, state: "uploaded" });
+  });
+
+  it("a part of the wrong size is refused with the sizes found", async () => {
+    const bytes = randomBytesOf(12 * MiB);
+    const { created, token } = await openUpload(bytes);
+    await putPart(token, created, 1, slice(bytes, created, 1));
+    await putPart(token, created, 2, slice(bytes, created, 2));
+    await putPart(token, created, 3, slice(bytes, created, 3).subarray(1)); // one byte short
+
+    const complete = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
+    expect(complete.status).toBe(409);
+    expect(await complete.json()).toMatchObject({
+      error: {
+        code: "size_mismatch",
+        details: { wrongSize: [{ partNumber: 3, size: 2 * MiB - 1, expected: 2 * MiB }] },
+      },
+    });
+    expect((await stack.api(`/v1/artifacts/${created.artifactId}`, { token })).status).toBe(200);
+    expect((await (await stack.api(`/v1/artifacts/${created.artifactId}`, { token })).json()).state).toBe(
+      "pending",
+    );
+  });
+
+  it("a single PUT of the wrong total size is refused", async () => {
+    const bytes = randomBytesOf(1000);
+    const { created, token } = await openUpload(bytes);
+    expect(created.mode).toBe("single");
+    await putPart(token, created, 1, bytes.subarray(0, 999));
+    const complete = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
+    expect(complete.status).toBe(409);
+    expect(await complete.json()).toMatchObject({ error: { code: "size_mismatch" } });
+  });
+
+  it("nothing uploaded at all is an incomplete upload", async () => {
+    const bytes = randomBytesOf(10);
+    const { created, token } = await openUpload(bytes);
+    const complete = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
+    expect(complete.status).toBe(409);
+    expect(await complete.json()).toMatchObject({
+      error: { code: "upload_incomplete", details: { missingParts: [1] } },
+    });
+  });
+});
+
+describe("batch signing", () => {
+  it("create signs only the first parts; the parts endpoint signs the rest", async () => {
+    const bytes = randomBytesOf(26 * MiB); // 6 parts
+    const { created, token } = await openUpload(bytes);
+    expect(created.partCount).toBe(6);
+    expect(created.parts.map((part) => part.partNumber)).toEqual([1, 2]);
+    const signed = await stack.api(`/v1/uploads/${created.uploadId}/parts`, {
+      method: "POST",
+      token,
+      body: JSON.stringify({ partNumbers: [3, 4, 5, 6] }),
+    });
+    expect(((await signed.json()) as UploadCreated).parts.map((part) => part.partNumber)).toEqual([
+      3, 4, 5, 6,
+    ]);
+    const outOfRange = await stack.api(`/v1/uploads/${created.uploadId}/parts`, {
+      method: "POST",
+      token,
+      body: JSON.stringify({ partNumbers: [7] }),
+    });
+    expect(outOfRange.status).toBe(400);
+    expect(await outOfRange.json()).toMatchObject({ error: { code: "invalid_part_number" } });
+  });
+});
