@@ -113,6 +113,9 @@ export function cephConf(layout: ClusterLayout, input: ConfigInput): string {
       // Reclaim deleted objects within seconds, so the 8 GiB store does not fill up.
       "rgw gc obj min wait = 10",
       "rgw gc processor period = 10",
+      // Several lifecycle workers contend for shard locks at start (in the 00:00-06:00 UTC work
+      // window) and the loser sleeps 5 s, which delays shutdown by as much.
+      "rgw lc max worker = 1",
       ...daemon,
     ],
   };

@@ -1,0 +1,211 @@
+// `npm run bench`: upload throughput of the presigned multipart path against the AWS SDK's own
+// multipart upload (the physical limit here), and how fast the API signs part URLs, each against
+// a baseline measured in the same process. Prints tables; asserts nothing.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { UploadCreated } from "@artifact-store/api";
+import { signToken } from "@artifact-store/auth";
+import { ArtifactStoreClient } from "@artifact-store/client";
+import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { uploadWithSdk } from "@artifact-store/storage/bench";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+process.env.LOG_LEVEL ??= "silent";
+
+const MiB = 1024 * 1024;
+const FILE_SIZE = 256 * MiB;
+const PART_SIZE = 16 * MiB;
+const CONCURRENCY = 4;
+const ROUNDS = 3;
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+const table = (title: string, header: string[], rows: (string | number)[][]) => {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0)));
+  const line = (row: string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  console.log(`\n${title}\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const row of cells.slice(1)) console.log(line(row));
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+const timed = async (work: () => Promise<unknown>): Promise<number> => {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+};
+
+const writeRandomFile = async (path: string, size: number) => {
+  const out = createWriteStream(path);
+  for (let written = 0; written < size; written += 4 * MiB) {
+    if (!out.write(randomBytes(Math.min(4 * MiB, size - written)))) {
+      await new Promise<void>((done) => out.once("drain", () => done()));
+    }
+  }
+  await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
+};
+
+const main = async () => {
+  const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-"));
+  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
+  const api = await startLocalApi(
+    {
+      ...process.env,
+      ...storage.env,
+      S3_BUCKET: `bench-${randomUUID().slice(0, 8)}`,
+      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
+      CATALOG_DATA_DIR: "memory://",
+      UPLOAD_PART_SIZE_BYTES: String(PART_SIZE),
+    },
+    0,
+  );
+  try {
+    const token = await signToken(api.config.auth, { sub: "bench" });
+    const client = new ArtifactStoreClient({ baseUrl: api.url, token });
+
+    // 1. Upload throughput, the two paths alternating so neither gets the warmer cache.
+    const file = join(workDir, "payload.bin");
+    await writeRandomFile(file, FILE_SIZE);
+    say(
+      `uploading ${FILE_SIZE / MiB} MiB, ${ROUNDS} rounds each, parts of ${PART_SIZE / MiB} MiB, ${CONCURRENCY} in flight`,
+    );
+    const sdk: number[] = [];
+    const ours: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      sdk.push(
+        await timed(() =>
+          uploadWithSdk(api.config.storage, file, `bench/${randomUUID()}`, {
+            partSize: PART_SIZE,
+            concurrency: CONCURRENCY,
+          }),
+        ),
+      );
+      ours.push(
+        await timed(async () => {
+          const artifact = await client.upload(file, { concurrency: CONCURRENCY });
+          await client.delete(artifact.id);
+        }),
+      );
+    }
+    const mibps = (seconds: number) => FILE_SIZE / MiB / seconds;
+    const hashSeconds = await timed(async () => {
+      const { createReadStream } = await import("node:fs");
+      const hash = createHash("sha256");
+      for await (const chunk of createReadStream(file, { highWaterMark: MiB })) hash.update(chunk as Buffer);
+    });
+    table(
+      `Upload of ${FILE_SIZE / MiB} MiB (median of ${ROUNDS})`,
+      ["path", "seconds", "MiB/s", "ratio vs SDK"],
+      [
+        [
+          "AWS SDK multipart, storage credentials (baseline)",
+          median(sdk).toFixed(2),
+          mibps(median(sdk)).toFixed(1),
+          "1.00",
+        ],
+        [
+          "artifact store: SHA-256 + presigned multipart + complete",
+          median(ours).toFixed(2),
+          mibps(median(ours)).toFixed(1),
+          (median(sdk) / median(ours)).toFixed(2),
+        ],
+        [
+          "  of which SHA-256 of the file (client side)",
+          hashSeconds.toFixed(2),
+          mibps(hashSeconds).toFixed(0),
+          "-",
+        ],
+      ],
+    );
+
+    // 2. Signing rate: URLs per second through the API against presigning in-process.
+    const BIG = 100 * 1024 ** 3; // a declared 100 GiB upload has thousands of parts to sign
+    const creates = 30;
+    let createUrls = 0;
+    let uploadId = "";
+    const createSeconds = await timed(async () => {
+      for (let i = 0; i < creates; i += 1) {
+        const response = await fetch(`${api.url}/v1/uploads`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            filename: "big.warc",
+            contentType: "application/warc",
+            size: BIG,
+            sha256: "0".repeat(64),
+          }),
+        });
+        const created = (await response.json()) as UploadCreated;
+        createUrls += created.parts.length;
+        uploadId = created.uploadId;
+      }
+    });
+    const batches = 10;
+    let partUrls = 0;
+    const partSeconds = await timed(async () => {
+      for (let i = 0; i < batches; i += 1) {
+        const response = await fetch(`${api.url}/v1/uploads/${uploadId}/parts`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ partNumbers: Array.from({ length: 1000 }, (_, n) => n + 1) }),
+        });
+        partUrls += ((await response.json()) as UploadCreated).parts.length;
+      }
+    });
+    const upload = await api.runtime.catalog.findUpload(uploadId);
+    let rawUrls = 0;
+    const rawSeconds = await timed(async () => {
+      for (let n = 1; n <= 10_000; n += 1) {
+        await api.runtime.storage.presignPart(
+          upload?.objectKey ?? "",
+          upload?.storageUploadId ?? "",
+          (n % 10_000) + 1,
+          900,
+        );
+        rawUrls += 1;
+      }
+    });
+    const rate = (urls: number, seconds: number) => urls / seconds;
+    table(
+      "Part URL signing",
+      ["what", "URLs", "seconds", "URLs/s", "ratio vs in-process"],
+      [
+        [
+          "presigner in-process (baseline)",
+          rawUrls,
+          rawSeconds.toFixed(2),
+          rate(rawUrls, rawSeconds).toFixed(0),
+          "1.00",
+        ],
+        [
+          `POST /v1/uploads (${creates} creates, first ${api.config.service.limits.initialPartUrls} URLs each)`,
+          createUrls,
+          createSeconds.toFixed(2),
+          rate(createUrls, createSeconds).toFixed(0),
+          (rate(createUrls, createSeconds) / rate(rawUrls, rawSeconds)).toFixed(2),
+        ],
+        [
+          `POST /v1/uploads/{id}/parts (${batches} x 1000)`,
+          partUrls,
+          partSeconds.toFixed(2),
+          rate(partUrls, partSeconds).toFixed(0),
+          (rate(partUrls, partSeconds) / rate(rawUrls, rawSeconds)).toFixed(2),
+        ],
+      ],
+    );
+  } finally {
+    await api.close();
+    await storage.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
