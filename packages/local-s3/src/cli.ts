@@ -2,7 +2,7 @@
 // Starts the local S3 server, prints its settings as KEY=value lines, and runs until SIGINT/SIGTERM.
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureCephInstalled, startLocalS3 } from "./index.js";
+import { ensureCephInstalled, startLocalS3 } from "./index";
 
 const log = (line: string): void => {
   process.stderr.write(`[local-s3] ${line}\n`);

@@ -9,9 +9,9 @@ import {
   daemonLogPath,
   MON_ID,
   RGW_NAME,
-} from "./config.js";
-import { Daemon } from "./daemon.js";
-import { CEPH_BINARIES } from "./install.js";
+} from "./config";
+import { Daemon } from "./daemon";
+import { CEPH_BINARIES } from "./install";
 import {
   freeLoopbackPorts,
   httpAnswers,
@@ -21,7 +21,7 @@ import {
   missingFromPath,
   run,
   sleep,
-} from "./util.js";
+} from "./util";
 
 export interface LocalS3Options {
   /** The cluster lives in `<dataDir>/ceph`, wiped at every start. */

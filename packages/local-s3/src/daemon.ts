@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import type { Socket } from "node:net";
-import { cephEnv, tailFile } from "./util.js";
+import { cephEnv, tailFile } from "./util";
 
 // A small sh wrapper runs each daemon with a watchdog on the wrapper's stdin pipe:
 // when the parent closes it (stop) or dies in any way (even SIGKILL), the daemon

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type Log, missingFromPath } from "./util.js";
+import { type Log, missingFromPath } from "./util";
 
 export const CEPH_BINARIES = [
   "radosgw",

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startLocalS3 } from "@artifact-store/local-s3";
+import { ensureCephInstalled, startLocalS3 } from "@artifact-store/local-s3";
 import { type Config, createRuntime, loadConfig, type Runtime, useRuntime } from "@artifact-store/runtime";
 import { type RunningServer, startServer } from "./server";
 
@@ -22,6 +22,7 @@ export const ensureLocalStorage = async (
   log: (line: string) => void,
 ): Promise<LocalStorage> => {
   if (env.S3_ENDPOINT) return { env: {}, stop: async () => {} };
+  await ensureCephInstalled(log);
   const s3 = await startLocalS3({
     dataDir: join(dataDir, "s3"),
     ...(env.S3_ACCESS_KEY_ID ? { accessKeyId: env.S3_ACCESS_KEY_ID } : {}),
