@@ -5,9 +5,9 @@ import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
-mount(app, routes.completeUpload, async ({ params }, { c, principal }) => {
+mount(app, routes.completeUpload, async ({ params, body }, { c, principal }) => {
   const { uploads } = await readyRuntime();
-  return c.json(artifactView(await uploads.complete(principal, params.uploadId)));
+  return c.json(artifactView(await uploads.complete(principal, params.uploadId, body?.sha256)));
 });
 
 export const handler = handle(app);

@@ -37,7 +37,7 @@ describe("bad input is answered with a clear 4xx and stores nothing", () => {
     ["size as a string", { ...good, size: "5" }, 400, "invalid_request"],
     ["huge size", { ...good, size: 2 * 1024 ** 4 }, 413, "size_limit_exceeded"],
     ["missing filename", { ...good, filename: undefined }, 400, "invalid_request"],
-    ["missing sha256", { ...good, sha256: undefined }, 400, "invalid_request"],
+    ["missing content type", { ...good, contentType: undefined }, 400, "invalid_request"],
     ["short sha256", { ...good, sha256: "abc" }, 400, "invalid_request"],
     ["bad content type", { ...good, contentType: "not a type" }, 400, "invalid_request"],
     ["control characters in the filename", { ...good, filename: "evil\u0000.txt" }, 400, "invalid_filename"],

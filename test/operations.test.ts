@@ -51,7 +51,7 @@ describe("OpenAPI", () => {
       };
     };
     const schema = create.requestBody.content["application/json"]?.schema;
-    expect(schema?.required.sort()).toEqual(["contentType", "filename", "sha256", "size"]);
+    expect(schema?.required.sort()).toEqual(["contentType", "filename", "size"]);
     expect(schema?.properties.sha256?.pattern).toBe("^[0-9a-f]{64}$");
     expect(Object.keys(document.paths)).toContain("/v1/uploads/{uploadId}/complete");
   });

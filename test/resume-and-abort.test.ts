@@ -205,6 +205,56 @@ describe("complete checks what storage holds, not what the client says", () => {
   });
 });
 
+describe("the SHA-256 is declared when the upload opens or when it completes", () => {
+  const openWithout = async (bytes: Uint8Array<ArrayBuffer>) => {
+    const token = await stack.tokenFor(`late-hash-${crypto.randomUUID().slice(0, 8)}`);
+    const response = await stack.api("/v1/uploads", {
+      method: "POST",
+      token,
+      body: JSON.stringify({
+        filename: "h.bin",
+        contentType: "application/octet-stream",
+        size: bytes.length,
+      }),
+    });
+    const created = (await response.json()) as UploadCreated;
+    await putPart(token, created, 1, bytes);
+    return { created, token };
+  };
+  const complete = (uploadId: string, token: string, body?: object) =>
+    stack.api(`/v1/uploads/${uploadId}/complete`, {
+      method: "POST",
+      token,
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+
+  it("declared at completion, it is recorded", async () => {
+    const bytes = randomBytesOf(50);
+    const { created, token } = await openWithout(bytes);
+    const done = await complete(created.uploadId, token, { sha256: sha256(bytes) });
+    expect(done.status).toBe(200);
+    expect(await done.json()).toMatchObject({ sha256: sha256(bytes), state: "uploaded" });
+  });
+
+  it("declared nowhere, completion is refused until it is", async () => {
+    const bytes = randomBytesOf(50);
+    const { created, token } = await openWithout(bytes);
+    const refused = await complete(created.uploadId, token);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: "sha256_required" } });
+    expect((await complete(created.uploadId, token, { sha256: sha256(bytes) })).status).toBe(200);
+  });
+
+  it("declared twice, the two must agree", async () => {
+    const bytes = randomBytesOf(50);
+    const { created, token } = await openUpload(bytes);
+    await putPart(token, created, 1, bytes);
+    const refused = await complete(created.uploadId, token, { sha256: "f".repeat(64) });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { code: "sha256_mismatch" } });
+  });
+});
+
 describe("batch signing", () => {
   it("create signs only the first parts; the parts endpoint signs the rest", async () => {
     const bytes = randomBytesOf(26 * MiB); // 6 parts

@@ -85,6 +85,7 @@ export const completeUpload = defineRoute({
   tag: "uploads",
   auth: "required",
   params: s.UploadParams,
+  body: s.CompleteUploadBody,
   responses: {
     200: { description: "The recorded artifact", schema: s.ArtifactView },
     ...errors,

@@ -8,6 +8,8 @@ export const ArtifactParams = v.strictObject({ artifactId: Id });
 
 export const Visibility = v.picklist(["private", "public"]);
 
+const Sha256 = v.pipe(v.string(), v.toLowerCase(), v.regex(SHA256_HEX, "must be 64 hexadecimal digits"));
+
 export const CreateUploadBody = v.strictObject({
   filename: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
   contentType: v.pipe(
@@ -16,12 +18,15 @@ export const CreateUploadBody = v.strictObject({
     v.regex(CONTENT_TYPE, "must be a media type such as text/html"),
   ),
   size: v.pipe(v.number(), v.safeInteger("must be a whole number of bytes"), v.minValue(0)),
-  sha256: v.pipe(v.string(), v.toLowerCase(), v.regex(SHA256_HEX, "must be 64 hexadecimal digits")),
+  /** Declared here, or at completion when the uploader hashes while it uploads. */
+  sha256: v.optional(Sha256),
   metadata: v.optional(v.record(v.string(), v.unknown())),
   tags: v.optional(v.array(v.pipe(v.string(), v.maxLength(128)))),
   visibility: v.optional(Visibility),
 });
 export type CreateUploadInput = v.InferOutput<typeof CreateUploadBody>;
+
+export const CompleteUploadBody = v.optional(v.strictObject({ sha256: v.optional(Sha256) }));
 
 export const PartNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000));
 
@@ -70,7 +75,8 @@ export const ArtifactView = v.object({
   filename: v.string(),
   contentType: v.string(),
   size: v.number(),
-  sha256: v.string(),
+  /** Null only while an upload that declares it at completion is pending. */
+  sha256: v.nullable(v.string()),
   metadata: v.record(v.string(), v.unknown()),
   tags: v.array(v.string()),
   visibility: Visibility,

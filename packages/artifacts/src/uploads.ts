@@ -35,7 +35,7 @@ export interface CreateUploadRequest {
   filename: string;
   contentType: string;
   size: number;
-  sha256: string;
+  sha256?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
   tags?: string[] | undefined;
   visibility?: Visibility | undefined;
@@ -47,6 +47,20 @@ const userIdOf = (principal: Principal): string => {
   if (principal.kind !== "user")
     throw unauthenticated("authentication_required", "This operation needs a token.");
   return principal.id;
+};
+
+/** The SHA-256 is declared once, at creation or completion; two declarations must agree. */
+const sha256Agreed = (recorded: string | null, declared: string | undefined): string => {
+  if (recorded && declared && recorded !== declared) {
+    throw conflict(
+      "sha256_mismatch",
+      "The SHA-256 given now differs from the one declared when the upload opened.",
+    );
+  }
+  const sha256 = declared ?? recorded;
+  if (!sha256)
+    throw invalid("sha256_required", "Declare the content's SHA-256 when opening or completing the upload.");
+  return sha256;
 };
 
 const rangeFrom1 = (count: number): number[] => Array.from({ length: count }, (_, index) => index + 1);
@@ -81,7 +95,7 @@ export class Uploads {
       filename,
       contentType: request.contentType,
       size: request.size,
-      sha256: request.sha256,
+      sha256: request.sha256 ?? null,
       metadata,
       tags,
       visibility: request.visibility ?? "private",
@@ -157,10 +171,16 @@ export class Uploads {
    * Completes from what storage holds, never from a client's list. Completing twice answers
    * the same artifact, so a client that lost the first answer can simply retry.
    */
-  async complete(principal: Principal, uploadId: string): Promise<Artifact> {
+  async complete(principal: Principal, uploadId: string, declaredSha256?: string): Promise<Artifact> {
     const upload = await this.ownedUpload(principal, uploadId);
-    if (upload.state === "completed") return this.artifactOf(upload);
+    if (upload.state === "completed") {
+      const artifact = await this.artifactOf(upload);
+      sha256Agreed(artifact.sha256, declaredSha256);
+      return artifact;
+    }
     this.openUpload(upload);
+    const pending = await this.artifactOf(upload);
+    const sha256 = sha256Agreed(pending.sha256, declaredSha256);
 
     const parts = await this.storedParts(upload);
     if (parts === null) {
@@ -174,16 +194,16 @@ export class Uploads {
         : (parts[0]?.etag ?? "");
 
     const completedAt = this.now();
-    const pending = await this.artifactOf(upload);
     // The sidecar goes first: if the catalogue update fails, the bucket still tells the truth.
     await writeSidecar(this.storage, {
       ...pending,
+      sha256,
       state: "uploaded",
       etag,
       uploadedAt: completedAt,
       updatedAt: completedAt,
     });
-    const artifact = await this.catalog.completeUpload(upload.id, etag, completedAt);
+    const artifact = await this.catalog.completeUpload(upload.id, etag, sha256, completedAt);
     return artifact ?? this.artifactOf(upload);
   }
 

@@ -68,7 +68,7 @@ export class Catalog {
    * Closes an open upload and marks its artifact uploaded, in one transaction. Returns null when
    * the upload was no longer open (another call got there first).
    */
-  async completeUpload(uploadId: string, etag: string, at: Date): Promise<Artifact | null> {
+  async completeUpload(uploadId: string, etag: string, sha256: string, at: Date): Promise<Artifact | null> {
     return this.db.transaction(async (tx) => {
       const [upload] = await tx.query<Row>(
         `update upload_sessions set state = 'completed', completed_at = $2::timestamptz
@@ -77,9 +77,10 @@ export class Catalog {
       );
       if (!upload) return null;
       const [artifact] = await tx.query<Row>(
-        `update artifacts set state = 'uploaded', etag = $2, uploaded_at = $3::timestamptz, updated_at = $3::timestamptz
+        `update artifacts set state = 'uploaded', etag = $2, sha256 = $3, uploaded_at = $4::timestamptz,
+           updated_at = $4::timestamptz
          where id = $1 returning *`,
-        [upload.artifact_id, etag, at.toISOString()],
+        [upload.artifact_id, etag, sha256, at.toISOString()],
       );
       return artifact ? artifactFromRow(artifact) : null;
     });

@@ -19,7 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
         filename text not null,
         content_type text not null,
         size bigint not null check (size >= 0),
-        sha256 text not null check (sha256 ~ '^[0-9a-f]{64}$'),
+        sha256 text check (sha256 ~ '^[0-9a-f]{64}$'),
         metadata jsonb not null default '{}',
         tags text[] not null default '{}',
         visibility text not null default 'private' check (visibility in ('private', 'public')),

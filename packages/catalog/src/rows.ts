@@ -24,7 +24,7 @@ export const artifactFromRow = (row: Row): Artifact => ({
   filename: String(row.filename),
   contentType: String(row.content_type),
   size: toNumber(row.size),
-  sha256: String(row.sha256),
+  sha256: (row.sha256 as string | null) ?? null,
   metadata: toJsonObject(row.metadata),
   tags: (row.tags as string[]) ?? [],
   visibility: row.visibility as Visibility,

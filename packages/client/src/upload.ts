@@ -21,7 +21,10 @@ export interface UploadOptions {
   metadata?: Record<string, unknown>;
   tags?: string[];
   visibility?: "private" | "public";
-  /** The SHA-256 when the caller already knows it; otherwise it is computed from the source. */
+  /**
+   * The SHA-256 when the caller already knows it: declared when the upload opens. Otherwise it is
+   * computed from the source while the parts upload, and declared at completion.
+   */
   sha256?: string;
   /** Parts in flight at once. */
   concurrency?: number;
@@ -54,12 +57,16 @@ export class Uploader {
   async upload(input: UploadSource, options: UploadOptions = {}): Promise<ArtifactView> {
     const source = await toByteSource(input);
     try {
+      const declared = options.sha256 ?? source.knownSha256;
+      // Hashing overlaps the upload instead of delaying it: a second sequential read of the source.
+      const hashing = declared ? Promise.resolve(declared) : sha256Of(source.chunks());
+      hashing.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
       const { plan, signer } = options.uploadId
         ? await this.resume(options.uploadId, source)
-        : await this.open(source, options);
+        : await this.open(source, options, declared);
       try {
         await this.sendParts(plan, source, signer, options);
-        return await this.complete(plan);
+        return await this.complete(plan, await hashing);
       } catch (error) {
         throw new UploadInterruptedError(plan.uploadId, error);
       }
@@ -68,16 +75,15 @@ export class Uploader {
     }
   }
 
-  private async open(source: ByteSource, options: UploadOptions) {
+  private async open(source: ByteSource, options: UploadOptions, sha256: string | undefined) {
     const filename = options.filename ?? source.name;
     if (!filename)
       throw new TypeError("options.filename is required when the source has no name of its own.");
-    const sha256 = options.sha256 ?? source.knownSha256 ?? (await sha256Of(source.chunks()));
     const created = await this.transport.request<UploadCreated>("POST", "/v1/uploads", {
       filename,
       contentType: options.contentType ?? source.type ?? "application/octet-stream",
       size: source.size,
-      sha256,
+      ...(sha256 ? { sha256 } : {}),
       ...(options.metadata ? { metadata: options.metadata } : {}),
       ...(options.tags ? { tags: options.tags } : {}),
       ...(options.visibility ? { visibility: options.visibility } : {}),
@@ -206,7 +212,7 @@ export class Uploader {
     }
   }
 
-  private complete(plan: Plan): Promise<ArtifactView> {
-    return this.transport.request<ArtifactView>("POST", `/v1/uploads/${plan.uploadId}/complete`);
+  private complete(plan: Plan, sha256: string): Promise<ArtifactView> {
+    return this.transport.request<ArtifactView>("POST", `/v1/uploads/${plan.uploadId}/complete`, { sha256 });
   }
 }

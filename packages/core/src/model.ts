@@ -17,7 +17,8 @@ export interface Artifact {
   filename: string;
   contentType: string;
   size: number;
-  sha256: string;
+  /** Null while pending when the uploader declares it at completion. */
+  sha256: string | null;
   metadata: Metadata;
   tags: string[];
   visibility: Visibility;

@@ -50,9 +50,13 @@ const parse = <S extends v.GenericSchema | undefined>(
   return result.output as Parsed<S>;
 };
 
-const readJson = async (c: Context<AppEnv>): Promise<unknown> => {
+/** The parsed JSON body; undefined when there is none, for routes whose body is optional. */
+const readJson = async (c: Context<AppEnv>, schema: v.GenericSchema): Promise<unknown> => {
   const text = await c.req.text();
-  if (text.trim() === "") throw invalid("invalid_json", "The request needs a JSON body.");
+  if (text.trim() === "") {
+    if (v.is(schema, undefined)) return undefined;
+    throw invalid("invalid_json", "The request needs a JSON body.");
+  }
   try {
     return JSON.parse(text);
   } catch {
@@ -97,7 +101,7 @@ export const mount = <R extends RouteContract>(
     const input = {
       params: parse(route.params, c.req.param(), "path"),
       query: parse(route.query, c.req.query(), "query"),
-      body: route.body ? parse(route.body, await readJson(c), "body") : undefined,
+      body: route.body ? parse(route.body, await readJson(c, route.body), "body") : undefined,
     } as RouteInput<R>;
     return handler(input, { c, principal, requestId: c.get("requestId") });
   });
