@@ -1,6 +1,7 @@
 import { ANONYMOUS, type Principal } from "@artifact-store/core";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { toHttpError } from "./errors";
 import { log } from "./log";
@@ -19,10 +20,26 @@ const actorOf = (c: Context<AppEnv>) => {
   return principal.kind === "user" ? `user:${principal.id}` : "anonymous";
 };
 
+/** Browser origins that may call the API (comma-separated API_CORS_ORIGINS; none when unset). */
+const allowedOrigins = (): string[] =>
+  (process.env.API_CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+
 /** The Hono app every function starts from: request ids, body limits, errors as JSON, one access log line. */
 export const createFunctionApp = (): FunctionApp => {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(
+    cors({
+      origin: (origin) =>
+        allowedOrigins().some((allowed) => allowed === "*" || allowed === origin) ? origin : null,
+      allowHeaders: ["Authorization", "Content-Type", "X-API-Key", "X-Request-Id"],
+      exposeHeaders: ["X-Request-Id", "Location", "Retry-After"],
+      maxAge: 600,
+    }),
+  );
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

@@ -22,7 +22,8 @@ export const createLocalRouter = async (): Promise<Hono> => {
       pathToFileURL(resolve(repositoryRoot, entry.module)).href
     )) as FunctionModule;
     for (const route of entry.routes) {
-      router.on(route.method.toUpperCase(), route.path, (c) => module.app.fetch(c.req.raw));
+      // OPTIONS too: browsers send CORS preflights that the function itself answers.
+      router.on([route.method.toUpperCase(), "OPTIONS"], route.path, (c) => module.app.fetch(c.req.raw));
     }
   }
   router.notFound((c) =>

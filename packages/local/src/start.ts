@@ -4,6 +4,9 @@ import { signToken } from "@artifact-store/auth";
 import { developmentSecret, ensureLocalStorage, startLocalApi } from "./stack";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// Locally, browser pages on any origin may call the API and the bucket (bearer tokens, no cookies).
+process.env.API_CORS_ORIGINS ??= "*";
+process.env.S3_CORS_ORIGINS ??= "*";
 
 const say = (line: string) => console.log(`[start] ${line}`);
 

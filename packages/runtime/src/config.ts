@@ -48,6 +48,12 @@ const flag = (env: Env, name: string, fallback: boolean): boolean => {
   throw new ConfigError(`${name}=${raw} must be true or false.`);
 };
 
+const list = (env: Env, name: string): string[] =>
+  (env[name] ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+
 const DAY = 24 * 60 * 60;
 
 /** Reads and checks every setting once, so a bad value fails at start, not on some later request. */
@@ -63,6 +69,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       bucket: env.S3_BUCKET || "artifacts",
       // Self-hosted servers (MinIO, Ceph) need path-style; AWS prefers virtual-hosted.
       forcePathStyle: flag(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
+      browserOrigins: list(env, "S3_CORS_ORIGINS"),
     },
     database: {
       ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : {}),

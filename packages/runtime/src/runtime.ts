@@ -23,7 +23,12 @@ export const createRuntime = async (config: Config = loadConfig()): Promise<Runt
   const catalog = new Catalog(await openDatabase(config.database));
   let preparing: Promise<void> | undefined;
   const ready = () => {
-    preparing ??= Promise.all([migrate(catalog.db), storage.ensureBucket()]).then(
+    const prepareBucket = async () => {
+      await storage.ensureBucket();
+      if (config.storage.browserOrigins.length > 0)
+        await storage.allowBrowserOrigins(config.storage.browserOrigins);
+    };
+    preparing ??= Promise.all([migrate(catalog.db), prepareBucket()]).then(
       () => undefined,
       (error: unknown) => {
         preparing = undefined; // let the next request try again once the dependency is back

@@ -9,6 +9,8 @@ export interface StorageConfig {
   bucket: string;
   /** Path-style addressing (`host/bucket/key`): what MinIO and most self-hosted servers need. */
   forcePathStyle: boolean;
+  /** Browser origins allowed to upload and download straight to and from the bucket (CORS). */
+  browserOrigins: readonly string[];
 }
 
 export const createS3Client = (config: StorageConfig): S3Client =>

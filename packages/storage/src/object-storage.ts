@@ -9,6 +9,7 @@ import {
   HeadObjectCommand,
   ListPartsCommand,
   type ListPartsCommandOutput,
+  PutBucketCorsCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -59,6 +60,31 @@ export class ObjectStorage {
         }
       }
     }
+  }
+
+  /**
+   * Lets browsers on these origins PUT parts and GET downloads straight to and from the bucket,
+   * and read the ETag header of each part they send.
+   */
+  async allowBrowserOrigins(origins: readonly string[]): Promise<void> {
+    await this.call("PutBucketCors", () =>
+      this.s3.send(
+        new PutBucketCorsCommand({
+          Bucket: this.bucket,
+          CORSConfiguration: {
+            CORSRules: [
+              {
+                AllowedOrigins: [...origins],
+                AllowedMethods: ["GET", "HEAD", "PUT"],
+                AllowedHeaders: ["*"],
+                ExposeHeaders: ["ETag"],
+                MaxAgeSeconds: 3600,
+              },
+            ],
+          },
+        }),
+      ),
+    );
   }
 
   /** A cheap authenticated round trip, for health checks. */
