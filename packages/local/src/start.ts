@@ -45,12 +45,14 @@ Artifact store is running.
   Dev token:    ${token}
   Admin token:  ${adminToken}
 
-Try it:
-  export TOKEN=${token}
-  echo 'hello' > hello.txt
-  curl -s -X POST ${api.url}/v1/uploads -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d "{\\"filename\\":\\"hello.txt\\",\\"contentType\\":\\"text/plain\\",\\"size\\":6,\\"sha256\\":\\"$(sha256sum hello.txt | cut -d' ' -f1)\\"}"
-  # PUT the file to parts[0].url with its headers, then POST ${api.url}/v1/uploads/<uploadId>/complete
+Try it (curl and jq):
+  export API=${api.url} TOKEN=${token}
+  echo 'hello, artifacts' > hello.txt
+  UPLOAD=$(curl -s -X POST $API/v1/uploads -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d "{\\"filename\\":\\"hello.txt\\",\\"contentType\\":\\"text/plain\\",\\"size\\":$(stat -c%s hello.txt),\\"sha256\\":\\"$(sha256sum hello.txt | cut -d' ' -f1)\\"}")
+  curl -s -X PUT -H 'content-type: text/plain' --data-binary @hello.txt "$(echo "$UPLOAD" | jq -r '.parts[0].url')"
+  ARTIFACT=$(curl -s -X POST $API/v1/uploads/$(echo "$UPLOAD" | jq -r .uploadId)/complete -H "Authorization: Bearer $TOKEN")
+  curl -sL $API/v1/artifacts/$(echo "$ARTIFACT" | jq -r .id)/download -H "Authorization: Bearer $TOKEN"
 
 Ctrl-C stops everything.`);
 
