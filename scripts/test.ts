@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { ensureLocalStorage, ensurePostgres } from "@artifact-store/local";
+import { ensureChromium } from "../packages/local/src/chromium";
 
 const say = (line: string) => console.log(`[test] ${line}`);
 
@@ -30,6 +31,7 @@ const main = async (): Promise<number> => {
   try {
     const databaseUrl = await ensurePostgres("artifact_store_test", say);
     say(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ":***@")}`);
+    await ensureChromium((line) => say(`chromium: ${line}`)); // for test/browser.test.ts
     const resultsFile = resolve(dataDir, "vitest-results.json");
     const status = step(
       "vitest (unit, pglite, postgres)",

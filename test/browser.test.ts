@@ -9,6 +9,7 @@ import {
   type SdkSite,
   type SdkWindow,
   serveSdkPage,
+  withPageErrors,
 } from "./support/browser";
 import { MiB, sha256OfResponse, startTestStack, type TestStack } from "./support/stack";
 
@@ -58,36 +59,40 @@ interface PageUpload {
  * (The function runs in the browser, so it may use nothing from this module's scope.)
  */
 const uploadFromPage = (size: number): Promise<PageUpload> =>
-  sdk.page.evaluate(
-    async ({ baseUrl, token, size }) => {
-      const { ArtifactStoreClient } = (window as unknown as SdkWindow).artifactStore;
-      const chunks: Uint8Array<ArrayBuffer>[] = [];
-      // getRandomValues fills at most 64 KiB per call.
-      for (let offset = 0; offset < size; offset += 65536)
-        chunks.push(crypto.getRandomValues(new Uint8Array(Math.min(65536, size - offset))));
-      const file = new File(chunks, `browser-${size}.bin`, { type: "application/octet-stream" });
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
-      const sha256 = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  sdk.page
+    .evaluate(
+      async ({ baseUrl, token, size }) => {
+        const { ArtifactStoreClient } = (window as unknown as SdkWindow).artifactStore;
+        const chunks: Uint8Array<ArrayBuffer>[] = [];
+        // getRandomValues fills at most 64 KiB per call.
+        for (let offset = 0; offset < size; offset += 65536)
+          chunks.push(crypto.getRandomValues(new Uint8Array(Math.min(65536, size - offset))));
+        const file = new File(chunks, `browser-${size}.bin`, { type: "application/octet-stream" });
+        const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+        const sha256 = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 
-      const progress: UploadProgress[] = [];
-      const client = new ArtifactStoreClient({ baseUrl, token });
-      const artifact = await client.upload(file, { onProgress: (p) => progress.push(p) });
-      return { artifact, sha256, progress };
-    },
-    { baseUrl: stack.url, token, size },
-  );
+        const progress: UploadProgress[] = [];
+        const client = new ArtifactStoreClient({ baseUrl, token });
+        const artifact = await client.upload(file, { onProgress: (p) => progress.push(p) });
+        return { artifact, sha256, progress };
+      },
+      { baseUrl: stack.url, token, size },
+    )
+    .catch(withPageErrors(sdk));
 
 /** In the page: the SDK's download (a presigned GET, cross-origin to storage), hashed by WebCrypto. */
 const downloadDigestInPage = (artifactId: string): Promise<string> =>
-  sdk.page.evaluate(
-    async ({ baseUrl, token, artifactId }) => {
-      const { ArtifactStoreClient } = (window as unknown as SdkWindow).artifactStore;
-      const response = await new ArtifactStoreClient({ baseUrl, token }).download(artifactId);
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await response.arrayBuffer()));
-      return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-    },
-    { baseUrl: stack.url, token, artifactId },
-  );
+  sdk.page
+    .evaluate(
+      async ({ baseUrl, token, artifactId }) => {
+        const { ArtifactStoreClient } = (window as unknown as SdkWindow).artifactStore;
+        const response = await new ArtifactStoreClient({ baseUrl, token }).download(artifactId);
+        const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await response.arrayBuffer()));
+        return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+      },
+      { baseUrl: stack.url, token, artifactId },
+    )
+    .catch(withPageErrors(sdk));
 
 describe("the client SDK in headless Chromium uploads a File straight to storage", () => {
   it.each([

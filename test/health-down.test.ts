@@ -1,4 +1,10 @@
-import { createRuntime, loadConfig, type Runtime, useRuntime } from "@artifact-store/runtime";
+import {
+  createRuntime,
+  loadConfig,
+  loadStorageConfig,
+  type Runtime,
+  useRuntime,
+} from "@artifact-store/runtime";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { app } from "../functions/health";
 
@@ -6,14 +12,13 @@ let runtime: Runtime;
 
 beforeAll(async () => {
   // Storage at a loopback port nothing listens on, as if the S3 server had died.
-  runtime = await createRuntime(
-    loadConfig({
-      ...process.env,
-      S3_ENDPOINT: "http://127.0.0.1:9",
-      AUTH_JWT_SECRET: "test-secret-test-secret-test-secret-42",
-      CATALOG_DATA_DIR: "memory://",
-    }),
-  );
+  const env = {
+    ...process.env,
+    S3_ENDPOINT: "http://127.0.0.1:9",
+    AUTH_JWT_SECRET: "test-secret-test-secret-test-secret-42",
+    CATALOG_DATA_DIR: "memory://",
+  };
+  runtime = await createRuntime({ ...loadConfig(env), storage: loadStorageConfig(env) });
   useRuntime(runtime);
 });
 afterAll(() => runtime?.close());

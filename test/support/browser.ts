@@ -121,3 +121,14 @@ export const openSdkPage = async (browser: Browser, site: SdkSite): Promise<SdkP
     });
   return { page, errors, requests };
 };
+
+/**
+ * For `.catch` on page calls: a failed fetch only says "Failed to fetch" in the page, while the
+ * reason (a CORS refusal, say) is in the console, so the error carries what the console said.
+ */
+export const withPageErrors =
+  (sdk: SdkPage) =>
+  (error: unknown): never => {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\nbrowser console:\n  ${sdk.errors.join("\n  ") || "(nothing)"}`);
+  };

@@ -1,6 +1,6 @@
 import type { RouteContract } from "@artifact-store/api";
 import { ANONYMOUS, invalid, type Principal, unauthenticated } from "@artifact-store/core";
-import { sharedRuntime } from "@artifact-store/runtime";
+import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
 import type { Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv, FunctionApp } from "./app";
@@ -81,7 +81,7 @@ const authenticate = async (c: Context<AppEnv>, route: RouteContract): Promise<P
     if (route.auth === "optional") return ANONYMOUS;
     throw unauthenticated("authentication_required", "This operation needs a bearer token.");
   }
-  const runtime = await sharedRuntime();
+  const runtime = await sharedCatalogRuntime();
   return runtime.verifyToken(token);
 };
 

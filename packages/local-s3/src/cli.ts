@@ -1,5 +1,6 @@
-// Usage: tsx packages/local-s3/src/cli.ts [dataDir]
+// Usage: tsx packages/local-s3/src/cli.ts [--persistent] [dataDir]
 // Starts the local S3 server, prints its settings as KEY=value lines, and runs until SIGINT/SIGTERM.
+// --persistent keeps the cluster (and so the data) in dataDir across runs instead of wiping it.
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureCephInstalled, startLocalS3 } from "./index";
@@ -9,10 +10,10 @@ const log = (line: string): void => {
 };
 
 async function main(): Promise<void> {
-  const dataDir = process.argv[2] ?? join(tmpdir(), "artifact-store-local-s3");
+  const { persistent, dataDir } = parseArgs(process.argv.slice(2));
   const port = process.env.LOCAL_S3_PORT;
   await ensureCephInstalled(log);
-  const s3 = await startLocalS3({ dataDir, log, ...(port ? { port: Number(port) } : {}) });
+  const s3 = await startLocalS3({ dataDir, persistent, log, ...(port ? { port: Number(port) } : {}) });
   process.stdout.write(
     [
       `S3_ENDPOINT=${s3.endpoint}`,
@@ -37,6 +38,16 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
+}
+
+function parseArgs(args: string[]): { persistent: boolean; dataDir: string } {
+  const persistent = args.includes("--persistent");
+  const rest = args.filter((arg) => arg !== "--persistent");
+  const unknown = rest.find((arg) => arg.startsWith("-"));
+  if (unknown !== undefined || rest.length > 1) {
+    throw new Error(`usage: cli.ts [--persistent] [dataDir] (unexpected ${unknown ?? rest[1]})`);
+  }
+  return { persistent, dataDir: rest[0] ?? join(tmpdir(), "artifact-store-local-s3") };
 }
 
 main().catch((error: unknown) => {

@@ -12,24 +12,32 @@ import {
 } from "./config";
 import { Daemon } from "./daemon";
 import { CEPH_BINARIES } from "./install";
+import { type ClusterState, type OsdIdentity, readState, type S3Keys, writeState } from "./state";
 import {
   freeLoopbackPorts,
+  freeStablePorts,
   httpAnswers,
   isAlive,
   isPortFree,
   type Log,
   missingFromPath,
+  portHolder,
   run,
   sleep,
 } from "./util";
 
 export interface LocalS3Options {
-  /** The cluster lives in `<dataDir>/ceph`, wiped at every start. */
+  /** The cluster lives in `<dataDir>/ceph`. */
   dataDir: string;
   accessKeyId?: string;
   secretAccessKey?: string;
-  /** Port for the S3 endpoint on 127.0.0.1; a free one if not given. */
+  /** Port for the S3 endpoint on 127.0.0.1; a free one (or, persistent, the recorded one) if not given. */
   port?: number;
+  /**
+   * Keep the data across starts: start the cluster an earlier persistent start made in
+   * `<dataDir>/ceph` again, on the same ports. False (the default): wipe it and make a fresh one.
+   */
+  persistent?: boolean;
   log?: (line: string) => void;
 }
 
@@ -48,12 +56,18 @@ const S3_USER = "artifactstore";
 const REGION = "us-east-1";
 const STOP_GRACE_MS = 5000;
 
-/** Starts a fresh single-node Ceph cluster with an S3 gateway on 127.0.0.1. */
+/**
+ * Starts a single-node Ceph cluster with an S3 gateway on 127.0.0.1: a fresh one, or with
+ * `persistent` the one recorded in `<dataDir>/ceph/state.json` if there is one.
+ */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const log: Log = options.log ?? (() => {});
-  const accessKeyId = options.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
-  const secretAccessKey = options.secretAccessKey ?? DEFAULT_SECRET_ACCESS_KEY;
-  checkKeys(accessKeyId, secretAccessKey);
+  const keys: S3Keys = {
+    accessKeyId: options.accessKeyId ?? DEFAULT_ACCESS_KEY_ID,
+    secretAccessKey: options.secretAccessKey ?? DEFAULT_SECRET_ACCESS_KEY,
+  };
+  checkKeys(keys);
+  if (options.port !== undefined) checkPortNumber(options.port);
   const missing = await missingFromPath(CEPH_BINARIES);
   if (missing.length > 0) {
     throw new Error(
@@ -63,69 +77,186 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 
   const started = Date.now();
   const layout = clusterLayout(resolve(options.dataDir, "ceph"));
-  await prepareDirectory(layout, log);
-  const [monV2Port, monV1Port, freePort] = (await freeLoopbackPorts(3)) as [number, number, number];
-  const rgwPort = options.port ?? freePort;
-  if (options.port !== undefined) await checkPortFree(options.port);
-  const config: ConfigInput = { fsid: randomUUID(), monV2Port, monV1Port, rgwPort };
-  await writeFile(layout.conf, cephConf(layout, config));
+  await killLeftovers(layout, log);
+  const state = options.persistent ? await readState(layout) : undefined;
+  const cluster = state
+    ? await restartCluster(layout, state, keys, options.port, log)
+    : await createCluster(layout, keys, options, log);
+  const endpoint = cluster.endpoint;
+  const how = state ? "restarted" : "created";
+  log(`S3 endpoint ${endpoint} ready in ${seconds(started)} (cluster ${how} in ${layout.dir})`);
+  return { endpoint, region: REGION, ...keys, stop: () => cluster.stop() };
+}
 
+/** A fresh cluster in an emptied directory; recorded in the state file if persistent. */
+async function createCluster(
+  layout: ClusterLayout,
+  keys: S3Keys,
+  options: LocalS3Options,
+  log: Log,
+): Promise<Cluster> {
+  await resetDirectory(layout);
+  // A persistent cluster needs its ports again after a restart, so not from the ephemeral range.
+  const ports = options.persistent ? await freeStablePorts(3) : await freeLoopbackPorts(3);
+  const [monV2Port, monV1Port, freePort] = ports as [number, number, number];
+  if (options.port !== undefined) await checkPortFree(options.port);
+  const config: ConfigInput = { fsid: randomUUID(), monV2Port, monV1Port, rgwPort: options.port ?? freePort };
+  await writeFile(layout.conf, cephConf(layout, config));
   const cluster = new Cluster(layout, config, log);
-  const endpoint = `http://127.0.0.1:${rgwPort}`;
-  try {
+  await bringUp(cluster, async () => {
+    await cluster.createMon();
     await cluster.startMon();
-    await cluster.startOsd();
-    await cluster.startRgw(endpoint);
-    await cluster.createUser(accessKeyId, secretAccessKey);
+    const osd = await cluster.createOsd();
+    await cluster.startOsd(osd);
+    await cluster.startRgw();
+    await cluster.createUser(keys);
+    // Only now: a first start that dies before this point is wiped by the next one.
+    if (options.persistent) await writeState(layout, { ...config, osd, ...keys });
+  });
+  return cluster;
+}
+
+/** Starts the daemons of a recorded cluster again, without mkfs, on the recorded ports. */
+async function restartCluster(
+  layout: ClusterLayout,
+  state: ClusterState,
+  keys: S3Keys,
+  port: number | undefined,
+  log: Log,
+): Promise<Cluster> {
+  // The rgw port is only in ceph.conf, so an explicit one may differ; the mon ports are in the monmap.
+  const config: ConfigInput = {
+    fsid: state.fsid,
+    monV2Port: state.monV2Port,
+    monV1Port: state.monV1Port,
+    rgwPort: port ?? state.rgwPort,
+  };
+  await checkRecordedPorts(layout, config, port !== undefined);
+  await checkOsdDirectory(layout, state.osd);
+  await makeDirectories(layout);
+  await writeFile(layout.conf, cephConf(layout, config));
+  const cluster = new Cluster(layout, config, log);
+  try {
+    await bringUp(cluster, async () => {
+      await cluster.startMon();
+      await cluster.startOsd(state.osd);
+      await cluster.startRgw();
+      const keysChanged =
+        keys.accessKeyId !== state.accessKeyId || keys.secretAccessKey !== state.secretAccessKey;
+      if (keysChanged) await cluster.replaceKeys(state, keys);
+      if (keysChanged || config.rgwPort !== state.rgwPort) {
+        await writeState(layout, { ...config, osd: state.osd, ...keys });
+      }
+    });
+  } catch (error) {
+    const hint = `(logs in ${layout.logDir}; delete ${layout.dir} to start a fresh, empty cluster)`;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`local-s3: the cluster in ${layout.dir} did not start again ${hint}\n${detail}`, {
+      cause: error,
+    });
+  }
+  return cluster;
+}
+
+/** Runs the start-up steps; stops whatever they started if one fails. */
+async function bringUp(cluster: Cluster, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
   } catch (error) {
     await cluster.stop();
     throw error;
   }
-  log(`S3 endpoint ${endpoint} ready in ${seconds(started)} (cluster in ${layout.dir})`);
-  return { endpoint, region: REGION, accessKeyId, secretAccessKey, stop: () => cluster.stop() };
 }
 
-function checkKeys(accessKeyId: string, secretAccessKey: string): void {
+function checkKeys({ accessKeyId, secretAccessKey }: S3Keys): void {
   if (!/^\S+$/.test(accessKeyId)) throw new Error("accessKeyId must be non-empty, without whitespace");
   if (secretAccessKey.length < 8 || /\s/.test(secretAccessKey)) {
     throw new Error("secretAccessKey must be at least 8 characters, without whitespace");
   }
 }
 
-async function checkPortFree(port: number): Promise<void> {
+function checkPortNumber(port: number): void {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid port ${port}`);
+}
+
+async function checkPortFree(port: number): Promise<void> {
   if (!(await isPortFree(port))) {
     throw new Error(`port ${port} on 127.0.0.1 is already in use`);
   }
 }
 
+/** A restarted cluster needs its recorded ports back; says who holds one that is taken. */
+async function checkRecordedPorts(
+  layout: ClusterLayout,
+  config: ConfigInput,
+  explicitRgwPort: boolean,
+): Promise<void> {
+  const fresh = `delete ${layout.dir} to start a fresh, empty cluster`;
+  const needed: [number, string, string][] = [
+    [config.monV2Port, "the monitor's v2 port, fixed in its monmap", fresh],
+    [config.monV1Port, "the monitor's v1 port, fixed in its monmap", fresh],
+    [
+      config.rgwPort,
+      explicitRgwPort ? "the S3 port asked for" : "the S3 endpoint's recorded port",
+      explicitRgwPort
+        ? "ask for another port"
+        : `ask for another port (option port / LOCAL_S3_PORT), or ${fresh}`,
+    ],
+  ];
+  for (const [port, what, alternative] of needed) {
+    if (await isPortFree(port)) continue;
+    const holder = (await portHolder(port)) ?? "another process";
+    throw new Error(
+      `local-s3: cannot start the cluster in ${layout.dir} again: port ${port} on 127.0.0.1 ` +
+        `(${what}) is in use by ${holder}. Stop that process, or ${alternative}.`,
+    );
+  }
+}
+
+/** Catches a state file that does not belong to the OSD data beside it. */
+async function checkOsdDirectory(layout: ClusterLayout, osd: OsdIdentity): Promise<void> {
+  const path = join(osdDataDir(layout, osd.id), "fsid");
+  const uuid = (await readFile(path, "utf8").catch(() => "")).trim();
+  if (uuid !== osd.uuid) {
+    throw new Error(
+      `local-s3: ${layout.state} names OSD ${osd.id} (${osd.uuid}) but ${path} ` +
+        `${uuid ? `says ${uuid}` : "is missing"}; delete ${layout.dir} to start a fresh, empty cluster`,
+    );
+  }
+}
+
+const osdDataDir = (layout: ClusterLayout, id: string): string => join(layout.osdDir, `ceph-${id}`);
+
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
-/** Kills daemons a crashed earlier run left in this directory, then starts it afresh. */
-async function prepareDirectory(layout: ClusterLayout, log: Log): Promise<void> {
+/**
+ * Kills daemons a crashed earlier run left in this directory (their watchdogs would stop them
+ * within seconds, but the new daemons need their ports and data now).
+ */
+async function killLeftovers(layout: ClusterLayout, log: Log): Promise<void> {
   const leftovers = await leftoverPids(layout);
-  if (leftovers.length > 0) {
-    log(`killing daemons left by an earlier run: ${leftovers.join(", ")}`);
-    for (const pid of leftovers) {
-      for (const target of [-pid, pid]) {
-        try {
-          process.kill(target, "SIGKILL");
-        } catch {
-          // not a group leader, or gone already
-        }
+  if (leftovers.length === 0) return;
+  log(`killing daemons left by an earlier run: ${leftovers.join(", ")}`);
+  for (const pid of leftovers) {
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, "SIGKILL");
+      } catch {
+        // not a group leader, or gone already
       }
     }
-    for (let i = 0; i < 100 && leftovers.some(isAlive); i++) await sleep(100);
   }
+  for (let i = 0; i < 100 && leftovers.some(isAlive); i++) await sleep(100);
+}
+
+async function resetDirectory(layout: ClusterLayout): Promise<void> {
   await rm(layout.dir, { recursive: true, force: true });
-  for (const dir of [
-    layout.runDir,
-    layout.logDir,
-    layout.monDir,
-    layout.osdDir,
-    layout.rgwDir,
-    layout.crashDir,
-  ]) {
+  await makeDirectories(layout);
+}
+
+async function makeDirectories(layout: ClusterLayout): Promise<void> {
+  const { runDir, logDir, monDir, osdDir, rgwDir, crashDir } = layout;
+  for (const dir of [runDir, logDir, monDir, osdDir, rgwDir, crashDir]) {
     await mkdir(dir, { recursive: true });
   }
 }
@@ -143,6 +274,7 @@ async function leftoverPids(layout: ClusterLayout): Promise<number[]> {
 }
 
 class Cluster {
+  readonly endpoint: string;
   private readonly daemons: Daemon[] = [];
   private stopping: Promise<void> | undefined;
 
@@ -150,16 +282,22 @@ class Cluster {
     private readonly layout: ClusterLayout,
     private readonly config: ConfigInput,
     private readonly log: Log,
-  ) {}
+  ) {
+    this.endpoint = `http://127.0.0.1:${config.rgwPort}`;
+  }
 
-  async startMon(): Promise<void> {
-    const since = Date.now();
+  /** A monmap with this cluster's fsid and mon address, and a mon store made from it. */
+  async createMon(): Promise<void> {
     const { conf, monmap } = this.layout;
     const { fsid, monV2Port, monV1Port } = this.config;
     const addrs = `[v2:127.0.0.1:${monV2Port},v1:127.0.0.1:${monV1Port}]`;
     await run("monmaptool", ["--create", "--fsid", fsid, "--addv", MON_ID, addrs, monmap], 30_000);
     await run("ceph-mon", ["-c", conf, "--mkfs", "-i", MON_ID, "--monmap", monmap], 60_000);
-    const mon = this.spawn(`mon.${MON_ID}`, "ceph-mon", ["-c", conf, "-f", "-i", MON_ID]);
+  }
+
+  async startMon(): Promise<void> {
+    const since = Date.now();
+    const mon = this.spawn(`mon.${MON_ID}`, "ceph-mon", ["-c", this.layout.conf, "-f", "-i", MON_ID]);
     await this.waitFor("the monitor to answer", 30_000, mon, async () => {
       await this.ceph(["mon", "stat"]);
       return true;
@@ -167,46 +305,71 @@ class Cluster {
     this.log(`ceph-mon up in ${seconds(since)}`);
   }
 
-  async startOsd(): Promise<void> {
+  /** Registers a new OSD with the mon and makes its BlueStore. */
+  async createOsd(): Promise<OsdIdentity> {
     const since = Date.now();
     const uuid = randomUUID();
     const id = (await this.ceph(["osd", "new", uuid])).trim();
     if (!/^\d+$/.test(id)) throw new Error(`'ceph osd new' printed ${JSON.stringify(id)}, not an OSD id`);
-    await mkdir(join(this.layout.osdDir, `ceph-${id}`), { recursive: true });
+    await mkdir(osdDataDir(this.layout, id), { recursive: true });
     await run("ceph-osd", ["-c", this.layout.conf, "-i", id, "--mkfs", "--osd-uuid", uuid], 120_000);
+    this.log(`ceph-osd mkfs in ${seconds(since)}`);
+    return { id, uuid };
+  }
+
+  async startOsd({ id }: OsdIdentity): Promise<void> {
+    const since = Date.now();
+    // After a crash the osdmap may still show the dead OSD up; only a boot after this epoch counts.
+    const before = await this.osdDump();
     const osd = this.spawn(`osd.${id}`, "ceph-osd", ["-c", this.layout.conf, "-f", "-i", id]);
     await this.waitFor("the OSD to be up and in", 60_000, osd, async () => {
-      const stat = JSON.parse(await this.ceph(["osd", "stat", "-f", "json"])) as OsdStat;
-      return stat.num_up_osds === 1 && stat.num_in_osds === 1;
+      const dump = await this.osdDump();
+      const entry = dump.osds?.find((o) => String(o.osd) === id);
+      return entry?.up === 1 && entry.in === 1 && (entry.up_from ?? 0) > (before.epoch ?? 0);
     });
     this.log(`ceph-osd up in ${seconds(since)}`);
   }
 
-  async startRgw(endpoint: string): Promise<void> {
+  async startRgw(): Promise<void> {
     const since = Date.now();
     const rgw = this.spawn(RGW_NAME, "radosgw", ["-c", this.layout.conf, "-f", "-n", RGW_NAME]);
     // On its first start radosgw creates its pools and zone before it listens.
-    await this.waitFor(`radosgw to answer HTTP on ${endpoint}`, 120_000, rgw, () =>
-      httpAnswers(`${endpoint}/`, 2000),
+    await this.waitFor(`radosgw to answer HTTP on ${this.endpoint}`, 120_000, rgw, () =>
+      httpAnswers(`${this.endpoint}/`, 2000),
     );
     this.log(`radosgw up in ${seconds(since)}`);
   }
 
-  async createUser(accessKeyId: string, secretAccessKey: string): Promise<void> {
-    await run(
-      "radosgw-admin",
-      [
-        "-c",
-        this.layout.conf,
-        "user",
-        "create",
-        `--uid=${S3_USER}`,
-        "--display-name=artifact store (local)",
-        `--access-key=${accessKeyId}`,
-        `--secret-key=${secretAccessKey}`,
-      ],
-      60_000,
-    );
+  async createUser({ accessKeyId, secretAccessKey }: S3Keys): Promise<void> {
+    await this.radosgwAdmin([
+      "user",
+      "create",
+      `--uid=${S3_USER}`,
+      "--display-name=artifact store (local)",
+      `--access-key=${accessKeyId}`,
+      `--secret-key=${secretAccessKey}`,
+    ]);
+  }
+
+  /**
+   * Makes `keys` the user's only S3 key: the caller hands these keys on as the credentials, so
+   * the recorded ones must not keep working unnoticed.
+   */
+  async replaceKeys(old: S3Keys, keys: S3Keys): Promise<void> {
+    const user = `--uid=${S3_USER}`;
+    // Adds the key, or sets the secret of an existing access key id.
+    await this.radosgwAdmin([
+      "key",
+      "create",
+      user,
+      "--key-type=s3",
+      `--access-key=${keys.accessKeyId}`,
+      `--secret-key=${keys.secretAccessKey}`,
+    ]);
+    if (old.accessKeyId !== keys.accessKeyId) {
+      await this.radosgwAdmin(["key", "rm", user, "--key-type=s3", `--access-key=${old.accessKeyId}`]);
+    }
+    this.log(`S3 keys of user ${S3_USER} replaced (access key ${keys.accessKeyId})`);
   }
 
   /** Stops rgw, then the OSD, then the mon. Safe to call more than once. */
@@ -241,6 +404,14 @@ class Cluster {
     return (await run("ceph", ["-c", this.layout.conf, "--connect-timeout", "5", ...args], 15_000)).stdout;
   }
 
+  private async osdDump(): Promise<OsdDump> {
+    return JSON.parse(await this.ceph(["osd", "dump", "-f", "json"])) as OsdDump;
+  }
+
+  private async radosgwAdmin(args: string[]): Promise<void> {
+    await run("radosgw-admin", ["-c", this.layout.conf, ...args], 60_000);
+  }
+
   /** Polls `check` until true; fails early with the daemon's log tail if it exits. */
   private async waitFor(
     what: string,
@@ -270,7 +441,7 @@ class Cluster {
   }
 }
 
-interface OsdStat {
-  num_up_osds?: number;
-  num_in_osds?: number;
+interface OsdDump {
+  epoch?: number;
+  osds?: { osd: number; up: number; in: number; up_from?: number }[];
 }

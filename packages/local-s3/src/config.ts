@@ -11,6 +11,8 @@ export interface ClusterLayout {
   osdDir: string;
   rgwDir: string;
   crashDir: string;
+  /** Written by a persistent start once the cluster is up (see state.ts). */
+  state: string;
 }
 
 export const RGW_NAME = "client.rgw.a";
@@ -27,6 +29,7 @@ export function clusterLayout(dir: string): ClusterLayout {
     osdDir: join(dir, "osd"),
     rgwDir: join(dir, "rgw"),
     crashDir: join(dir, "crash"),
+    state: join(dir, "state.json"),
   };
 }
 

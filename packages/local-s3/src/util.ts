@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { access, constants, open } from "node:fs/promises";
+import { access, constants, open, readdir, readFile, readlink } from "node:fs/promises";
 import { request } from "node:http";
 import { createServer, type Server } from "node:net";
 import { delimiter, join } from "node:path";
@@ -78,6 +78,26 @@ export async function freeLoopbackPorts(count: number): Promise<number[]> {
   }
 }
 
+// Below the kernel's ephemeral range (outgoing connections take ports from there).
+const STABLE_PORT_LOW = 10000;
+
+/**
+ * Free ports on 127.0.0.1 below the ephemeral range, for a cluster that must get the same ports
+ * again after a restart: a port from that range may by then be some outgoing connection's.
+ */
+export async function freeStablePorts(count: number): Promise<number[]> {
+  const range = await readFile("/proc/sys/net/ipv4/ip_local_port_range", "utf8").catch(() => "32768");
+  const high = Math.min(Number(range.trim().split(/\s+/)[0]) || 32768, 65536);
+  if (high - STABLE_PORT_LOW < 1000) return freeLoopbackPorts(count);
+  const ports = new Set<number>();
+  for (let tries = 0; ports.size < count && tries < 1000; tries++) {
+    const port = STABLE_PORT_LOW + Math.floor(Math.random() * (high - STABLE_PORT_LOW));
+    if (!ports.has(port) && (await isPortFree(port))) ports.add(port);
+  }
+  if (ports.size < count) throw new Error(`no ${count} free ports found on 127.0.0.1`);
+  return [...ports];
+}
+
 /** True if nothing listens on 127.0.0.1:port (we could bind it). */
 export function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -85,6 +105,31 @@ export function isPortFree(port: number): Promise<boolean> {
     server.once("error", () => resolve(false));
     server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
+}
+
+/** "pid N (command line)" of a process listening on TCP `port`, if /proc tells. */
+export async function portHolder(port: number): Promise<string | undefined> {
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const line of (await readFile(table, "utf8").catch(() => "")).split("\n").slice(1)) {
+      const [, local, , state, , , , , , inode] = line.trim().split(/\s+/);
+      // State 0A is LISTEN; the local address ends in the port in hex.
+      if (state === "0A" && local && parseInt(local.split(":")[1] ?? "", 16) === port && inode) {
+        inodes.add(`socket:[${inode}]`);
+      }
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fds = await readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      if (!inodes.has(await readlink(`/proc/${entry}/fd/${fd}`).catch(() => ""))) continue;
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+      return `pid ${entry} (${cmdline.split("\0").join(" ").trim().slice(0, 120)})`;
+    }
+  }
+  return undefined;
 }
 
 /** True if anything answers HTTP on the URL (any status). */

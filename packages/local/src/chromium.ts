@@ -19,9 +19,9 @@ const EXIT_LOCK_TIMEOUT = 92;
 // Runs under flock(1) so two test runs at once do not race apt; re-checks inside the lock,
 // since the run before may have installed it meanwhile.
 const INSTALL_SCRIPT = `
-if [ -x ${CHROMIUM_PATH} ]; then echo "chromium already present"; exit 0; fi
-apt-get update || exit ${EXIT_UPDATE_FAILED}
-${INSTALL_COMMAND} -o DPkg::Lock::Timeout=300 || exit ${EXIT_INSTALL_FAILED}
+if [ -x ${CHROMIUM_PATH} ]; then echo "installed meanwhile by another run"; exit 0; fi
+apt-get update -q || exit ${EXIT_UPDATE_FAILED}
+${INSTALL_COMMAND} -q -o DPkg::Lock::Timeout=300 || exit ${EXIT_INSTALL_FAILED}
 `;
 
 const isExecutable = (path: string): Promise<boolean> =>
@@ -43,7 +43,7 @@ const versionOf = (path: string): Promise<string> =>
  */
 export const ensureChromium = async (log: (line: string) => void): Promise<string> => {
   if (await isExecutable(CHROMIUM_PATH)) {
-    log(`chromium: ${await versionOf(CHROMIUM_PATH)}`);
+    log(`${await versionOf(CHROMIUM_PATH)} at ${CHROMIUM_PATH}`);
     return CHROMIUM_PATH;
   }
   if (process.platform !== "linux" || process.getuid?.() !== 0) {
@@ -53,15 +53,13 @@ export const ensureChromium = async (log: (line: string) => void): Promise<strin
     );
   }
   const started = Date.now();
-  log("chromium missing: installing the Debian package with apt-get...");
+  log(`missing at ${CHROMIUM_PATH}: installing the Debian package with apt-get...`);
   const code = await runInstallScript(log);
   if (code !== 0) throw new Error(installFailure(code));
   if (!(await isExecutable(CHROMIUM_PATH))) {
     throw new Error(`apt-get installed chromium, but ${CHROMIUM_PATH} is still missing.`);
   }
-  log(
-    `chromium: ${await versionOf(CHROMIUM_PATH)}, installed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
+  log(`${await versionOf(CHROMIUM_PATH)} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return CHROMIUM_PATH;
 };
 

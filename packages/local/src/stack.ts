@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureCephInstalled, startLocalS3 } from "@artifact-store/local-s3";
-import { type Config, createRuntime, loadConfig, type Runtime, useRuntime } from "@artifact-store/runtime";
+import {
+  createRuntime,
+  loadConfig,
+  loadStorageConfig,
+  type Runtime,
+  useRuntime,
+} from "@artifact-store/runtime";
 import { type RunningServer, startServer } from "./server";
 
 type Env = Record<string, string | undefined>;
@@ -13,18 +19,21 @@ export interface LocalStorage {
 }
 
 /**
- * The S3 settings to run with: the configured endpoint when S3_ENDPOINT is set, else a throwaway
- * Ceph RGW on loopback (given S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY when those are set).
+ * The S3 settings to run with: the configured endpoint when S3_ENDPOINT is set, else a Ceph RGW
+ * on loopback (given S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY when those are set). Persistent for
+ * `npm start`, so objects outlive a restart as the catalogue does; fresh for tests and benchmarks.
  */
 export const ensureLocalStorage = async (
   env: Env,
   dataDir: string,
   log: (line: string) => void,
+  options: { persistent?: boolean } = {},
 ): Promise<LocalStorage> => {
   if (env.S3_ENDPOINT) return { env: {}, stop: async () => {} };
   await ensureCephInstalled(log);
   const s3 = await startLocalS3({
     dataDir: join(dataDir, "s3"),
+    persistent: options.persistent ?? false,
     ...(env.S3_ACCESS_KEY_ID ? { accessKeyId: env.S3_ACCESS_KEY_ID } : {}),
     ...(env.S3_SECRET_ACCESS_KEY ? { secretAccessKey: env.S3_SECRET_ACCESS_KEY } : {}),
     log,
@@ -56,13 +65,13 @@ export const developmentSecret = async (dataDir: string): Promise<string> => {
 export interface LocalApi {
   url: string;
   runtime: Runtime;
-  config: Config;
+  config: Runtime["config"];
   close: () => Promise<void>;
 }
 
 /** Builds the runtime from env, prepares the catalogue and bucket, and serves every function. */
 export const startLocalApi = async (env: Env, port: number): Promise<LocalApi> => {
-  const config = loadConfig(env);
+  const config = { ...loadConfig(env), storage: loadStorageConfig(env) };
   const runtime = await createRuntime(config);
   useRuntime(runtime);
   await runtime.ready();

@@ -16,7 +16,9 @@ const main = async () => {
   say(`data folder: ${dataDir}`);
   if (!process.env.S3_ENDPOINT)
     say("S3_ENDPOINT is unset: starting a local Ceph RGW (first start installs it)...");
-  const storage = await ensureLocalStorage(process.env, dataDir, (line) => say(`s3: ${line}`));
+  const storage = await ensureLocalStorage(process.env, dataDir, (line) => say(`s3: ${line}`), {
+    persistent: true,
+  });
   const env = {
     ...process.env,
     ...storage.env,

@@ -5,8 +5,8 @@ import type { DatabaseConfig } from "@artifact-store/catalog";
 import { DEFAULT_UPLOAD_LIMITS, S3_MIN_PART_SIZE } from "@artifact-store/core";
 import type { StorageConfig } from "@artifact-store/storage";
 
+/** What every function needs. Storage settings are read apart, only by functions that talk to S3. */
 export interface Config {
-  storage: StorageConfig;
   database: DatabaseConfig;
   auth: TokenSettings;
   service: ServiceSettings;
@@ -56,21 +56,24 @@ const list = (env: Env, name: string): string[] =>
 
 const DAY = 24 * 60 * 60;
 
+export const loadStorageConfig = (env: Env = process.env): StorageConfig => {
+  const endpoint = env.S3_ENDPOINT || undefined;
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    region: env.S3_REGION || "us-east-1",
+    accessKeyId: required(env, "S3_ACCESS_KEY_ID"),
+    secretAccessKey: required(env, "S3_SECRET_ACCESS_KEY"),
+    bucket: env.S3_BUCKET || "artifacts",
+    // Self-hosted servers (MinIO, Ceph) need path-style; AWS prefers virtual-hosted.
+    forcePathStyle: flag(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
+    browserOrigins: list(env, "S3_CORS_ORIGINS"),
+  };
+};
+
 /** Reads and checks every setting once, so a bad value fails at start, not on some later request. */
 export const loadConfig = (env: Env = process.env): Config => {
-  const endpoint = env.S3_ENDPOINT || undefined;
   const dataDir = resolve(env.DATA_DIR || ".data");
   return {
-    storage: {
-      ...(endpoint ? { endpoint } : {}),
-      region: env.S3_REGION || "us-east-1",
-      accessKeyId: required(env, "S3_ACCESS_KEY_ID"),
-      secretAccessKey: required(env, "S3_SECRET_ACCESS_KEY"),
-      bucket: env.S3_BUCKET || "artifacts",
-      // Self-hosted servers (MinIO, Ceph) need path-style; AWS prefers virtual-hosted.
-      forcePathStyle: flag(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
-      browserOrigins: list(env, "S3_CORS_ORIGINS"),
-    },
     database: {
       ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : {}),
       embeddedDataDir: env.CATALOG_DATA_DIR || join(dataDir, "catalog"),

@@ -1,2 +1,2 @@
-export { type Config, ConfigError, loadConfig } from "./config";
+export { type Config, ConfigError, loadConfig, loadStorageConfig } from "./config";
 export { createRuntime, type Runtime, readyRuntime, sharedRuntime, useRuntime } from "./runtime";

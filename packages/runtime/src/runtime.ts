@@ -1,69 +1,68 @@
 import { Artifacts, checkHealth, Uploads } from "@artifact-store/artifacts";
-import { createTokenVerifier, type TokenVerifier } from "@artifact-store/auth";
-import { Catalog, migrate, openDatabase } from "@artifact-store/catalog";
-import { ObjectStorage } from "@artifact-store/storage";
-import { type Config, loadConfig } from "./config";
+import { ObjectStorage, type StorageConfig } from "@artifact-store/storage";
+import {
+  type CatalogRuntime,
+  createCatalogRuntime,
+  once,
+  sharedCatalogRuntime,
+  useCatalogRuntime,
+} from "./catalog-runtime";
+import { type Config, loadConfig, loadStorageConfig } from "./config";
 
-/** Everything a function needs, built once per process (one Lambda instance, or the local server). */
-export interface Runtime {
-  config: Config;
-  verifyToken: TokenVerifier;
+/** The catalogue runtime plus storage and the operations that use both. */
+export interface Runtime extends CatalogRuntime {
+  config: Config & { storage: StorageConfig };
   storage: ObjectStorage;
-  catalog: Catalog;
   uploads: Uploads;
   artifacts: Artifacts;
-  /** Resolves once migrations ran and the bucket exists; requests that touch data await it. */
+  /** Resolves once migrations ran and the bucket exists. */
   ready: () => Promise<void>;
   health: () => ReturnType<typeof checkHealth>;
-  close: () => Promise<void>;
 }
 
-export const createRuntime = async (config: Config = loadConfig()): Promise<Runtime> => {
-  const storage = new ObjectStorage(config.storage);
-  const catalog = new Catalog(await openDatabase(config.database));
-  let preparing: Promise<void> | undefined;
-  const ready = () => {
-    const prepareBucket = async () => {
-      await storage.ensureBucket();
-      if (config.storage.browserOrigins.length > 0)
-        await storage.allowBrowserOrigins(config.storage.browserOrigins);
-    };
-    preparing ??= Promise.all([migrate(catalog.db), prepareBucket()]).then(
-      () => undefined,
-      (error: unknown) => {
-        preparing = undefined; // let the next request try again once the dependency is back
-        throw error;
-      },
-    );
-    return preparing;
-  };
+const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtime => {
+  const storage = new ObjectStorage(storageConfig);
+  const { catalog } = base;
+  const config = { ...base.config, storage: storageConfig };
+  const prepareBucket = once(async () => {
+    await storage.ensureBucket();
+    if (storageConfig.browserOrigins.length > 0)
+      await storage.allowBrowserOrigins(storageConfig.browserOrigins);
+  });
   return {
+    ...base,
     config,
-    verifyToken: createTokenVerifier(config.auth),
     storage,
-    catalog,
     uploads: new Uploads(catalog, storage, config.service),
     artifacts: new Artifacts(catalog, storage, config.service),
-    ready,
+    ready: async () => {
+      await Promise.all([base.ready(), prepareBucket()]);
+    },
     health: () => checkHealth({ storage: () => storage.ping(), catalog: () => catalog.ping() }),
-    close: () => catalog.db.close(),
   };
 };
 
+export const createRuntime = async (
+  config: Config & { storage: StorageConfig } = { ...loadConfig(), storage: loadStorageConfig() },
+): Promise<Runtime> => withStorage(await createCatalogRuntime(config), config.storage);
+
 let shared: Promise<Runtime> | undefined;
 
-/** The process-wide runtime, from the environment; a failed build is retried on the next call. */
+/** The process-wide runtime, sharing its catalogue with the catalogue runtime. */
 export const sharedRuntime = (): Promise<Runtime> => {
-  shared ??= createRuntime().catch((error: unknown) => {
-    shared = undefined;
-    throw error;
-  });
+  shared ??= sharedCatalogRuntime()
+    .then((base) => withStorage(base, loadStorageConfig()))
+    .catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
   return shared;
 };
 
 /** For the local server and tests, which build their runtime from explicit settings. */
 export const useRuntime = (runtime: Runtime): void => {
   shared = Promise.resolve(runtime);
+  useCatalogRuntime(runtime);
 };
 
 /** The shared runtime once its catalogue is migrated and its bucket exists. */
