@@ -37,7 +37,8 @@ const operationOf = (route: RouteContract): JsonObject => ({
   summary: route.summary,
   tags: [route.tag],
   ...(route.auth === "none" ? { security: [] } : {}),
-  ...(route.auth === "optional" ? { security: [{}, { bearer: [] }] } : {}),
+  ...(route.auth === "optional" ? { security: [{}, { bearer: [] }, { apiKey: [] }] } : {}),
+  ...(route.scope ? { "x-required-scope": route.scope } : {}),
   parameters: parametersOf(route),
   ...(route.body
     ? {
@@ -75,8 +76,13 @@ export const buildOpenApiDocument = (routes: readonly RouteContract[] = ROUTES):
       description:
         "Artifacts of web-scraping systems, uploaded and downloaded straight to and from S3-compatible storage.",
     },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
-    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "A JWT, or an API key (ask_...)" },
+        apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+      },
+    },
+    security: [{ bearer: [] }, { apiKey: [] }],
     paths,
   };
 };

@@ -1,9 +1,10 @@
+import type { Scope } from "@artifact-store/core";
 import type { GenericSchema } from "valibot";
 import * as s from "./schemas";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
-/** Who may call: "required" needs a valid token; "optional" serves anonymous callers too. */
+/** Who may call: "required" needs credentials; "optional" serves anonymous callers too. */
 export type AuthPolicy = "required" | "optional" | "none";
 
 export interface ResponseContract {
@@ -19,6 +20,10 @@ export interface RouteContract {
   summary: string;
   tag: string;
   auth: AuthPolicy;
+  /** The scope a caller needs (users hold read, upload and write; admins also admin). */
+  scope?: Scope;
+  /** Signing endpoints are rate limited per principal. */
+  rateLimited?: boolean;
   params?: GenericSchema;
   query?: GenericSchema;
   body?: GenericSchema;
@@ -27,11 +32,14 @@ export interface RouteContract {
 
 const defineRoute = <const T extends RouteContract>(route: T): T => route;
 
+const error = (description: string) => ({ description, schema: s.ErrorBody });
 const errors = {
-  400: { description: "Invalid input", schema: s.ErrorBody },
-  401: { description: "Missing or invalid credentials", schema: s.ErrorBody },
-  404: { description: "Not found, or not visible to the caller", schema: s.ErrorBody },
+  400: error("Invalid input"),
+  401: error("Missing or invalid credentials"),
+  403: error("The credentials lack the scope, or the caller may read but not change this"),
+  404: error("Not found, or not visible to the caller"),
 } as const;
+const limited = { 429: error("Too many signing requests; see Retry-After") } as const;
 
 export const createUpload = defineRoute({
   operationId: "createUpload",
@@ -40,12 +48,16 @@ export const createUpload = defineRoute({
   summary: "Open an upload and get presigned URLs to send its bytes straight to storage",
   tag: "uploads",
   auth: "required",
+  scope: "upload",
+  rateLimited: true,
   body: s.CreateUploadBody,
   responses: {
     201: { description: "Upload opened", schema: s.UploadCreated },
     400: errors[400],
     401: errors[401],
-    413: { description: "Declared size over the limit", schema: s.ErrorBody },
+    403: errors[403],
+    413: error("Declared size over the limit"),
+    ...limited,
   },
 });
 
@@ -53,16 +65,19 @@ export const signUploadParts = defineRoute({
   operationId: "signUploadParts",
   method: "post",
   path: "/v1/uploads/:uploadId/parts",
-  summary: "Sign (or re-sign) part URLs of an open multipart upload",
+  summary: "Sign (or re-sign) part URLs of an open upload",
   tag: "uploads",
   auth: "required",
+  scope: "upload",
+  rateLimited: true,
   params: s.UploadParams,
   body: s.SignPartsBody,
   responses: {
     200: { description: "Fresh part URLs", schema: s.SignedParts },
     ...errors,
-    409: { description: "Upload no longer open", schema: s.ErrorBody },
-    410: { description: "Upload expired", schema: s.ErrorBody },
+    409: error("Upload no longer open"),
+    410: error("Upload expired"),
+    ...limited,
   },
 });
 
@@ -73,6 +88,7 @@ export const getUpload = defineRoute({
   summary: "State of an upload and the parts storage already holds",
   tag: "uploads",
   auth: "required",
+  scope: "upload",
   params: s.UploadParams,
   responses: { 200: { description: "Upload status", schema: s.UploadStatus }, ...errors },
 });
@@ -84,13 +100,14 @@ export const completeUpload = defineRoute({
   summary: "Complete an upload from the parts storage holds and record the artifact",
   tag: "uploads",
   auth: "required",
+  scope: "upload",
   params: s.UploadParams,
   body: s.CompleteUploadBody,
   responses: {
     200: { description: "The recorded artifact", schema: s.ArtifactView },
     ...errors,
-    409: { description: "Parts missing, sizes wrong, or upload aborted", schema: s.ErrorBody },
-    410: { description: "Upload expired", schema: s.ErrorBody },
+    409: error("Parts missing, sizes wrong, or upload aborted"),
+    410: error("Upload expired"),
   },
 });
 
@@ -101,12 +118,9 @@ export const abortUpload = defineRoute({
   summary: "Abort an open upload and free its parts in storage",
   tag: "uploads",
   auth: "required",
+  scope: "upload",
   params: s.UploadParams,
-  responses: {
-    204: { description: "Aborted" },
-    ...errors,
-    409: { description: "Upload already completed", schema: s.ErrorBody },
-  },
+  responses: { 204: { description: "Aborted" }, ...errors, 409: error("Upload already completed") },
 });
 
 export const getArtifact = defineRoute({
@@ -116,7 +130,21 @@ export const getArtifact = defineRoute({
   summary: "An artifact's metadata",
   tag: "artifacts",
   auth: "optional",
+  scope: "read",
   params: s.ArtifactParams,
+  responses: { 200: { description: "The artifact", schema: s.ArtifactView }, ...errors },
+});
+
+export const updateArtifact = defineRoute({
+  operationId: "updateArtifact",
+  method: "patch",
+  path: "/v1/artifacts/:artifactId",
+  summary: "Change an artifact's visibility (owner or admin)",
+  tag: "artifacts",
+  auth: "required",
+  scope: "write",
+  params: s.ArtifactParams,
+  body: s.UpdateArtifactBody,
   responses: { 200: { description: "The artifact", schema: s.ArtifactView }, ...errors },
 });
 
@@ -127,13 +155,16 @@ export const downloadArtifact = defineRoute({
   summary: "Redirect to a short-lived presigned download URL (or return it with redirect=false)",
   tag: "artifacts",
   auth: "optional",
+  scope: "read",
+  rateLimited: true,
   params: s.ArtifactParams,
   query: s.DownloadQuery,
   responses: {
     200: { description: "The URL, with redirect=false", schema: s.DownloadLink },
     302: { description: "Redirect to the presigned URL" },
     ...errors,
-    409: { description: "The artifact's bytes are not available", schema: s.ErrorBody },
+    409: error("The artifact's bytes are not available"),
+    ...limited,
   },
 });
 
@@ -141,11 +172,118 @@ export const deleteArtifact = defineRoute({
   operationId: "deleteArtifact",
   method: "delete",
   path: "/v1/artifacts/:artifactId",
-  summary: "Delete an artifact's object and mark its record deleted",
+  summary: "Delete an artifact's object and mark its record deleted (owner or admin)",
   tag: "artifacts",
   auth: "required",
+  scope: "write",
   params: s.ArtifactParams,
   responses: { 204: { description: "Deleted" }, ...errors },
+});
+
+export const listGrants = defineRoute({
+  operationId: "listGrants",
+  method: "get",
+  path: "/v1/artifacts/:artifactId/grants",
+  summary: "Users a private artifact is shared with (owner or admin)",
+  tag: "sharing",
+  auth: "required",
+  scope: "write",
+  params: s.ArtifactParams,
+  responses: { 200: { description: "Grants", schema: s.GrantList }, ...errors },
+});
+
+export const putGrant = defineRoute({
+  operationId: "putGrant",
+  method: "put",
+  path: "/v1/artifacts/:artifactId/grants/:grantee",
+  summary: "Share a private artifact with a user, optionally until a time (owner or admin)",
+  tag: "sharing",
+  auth: "required",
+  scope: "write",
+  params: s.GrantParams,
+  body: s.PutGrantBody,
+  responses: { 200: { description: "The grant", schema: s.GrantView }, ...errors },
+});
+
+export const deleteGrant = defineRoute({
+  operationId: "deleteGrant",
+  method: "delete",
+  path: "/v1/artifacts/:artifactId/grants/:grantee",
+  summary: "Revoke a user's grant (owner or admin)",
+  tag: "sharing",
+  auth: "required",
+  scope: "write",
+  params: s.GrantParams,
+  responses: { 204: { description: "Revoked" }, ...errors },
+});
+
+export const createApiKey = defineRoute({
+  operationId: "createApiKey",
+  method: "post",
+  path: "/v1/api-keys",
+  summary: "Create an API key for a service; the key is shown only in this answer (admin)",
+  tag: "api-keys",
+  auth: "required",
+  scope: "admin",
+  body: s.CreateApiKeyBody,
+  responses: { 201: { description: "The key, shown once", schema: s.CreatedApiKey }, ...errors },
+});
+
+export const listApiKeys = defineRoute({
+  operationId: "listApiKeys",
+  method: "get",
+  path: "/v1/api-keys",
+  summary: "Every API key, without secrets (admin)",
+  tag: "api-keys",
+  auth: "required",
+  scope: "admin",
+  responses: { 200: { description: "Keys", schema: s.ApiKeyList }, ...errors },
+});
+
+export const revokeApiKey = defineRoute({
+  operationId: "revokeApiKey",
+  method: "delete",
+  path: "/v1/api-keys/:keyId",
+  summary: "Revoke an API key (admin)",
+  tag: "api-keys",
+  auth: "required",
+  scope: "admin",
+  params: s.ApiKeyParams,
+  responses: { 204: { description: "Revoked" }, ...errors },
+});
+
+export const queryAudit = defineRoute({
+  operationId: "queryAudit",
+  method: "get",
+  path: "/v1/audit",
+  summary: "Audit events, newest first, filtered, with cursor paging (admin)",
+  tag: "audit",
+  auth: "required",
+  scope: "admin",
+  query: s.AuditQuery,
+  responses: { 200: { description: "A page of events", schema: s.AuditPage }, ...errors },
+});
+
+export const verifyAudit = defineRoute({
+  operationId: "verifyAudit",
+  method: "get",
+  path: "/v1/audit/verify",
+  summary: "Recompute the audit hash chain and report the first break (admin)",
+  tag: "audit",
+  auth: "required",
+  scope: "admin",
+  responses: { 200: { description: "Verification report", schema: s.AuditVerifyReport }, ...errors },
+});
+
+export const exportAudit = defineRoute({
+  operationId: "exportAudit",
+  method: "post",
+  path: "/v1/audit/export",
+  summary: "Export closed audit segments to the bucket as JSON Lines (admin; also scheduled)",
+  tag: "audit",
+  auth: "required",
+  scope: "admin",
+  responses: { 200: { description: "Segments exported", schema: s.AuditExportResult }, ...errors },
 });
 
 export const health = defineRoute({
@@ -178,8 +316,18 @@ export const ROUTES: readonly RouteContract[] = [
   completeUpload,
   abortUpload,
   getArtifact,
+  updateArtifact,
   downloadArtifact,
   deleteArtifact,
+  listGrants,
+  putGrant,
+  deleteGrant,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  queryAudit,
+  verifyAudit,
+  exportAudit,
   health,
   openApiDocument,
 ];

@@ -105,6 +105,89 @@ export const Health = v.object({
 });
 export type Health = v.InferOutput<typeof Health>;
 
+const IsoTime = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 time such as 2026-12-31T23:59:59Z"));
+const UserId = v.pipe(
+  v.string(),
+  v.regex(/^[\x21-\x7e]{1,256}$/, "must be a user id (1-256 visible ASCII characters)"),
+);
+
+export const UpdateArtifactBody = v.strictObject({ visibility: Visibility });
+
+export const GrantParams = v.strictObject({ artifactId: Id, grantee: UserId });
+export const PutGrantBody = v.optional(v.strictObject({ expiresAt: v.optional(v.nullable(IsoTime)) }));
+export const GrantView = v.object({
+  artifactId: Id,
+  grantee: v.string(),
+  grantedBy: v.string(),
+  createdAt: v.string(),
+  expiresAt: v.nullable(v.string()),
+});
+export type GrantView = v.InferOutput<typeof GrantView>;
+export const GrantList = v.object({ grants: v.array(GrantView) });
+
+export const Scope = v.picklist(["read", "upload", "write", "admin"]);
+export const CreateApiKeyBody = v.strictObject({
+  subject: UserId,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  scopes: v.pipe(v.array(Scope), v.minLength(1)),
+  expiresAt: v.optional(IsoTime),
+});
+export const ApiKeyView = v.object({
+  id: v.string(),
+  subject: v.string(),
+  name: v.string(),
+  scopes: v.array(v.string()),
+  createdBy: v.string(),
+  createdAt: v.string(),
+  expiresAt: v.nullable(v.string()),
+  revokedAt: v.nullable(v.string()),
+  lastUsedAt: v.nullable(v.string()),
+});
+export type ApiKeyView = v.InferOutput<typeof ApiKeyView>;
+export const CreatedApiKey = v.object({ ...ApiKeyView.entries, key: v.string() });
+export const ApiKeyList = v.object({ apiKeys: v.array(ApiKeyView) });
+export const ApiKeyParams = v.strictObject({
+  keyId: v.pipe(v.string(), v.regex(/^[0-9a-f]{12}$/, "must be a key id")),
+});
+
+export const AuditQuery = v.strictObject({
+  actor: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  artifactId: v.optional(Id),
+  action: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  outcome: v.optional(v.picklist(["allowed", "denied", "failed"])),
+  from: v.optional(IsoTime),
+  to: v.optional(IsoTime),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000))),
+});
+export const AuditEventView = v.object({
+  seq: v.number(),
+  at: v.string(),
+  actor: v.string(),
+  action: v.string(),
+  artifactId: v.nullable(v.string()),
+  uploadId: v.nullable(v.string()),
+  target: v.nullable(v.string()),
+  outcome: v.string(),
+  status: v.number(),
+  reason: v.nullable(v.string()),
+  requestId: v.string(),
+  sourceIp: v.nullable(v.string()),
+  userAgent: v.nullable(v.string()),
+  prevHash: v.string(),
+  hash: v.string(),
+});
+export const AuditPage = v.object({ events: v.array(AuditEventView), nextCursor: v.nullable(v.string()) });
+export const AuditVerifyReport = v.object({
+  ok: v.boolean(),
+  checked: v.number(),
+  lastSeq: v.number(),
+  firstBreak: v.optional(v.object({ seq: v.number(), reason: v.string() })),
+});
+export const AuditExportResult = v.object({
+  exported: v.array(v.object({ fromSeq: v.number(), toSeq: v.number(), key: v.string() })),
+});
+
 export const ErrorBody = v.object({
   error: v.object({
     code: v.string(),

@@ -1,6 +1,6 @@
-import type { Artifact, UploadSession } from "@artifact-store/core";
+import type { ApiKeyRecord, Artifact, Grant, UploadSession } from "@artifact-store/core";
 import { isExpired } from "@artifact-store/core";
-import type { ArtifactView, UploadStatus } from "./schemas";
+import type { ApiKeyView, ArtifactView, GrantView, UploadStatus } from "./schemas";
 
 export const artifactView = (artifact: Artifact): ArtifactView => ({
   id: artifact.id,
@@ -20,3 +20,24 @@ export const artifactView = (artifact: Artifact): ArtifactView => ({
 
 export const uploadStateView = (upload: UploadSession, now: Date): UploadStatus["state"] =>
   isExpired(upload, now) ? "expired" : upload.state;
+
+export const grantView = (grant: Grant): GrantView => ({
+  artifactId: grant.artifactId,
+  grantee: grant.grantee,
+  grantedBy: grant.grantedBy,
+  createdAt: grant.createdAt.toISOString(),
+  expiresAt: grant.expiresAt?.toISOString() ?? null,
+});
+
+/** Never the secret hash: what a key is, not what proves it. */
+export const apiKeyView = (record: ApiKeyRecord): ApiKeyView => ({
+  id: record.id,
+  subject: record.subject,
+  name: record.name,
+  scopes: record.scopes,
+  createdBy: record.createdBy,
+  createdAt: record.createdAt.toISOString(),
+  expiresAt: record.expiresAt?.toISOString() ?? null,
+  revokedAt: record.revokedAt?.toISOString() ?? null,
+  lastUsedAt: record.lastUsedAt?.toISOString() ?? null,
+});

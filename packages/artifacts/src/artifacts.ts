@@ -1,23 +1,31 @@
 import type { DownloadLink } from "@artifact-store/api";
-import type { Catalog } from "@artifact-store/catalog";
+import type { Catalog, GrantRecords } from "@artifact-store/catalog";
 import {
   type Artifact,
   attachmentDisposition,
-  canDeleteArtifact,
+  canManageArtifact,
   canReadArtifact,
   conflict,
+  DomainError,
+  forbidden,
+  type Grant,
+  invalid,
   notFound,
   type Principal,
   SERVABLE_STATES,
+  type Visibility,
 } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import type { ServiceSettings } from "./settings";
 import { writeSidecar } from "./sidecar";
 
-/** Reading, downloading and deleting recorded artifacts. */
+const GRANTEE = /^[\x21-\x7e]{1,256}$/;
+
+/** Reading, downloading, sharing and deleting recorded artifacts. */
 export class Artifacts {
   constructor(
     private readonly catalog: Catalog,
+    private readonly grants: GrantRecords,
     private readonly storage: ObjectStorage,
     private readonly settings: ServiceSettings,
     private readonly now: () => Date = () => new Date(),
@@ -25,7 +33,13 @@ export class Artifacts {
 
   async get(principal: Principal, artifactId: string): Promise<Artifact> {
     const artifact = await this.catalog.findArtifact(artifactId);
-    if (!artifact || !canReadArtifact(principal, artifact)) throw notFound("artifact", artifactId);
+    if (!artifact) throw notFound("artifact", artifactId);
+    // A grant is looked up only when nothing else already allows the read.
+    const grant =
+      artifact.visibility === "private" && principal.id !== null && principal.id !== artifact.ownerId
+        ? await this.grants.find(artifact.id, principal.id)
+        : null;
+    if (!canReadArtifact(principal, artifact, grant, this.now())) throw notFound("artifact", artifactId);
     return artifact;
   }
 
@@ -50,13 +64,54 @@ export class Artifacts {
     return { url, expiresAt: new Date(this.now().getTime() + ttl * 1000).toISOString() };
   }
 
+  /** Visibility lives in the catalogue, so changing it moves no bytes. */
+  async setVisibility(principal: Principal, artifactId: string, visibility: Visibility): Promise<Artifact> {
+    const artifact = await this.managed(principal, artifactId);
+    const updated = await this.catalog.setVisibility(artifact.id, visibility, this.now());
+    if (!updated) throw notFound("artifact", artifactId);
+    await writeSidecar(this.storage, updated);
+    return updated;
+  }
+
+  async listGrants(principal: Principal, artifactId: string): Promise<Grant[]> {
+    await this.managed(principal, artifactId);
+    return this.grants.list(artifactId);
+  }
+
+  async grant(
+    principal: Principal,
+    artifactId: string,
+    grantee: string,
+    expiresAt: Date | null,
+  ): Promise<Grant> {
+    const artifact = await this.managed(principal, artifactId);
+    if (!GRANTEE.test(grantee)) throw invalid("invalid_grantee", "The grantee must be a user id.");
+    const now = this.now();
+    if (expiresAt && expiresAt.getTime() <= now.getTime()) {
+      throw invalid("invalid_expiry", "expiresAt must be in the future.");
+    }
+    return this.grants.put({
+      artifactId: artifact.id,
+      grantee,
+      grantedBy: principal.id ?? "anonymous",
+      createdAt: now,
+      expiresAt,
+    });
+  }
+
+  async revokeGrant(principal: Principal, artifactId: string, grantee: string): Promise<void> {
+    await this.managed(principal, artifactId);
+    if (!(await this.grants.revoke(artifactId, grantee))) {
+      throw new DomainError("not_found", "grant_not_found", `${grantee} holds no grant on this artifact.`);
+    }
+  }
+
   /**
    * Removes the object, then tombstones the record and its sidecar. Each step is safe to repeat,
    * so a retry after a failure part-way finishes the job.
    */
   async delete(principal: Principal, artifactId: string): Promise<void> {
-    const artifact = await this.catalog.findArtifact(artifactId);
-    if (!artifact || !canDeleteArtifact(principal, artifact)) throw notFound("artifact", artifactId);
+    const artifact = await this.managed(principal, artifactId);
     if (artifact.state === "pending") {
       throw conflict("upload_in_progress", "This artifact is still uploading; abort its upload instead.");
     }
@@ -64,5 +119,17 @@ export class Artifacts {
     const deletedAt = this.now();
     await writeSidecar(this.storage, { ...artifact, state: "deleted", updatedAt: deletedAt }, deletedAt);
     await this.catalog.markArtifactDeleted(artifact.id, deletedAt);
+  }
+
+  /**
+   * The artifact, when the caller may change it. Those who may read it but not change it are told
+   * so (403); to everyone else it does not exist (404).
+   */
+  private async managed(principal: Principal, artifactId: string): Promise<Artifact> {
+    const artifact = await this.get(principal, artifactId);
+    if (!canManageArtifact(principal, artifact)) {
+      throw forbidden("not_owner", "Only the artifact's owner or an admin may change, share or delete it.");
+    }
+    return artifact;
   }
 }

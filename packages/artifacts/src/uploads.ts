@@ -43,9 +43,11 @@ export interface CreateUploadRequest {
 
 const sha256Hex = (value: string) => createHash("sha256").update(value).digest("hex");
 
-const userIdOf = (principal: Principal): string => {
-  if (principal.kind !== "user")
-    throw unauthenticated("authentication_required", "This operation needs a token.");
+/** Users upload as themselves; API keys as their subject. */
+const uploaderOf = (principal: Principal): string => {
+  if (principal.kind === "anonymous") {
+    throw unauthenticated("authentication_required", "This operation needs a bearer token or API key.");
+  }
   return principal.id;
 };
 
@@ -75,7 +77,7 @@ export class Uploads {
   ) {}
 
   async create(principal: Principal, request: CreateUploadRequest): Promise<UploadCreated> {
-    const ownerId = userIdOf(principal);
+    const ownerId = uploaderOf(principal);
     const filename = normalizeFilename(request.filename);
     const tags = normalizeTags(request.tags ?? []);
     const metadata = validateMetadata(request.metadata ?? {});

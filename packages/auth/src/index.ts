@@ -1,1 +1,2 @@
+export { type ApiKeyStore, ApiKeys, looksLikeApiKey, type NewApiKey } from "./api-keys";
 export { createTokenVerifier, signToken, type TokenSettings, type TokenVerifier } from "./tokens";

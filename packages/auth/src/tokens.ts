@@ -1,9 +1,19 @@
-import { type Principal, unauthenticated } from "@artifact-store/core";
-import { errors, jwtVerify, SignJWT } from "jose";
+import { type Principal, type Scope, USER_SCOPES, unauthenticated } from "@artifact-store/core";
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  SignJWT,
+} from "jose";
 
 export interface TokenSettings {
-  /** HS256 shared secret; at least 32 bytes so it cannot be brute-forced. */
-  hs256Secret: string;
+  /** HS256 shared secret (at least 32 bytes); for development and simple deployments. */
+  hs256Secret?: string | undefined;
+  /** A JWKS URL of the identity provider; RS256 and ES256 tokens are verified against it. */
+  jwksUrl?: string | undefined;
   issuer?: string | undefined;
   audience?: string | undefined;
 }
@@ -24,32 +34,59 @@ const secretKey = (secret: string): Uint8Array => {
 const rolesOf = (claim: unknown): string[] =>
   Array.isArray(claim) ? claim.filter((role): role is string => typeof role === "string") : [];
 
-/** Turns jose's failures into the codes a client can act on: expired means "get a new token". */
+/** Turns jose's failures into codes a client can act on: expired means "get a new token". */
 const rejection = (error: unknown) => {
   if (error instanceof errors.JWTExpired) return unauthenticated("token_expired", "The token has expired.");
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === "nbf") return unauthenticated("token_not_yet_valid", "The token is not valid yet.");
     return unauthenticated("token_claims_invalid", `The token's "${error.claim}" claim is not accepted.`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return unauthenticated("token_algorithm_rejected", "The token's signing algorithm is not accepted.");
   }
   return unauthenticated("token_invalid", "The token is malformed or its signature does not verify.");
 };
 
+const principalOf = (payload: JWTPayload): Principal => {
+  if (typeof payload.sub !== "string" || !SUBJECT.test(payload.sub)) {
+    throw unauthenticated("token_claims_invalid", 'The token needs a "sub" claim naming the user.');
+  }
+  const roles = rolesOf(payload.roles);
+  const scopes: Scope[] = roles.includes("admin") ? [...USER_SCOPES, "admin"] : [...USER_SCOPES];
+  return { kind: "user", id: payload.sub, roles, scopes };
+};
+
+/**
+ * Verifies bearer JWTs: HS256 with the shared secret, RS256/ES256 against the JWKS. The header's
+ * algorithm picks the key, and only these algorithms are accepted, so `alg: none` never is.
+ */
 export const createTokenVerifier = (settings: TokenSettings): TokenVerifier => {
-  const key = secretKey(settings.hs256Secret);
+  const hmac = settings.hs256Secret ? secretKey(settings.hs256Secret) : undefined;
+  const jwks: JWTVerifyGetKey | undefined = settings.jwksUrl
+    ? createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 })
+    : undefined;
+  if (!hmac && !jwks) throw new Error("Set AUTH_JWT_SECRET or AUTH_JWKS_URL to verify tokens.");
+  const claims = {
+    ...(settings.issuer ? { issuer: settings.issuer } : {}),
+    ...(settings.audience ? { audience: settings.audience } : {}),
+  };
+  const verify = async (token: string): Promise<JWTPayload> => {
+    const { alg } = decodeProtectedHeader(token);
+    if (alg === "HS256" && hmac)
+      return (await jwtVerify(token, hmac, { algorithms: ["HS256"], ...claims })).payload;
+    if ((alg === "RS256" || alg === "ES256") && jwks) {
+      return (await jwtVerify(token, jwks, { algorithms: ["RS256", "ES256"], ...claims })).payload;
+    }
+    throw new errors.JOSEAlgNotAllowed(`"${String(alg)}" tokens are not accepted here`);
+  };
   return async (token) => {
-    let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
+    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key, {
-        algorithms: ["HS256"],
-        ...(settings.issuer ? { issuer: settings.issuer } : {}),
-        ...(settings.audience ? { audience: settings.audience } : {}),
-      }));
+      payload = await verify(token);
     } catch (error) {
       throw rejection(error);
     }
-    if (typeof payload.sub !== "string" || !SUBJECT.test(payload.sub)) {
-      throw unauthenticated("token_claims_invalid", 'The token needs a "sub" claim naming the user.');
-    }
-    return { kind: "user", id: payload.sub, roles: rolesOf(payload.roles) };
+    return principalOf(payload);
   };
 };
 
@@ -58,6 +95,7 @@ export const signToken = (
   settings: TokenSettings,
   claims: { sub: string; roles?: string[]; expiresIn?: string | number },
 ): Promise<string> => {
+  if (!settings.hs256Secret) throw new Error("Minting tokens needs AUTH_JWT_SECRET.");
   let jwt = new SignJWT({ roles: claims.roles ?? [] })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)

@@ -104,6 +104,15 @@ export class Catalog {
     });
   }
 
+  async setVisibility(id: string, visibility: Artifact["visibility"], at: Date): Promise<Artifact | null> {
+    const [row] = await this.db.query<Row>(
+      `update artifacts set visibility = $2, updated_at = $3::timestamptz
+       where id = $1 and state <> 'deleted' returning *`,
+      [id, visibility, at.toISOString()],
+    );
+    return row ? artifactFromRow(row) : null;
+  }
+
   async markArtifactDeleted(id: string, at: Date): Promise<Artifact | null> {
     const [row] = await this.db.query<Row>(
       `update artifacts set state = 'deleted', deleted_at = $2::timestamptz, updated_at = $2::timestamptz

@@ -43,4 +43,11 @@ export const unauthenticated = (code: string, message: string) =>
 
 export const unavailable = (code: string, message: string) => new DomainError("unavailable", code, message);
 
+export const forbidden = (code: string, message: string) => new DomainError("forbidden", code, message);
+
+export const rateLimited = (retryAfterSeconds: number) =>
+  new DomainError("rate_limited", "rate_limited", `Too many requests; retry in ${retryAfterSeconds} s.`, {
+    retryAfterSeconds,
+  });
+
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -51,3 +51,26 @@ export const isExpired = (upload: UploadSession, now: Date): boolean =>
 
 /** States whose bytes are complete in storage and may be served. */
 export const SERVABLE_STATES: readonly ArtifactState[] = ["uploaded", "verified"];
+
+/** A read grant on one private artifact to one user, until it expires or is revoked. */
+export interface Grant {
+  artifactId: string;
+  grantee: string;
+  grantedBy: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  /** The user id the key acts as. */
+  subject: string;
+  name: string;
+  scopes: string[];
+  secretHash: string;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}

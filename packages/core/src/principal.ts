@@ -1,7 +1,26 @@
+/** What a caller may do at all; each route needs one. Users hold all but admin; keys what they were given. */
+export type Scope = "read" | "upload" | "write" | "admin";
+
+export const SCOPES: readonly Scope[] = ["read", "upload", "write", "admin"];
+
+export const USER_SCOPES: readonly Scope[] = ["read", "upload", "write"];
+
 export type Principal =
-  | { kind: "user"; id: string; roles: readonly string[] }
-  | { kind: "anonymous"; id: null; roles: readonly string[] };
+  /** A person or service authenticated by a bearer JWT. */
+  | { kind: "user"; id: string; roles: readonly string[]; scopes: readonly Scope[] }
+  /** A service authenticated by an API key, acting as the key's subject within the key's scopes. */
+  | { kind: "apiKey"; id: string; keyId: string; roles: readonly string[]; scopes: readonly Scope[] }
+  | { kind: "anonymous"; id: null; roles: readonly string[]; scopes: readonly Scope[] };
 
-export const ANONYMOUS: Principal = { kind: "anonymous", id: null, roles: [] };
+export const ANONYMOUS: Principal = { kind: "anonymous", id: null, roles: [], scopes: ["read"] };
 
-export const isAdmin = (principal: Principal): boolean => principal.roles.includes("admin");
+export const isAdmin = (principal: Principal): boolean => principal.scopes.includes("admin");
+
+export const hasScope = (principal: Principal, scope: Scope): boolean => principal.scopes.includes(scope);
+
+/** How a principal is named in logs and the audit trail. */
+export const actorName = (principal: Principal): string => {
+  if (principal.kind === "user") return `user:${principal.id}`;
+  if (principal.kind === "apiKey") return `key:${principal.keyId}:${principal.id}`;
+  return "anonymous";
+};

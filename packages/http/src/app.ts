@@ -1,4 +1,4 @@
-import { ANONYMOUS, type Principal } from "@artifact-store/core";
+import { ANONYMOUS, actorName, type Principal } from "@artifact-store/core";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -7,18 +7,17 @@ import { toHttpError } from "./errors";
 import { log } from "./log";
 
 export type AppEnv = {
-  Variables: { requestId: string; principal: Principal; operation: string };
+  Variables: { requestId: string; principal: Principal; operation: string; errorCode: string };
 };
+
+/** The caller's address as the gateway (or the local router) saw it. */
+export const sourceAddress = (c: Context<AppEnv>): string =>
+  c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
 
 export type FunctionApp = Hono<AppEnv>;
 
 /** JSON bodies here are small declarations; the bytes themselves never come through a function. */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
-
-const actorOf = (c: Context<AppEnv>) => {
-  const principal = c.get("principal") ?? ANONYMOUS;
-  return principal.kind === "user" ? `user:${principal.id}` : "anonymous";
-};
 
 /** Browser origins that may call the API (comma-separated API_CORS_ORIGINS; none when unset). */
 const allowedOrigins = (): string[] =>
@@ -48,7 +47,7 @@ export const createFunctionApp = (): FunctionApp => {
       operation: c.get("operation") ?? "unknown",
       method: c.req.method,
       path: c.req.path,
-      actor: actorOf(c),
+      actor: actorName(c.get("principal") ?? ANONYMOUS),
       decision: c.res.status < 400 ? "allowed" : "denied",
       status: c.res.status,
       ms: Math.round(performance.now() - started),
@@ -78,7 +77,10 @@ export const createFunctionApp = (): FunctionApp => {
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
     }
+    c.set("errorCode", mapped.body.error.code);
     if (mapped.status === 401) c.header("WWW-Authenticate", 'Bearer realm="artifact-store"');
+    const retryAfter = mapped.body.error.details?.retryAfterSeconds;
+    if (typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
     return c.json(mapped.body, mapped.status as 400);
   });
   app.notFound((c) =>

@@ -1,9 +1,18 @@
 import type { RouteContract } from "@artifact-store/api";
-import { ANONYMOUS, invalid, type Principal, unauthenticated } from "@artifact-store/core";
+import {
+  ANONYMOUS,
+  actorName,
+  forbidden,
+  hasScope,
+  invalid,
+  type Principal,
+  rateLimited,
+  unauthenticated,
+} from "@artifact-store/core";
 import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
 import type { Context } from "hono";
 import * as v from "valibot";
-import type { AppEnv, FunctionApp } from "./app";
+import { type AppEnv, type FunctionApp, sourceAddress } from "./app";
 
 type Parsed<S> = S extends v.GenericSchema ? v.InferOutput<S> : undefined;
 
@@ -30,12 +39,14 @@ const validationError = (where: string, issues: readonly v.BaseIssue<unknown>[])
     message: issue.message,
   }));
   const first = fields[0];
+  const subject = first && first.field !== where ? `${where} field "${first.field}"` : where;
   return invalid(
     "invalid_request",
-    first
-      ? `${where} ${first.field === where ? "" : `field "${first.field}" `}is invalid: ${first.message}`
-      : `${where} is invalid`,
-    { location: where, fields },
+    first ? `${subject} is invalid: ${first.message}` : `${where} is invalid`,
+    {
+      location: where,
+      fields,
+    },
   );
 };
 
@@ -64,7 +75,10 @@ const readJson = async (c: Context<AppEnv>, schema: v.GenericSchema): Promise<un
   }
 };
 
-const bearerOf = (c: Context<AppEnv>): string | undefined => {
+/** A JWT or API key from `Authorization: Bearer ...`, or an API key from `X-API-Key`. */
+const credentialOf = (c: Context<AppEnv>): string | undefined => {
+  const apiKey = c.req.header("x-api-key");
+  if (apiKey) return apiKey.trim();
   const header = c.req.header("authorization");
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -73,21 +87,40 @@ const bearerOf = (c: Context<AppEnv>): string | undefined => {
   return match[1];
 };
 
-/** A caller with a token must present a good one, even on routes that also serve anonymous callers. */
+/** A caller with credentials must present good ones, even on routes that also serve anonymous callers. */
 const authenticate = async (c: Context<AppEnv>, route: RouteContract): Promise<Principal> => {
   if (route.auth === "none") return ANONYMOUS;
-  const token = bearerOf(c);
-  if (!token) {
+  const credential = credentialOf(c);
+  if (!credential) {
     if (route.auth === "optional") return ANONYMOUS;
-    throw unauthenticated("authentication_required", "This operation needs a bearer token.");
+    throw unauthenticated("authentication_required", "This operation needs a bearer token or API key.");
   }
+  return (await sharedCatalogRuntime()).authenticate(credential);
+};
+
+const authorize = (principal: Principal, route: RouteContract): void => {
+  if (!route.scope || hasScope(principal, route.scope)) return;
+  if (principal.kind === "anonymous") {
+    throw unauthenticated("authentication_required", "This operation needs a bearer token or API key.");
+  }
+  throw forbidden("insufficient_scope", `This operation needs the "${route.scope}" scope.`);
+};
+
+/** Signing is what an abuser would hammer: counted per principal (per address when anonymous). */
+const limitRate = async (c: Context<AppEnv>, principal: Principal): Promise<void> => {
   const runtime = await sharedCatalogRuntime();
-  return runtime.verifyToken(token);
+  await runtime.ready();
+  const who = principal.kind === "anonymous" ? `ip:${sourceAddress(c)}` : actorName(principal);
+  const { hits, resetsAt } = await runtime.rateLimits.hit(`signing:${who}`, 60, new Date());
+  if (hits > runtime.config.signingRateLimitPerMinute) {
+    throw rateLimited(Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000)));
+  }
 };
 
 /**
- * Wires one route contract onto an app: authenticate, validate params, query and body against the
- * contract's schemas, then call the handler. The same schemas produce the OpenAPI document.
+ * Wires one route contract onto an app: authenticate, check the scope and rate limit, validate
+ * params, query and body against the contract's schemas, then call the handler. The same schemas
+ * produce the OpenAPI document.
  */
 export const mount = <R extends RouteContract>(
   app: FunctionApp,
@@ -98,6 +131,8 @@ export const mount = <R extends RouteContract>(
     c.set("operation", route.operationId);
     const principal = await authenticate(c, route);
     c.set("principal", principal);
+    authorize(principal, route);
+    if (route.rateLimited) await limitRate(c, principal);
     const input = {
       params: parse(route.params, c.req.param(), "path"),
       query: parse(route.query, c.req.query(), "query"),

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { FUNCTIONS } from "@artifact-store/manifest";
 import { serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -15,6 +16,13 @@ interface FunctionModule {
  * One Hono router in front of every function in the manifest. Each request is handed to the
  * function's own app, whole, just as the API gateway hands it to the deployed function.
  */
+/** What an API gateway adds: the caller's address, for the audit trail and per-address limits. */
+const withForwardedFor = (request: Request, address: string | undefined): Request => {
+  const headers = new Headers(request.headers);
+  headers.set("x-forwarded-for", address ?? "unknown");
+  return new Request(request, { headers });
+};
+
 export const createLocalRouter = async (): Promise<Hono> => {
   const router = new Hono();
   for (const entry of FUNCTIONS) {
@@ -23,7 +31,9 @@ export const createLocalRouter = async (): Promise<Hono> => {
     )) as FunctionModule;
     for (const route of entry.routes) {
       // OPTIONS too: browsers send CORS preflights that the function itself answers.
-      router.on([route.method.toUpperCase(), "OPTIONS"], route.path, (c) => module.app.fetch(c.req.raw));
+      router.on([route.method.toUpperCase(), "OPTIONS"], route.path, (c) =>
+        module.app.fetch(withForwardedFor(c.req.raw, getConnInfo(c).remote.address)),
+      );
     }
   }
   router.notFound((c) =>

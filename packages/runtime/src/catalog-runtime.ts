@@ -1,5 +1,13 @@
-import { createTokenVerifier, type TokenVerifier } from "@artifact-store/auth";
-import { Catalog, migrate, openDatabase } from "@artifact-store/catalog";
+import { ApiKeys, createTokenVerifier, looksLikeApiKey } from "@artifact-store/auth";
+import {
+  ApiKeyRecords,
+  Catalog,
+  GrantRecords,
+  migrate,
+  openDatabase,
+  RateLimitWindows,
+} from "@artifact-store/catalog";
+import type { Principal } from "@artifact-store/core";
 import { type Config, loadConfig } from "./config";
 
 /**
@@ -8,8 +16,12 @@ import { type Config, loadConfig } from "./config";
  */
 export interface CatalogRuntime {
   config: Config;
-  verifyToken: TokenVerifier;
+  /** The principal behind a bearer credential: an API key or a JWT. */
+  authenticate: (credential: string) => Promise<Principal>;
   catalog: Catalog;
+  grants: GrantRecords;
+  apiKeys: ApiKeys;
+  rateLimits: RateLimitWindows;
   /** Resolves once migrations ran; requests that touch data await it. */
   ready: () => Promise<void>;
   close: () => Promise<void>;
@@ -28,14 +40,25 @@ export const once = (prepare: () => Promise<void>): (() => Promise<void>) => {
 };
 
 export const createCatalogRuntime = async (config: Config = loadConfig()): Promise<CatalogRuntime> => {
-  const catalog = new Catalog(await openDatabase(config.database));
+  const db = await openDatabase(config.database);
+  const catalog = new Catalog(db);
+  const verifyToken = createTokenVerifier(config.auth);
+  const apiKeys = new ApiKeys(new ApiKeyRecords(db));
+  const ready = once(async () => {
+    await migrate(db);
+  });
   return {
     config,
-    verifyToken: createTokenVerifier(config.auth),
+    authenticate: async (credential) => {
+      if (!looksLikeApiKey(credential)) return verifyToken(credential);
+      await ready(); // key records live in the catalogue
+      return apiKeys.authenticate(credential);
+    },
     catalog,
-    ready: once(async () => {
-      await migrate(catalog.db);
-    }),
+    grants: new GrantRecords(db),
+    apiKeys,
+    rateLimits: new RateLimitWindows(db),
+    ready,
     close: () => catalog.db.close(),
   };
 };

@@ -10,6 +10,8 @@ export interface Config {
   database: DatabaseConfig;
   auth: TokenSettings;
   service: ServiceSettings;
+  /** Signing requests (upload, part and download URLs) per principal per minute. */
+  signingRateLimitPerMinute: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -56,6 +58,16 @@ const list = (env: Env, name: string): string[] =>
 
 const DAY = 24 * 60 * 60;
 
+/** At least one way to verify tokens: a shared HS256 secret, an identity provider's JWKS, or both. */
+const tokenKeys = (env: Env): Pick<TokenSettings, "hs256Secret" | "jwksUrl"> => {
+  const hs256Secret = env.AUTH_JWT_SECRET || undefined;
+  const jwksUrl = env.AUTH_JWKS_URL || undefined;
+  if (!hs256Secret && !jwksUrl) {
+    throw new ConfigError("Set AUTH_JWT_SECRET or AUTH_JWKS_URL; see the README's configuration table.");
+  }
+  return { hs256Secret, jwksUrl };
+};
+
 export const loadStorageConfig = (env: Env = process.env): StorageConfig => {
   const endpoint = env.S3_ENDPOINT || undefined;
   return {
@@ -80,7 +92,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       maxConnections: integer(env, "DATABASE_POOL_SIZE", 5, 1, 100),
     },
     auth: {
-      hs256Secret: required(env, "AUTH_JWT_SECRET"),
+      ...tokenKeys(env),
       issuer: env.AUTH_JWT_ISSUER || undefined,
       audience: env.AUTH_JWT_AUDIENCE || undefined,
     },
@@ -119,5 +131,6 @@ export const loadConfig = (env: Env = process.env): Config => {
       downloadUrlTtlSeconds: integer(env, "DOWNLOAD_URL_TTL_SECONDS", 5 * 60, 1, 7 * DAY),
       uploadTtlSeconds: integer(env, "UPLOAD_TTL_SECONDS", DAY, 1, 30 * DAY),
     },
+    signingRateLimitPerMinute: integer(env, "RATE_LIMIT_SIGNING_PER_MINUTE", 600, 1, 1_000_000),
   };
 };

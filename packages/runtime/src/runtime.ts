@@ -26,6 +26,7 @@ const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtim
   const config = { ...base.config, storage: storageConfig };
   const prepareBucket = once(async () => {
     await storage.ensureBucket();
+    await storage.denyAnonymousAccess();
     if (storageConfig.browserOrigins.length > 0)
       await storage.allowBrowserOrigins(storageConfig.browserOrigins);
   });
@@ -34,7 +35,7 @@ const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtim
     config,
     storage,
     uploads: new Uploads(catalog, storage, config.service),
-    artifacts: new Artifacts(catalog, storage, config.service),
+    artifacts: new Artifacts(catalog, base.grants, storage, config.service),
     ready: async () => {
       await Promise.all([base.ready(), prepareBucket()]);
     },

@@ -9,7 +9,9 @@ import {
   HeadObjectCommand,
   ListPartsCommand,
   type ListPartsCommandOutput,
+  PutBucketAclCommand,
   PutBucketCorsCommand,
+  PutBucketPolicyCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -60,6 +62,32 @@ export class ObjectStorage {
         }
       }
     }
+  }
+
+  /**
+   * Keeps the bucket closed to anonymous callers whatever was set on it before: a private ACL,
+   * and a policy that denies every anonymous request. Every read goes through a presigned URL.
+   */
+  async denyAnonymousAccess(): Promise<void> {
+    await this.call("PutBucketAcl", () =>
+      this.s3.send(new PutBucketAclCommand({ Bucket: this.bucket, ACL: "private" })),
+    );
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "DenyAnonymous",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [`arn:aws:s3:::${this.bucket}`, `arn:aws:s3:::${this.bucket}/*`],
+          Condition: { StringEquals: { "aws:PrincipalType": "Anonymous" } },
+        },
+      ],
+    };
+    await this.call("PutBucketPolicy", () =>
+      this.s3.send(new PutBucketPolicyCommand({ Bucket: this.bucket, Policy: JSON.stringify(policy) })),
+    );
   }
 
   /**

@@ -1,0 +1,18 @@
+import { apiKeyView, routes } from "@artifact-store/api";
+import { createFunctionApp, mount } from "@artifact-store/http";
+import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { handle } from "hono/aws-lambda";
+
+export const app = createFunctionApp();
+
+mount(app, routes.createApiKey, async ({ body }, { c, principal }) => {
+  const { apiKeys } = await readyCatalogRuntime();
+  const { record, key } = await apiKeys.create(principal, {
+    ...body,
+    expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
+  });
+  c.header("Cache-Control", "no-store");
+  return c.json({ ...apiKeyView(record), key }, 201);
+});
+
+export const handler = handle(app);
