@@ -1,0 +1,232 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytesOf, startTestStack, type TestStack } from "./support/stack";
+
+const ISSUER = "https://id.example.test/";
+const AUDIENCE = "artifact-store";
+
+let stack: TestStack;
+let jwksServer: Server;
+let rsaKey: CryptoKey;
+let ecKey: CryptoKey;
+let strangerKey: CryptoKey;
+let adminToken: string;
+
+/** An identity provider's JWKS endpoint on loopback, publishing one RSA and one EC key. */
+const serveJwks = async (keys: JWK[]): Promise<string> => {
+  jwksServer = createServer((_, response) => {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ keys }));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
+};
+
+beforeAll(async () => {
+  const rsa = await generateKeyPair("RS256", { extractable: true });
+  const ec = await generateKeyPair("ES256", { extractable: true });
+  strangerKey = (await generateKeyPair("RS256")).privateKey;
+  rsaKey = rsa.privateKey;
+  ecKey = ec.privateKey;
+  const jwksUrl = await serveJwks([
+    { ...(await exportJWK(rsa.publicKey)), kid: "rsa-1", alg: "RS256", use: "sig" },
+    { ...(await exportJWK(ec.publicKey)), kid: "ec-1", alg: "ES256", use: "sig" },
+  ]);
+  stack = await startTestStack({
+    AUTH_JWKS_URL: jwksUrl,
+    AUTH_JWT_ISSUER: ISSUER,
+    AUTH_JWT_AUDIENCE: AUDIENCE,
+    RATE_LIMIT_SIGNING_PER_MINUTE: "1000",
+  });
+  adminToken = await stack.tokenFor("identity-admin", ["admin"]);
+});
+afterAll(async () => {
+  await stack?.close();
+  jwksServer?.close();
+});
+
+const providerToken = (
+  key: CryptoKey,
+  header: { alg: string; kid: string },
+  claims: { sub?: string; iss?: string; aud?: string; exp?: number; nbf?: number } = {},
+) => {
+  let jwt = new SignJWT({ roles: [] }).setProtectedHeader(header).setIssuedAt();
+  jwt = jwt
+    .setSubject(claims.sub ?? "provider-user")
+    .setIssuer(claims.iss ?? ISSUER)
+    .setAudience(claims.aud ?? AUDIENCE);
+  jwt = jwt.setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600);
+  if (claims.nbf) jwt = jwt.setNotBefore(claims.nbf);
+  return jwt.sign(key);
+};
+
+const whoami = async (token: string) => {
+  const response = await stack.api("/v1/uploads", {
+    method: "POST",
+    token,
+    body: JSON.stringify({ filename: "id.txt", contentType: "text/plain", size: 1 }),
+  });
+  return { status: response.status, body: (await response.json()) as { error?: { code: string } } };
+};
+
+describe("JWTs from an identity provider (JWKS)", () => {
+  it("accepts RS256 and ES256 tokens signed by the provider's keys", async () => {
+    expect((await whoami(await providerToken(rsaKey, { alg: "RS256", kid: "rsa-1" }))).status).toBe(201);
+    expect((await whoami(await providerToken(ecKey, { alg: "ES256", kid: "ec-1" }))).status).toBe(201);
+  });
+
+  it.each([
+    [
+      "a key the provider does not publish",
+      () => providerToken(strangerKey, { alg: "RS256", kid: "rsa-1" }),
+      "token_invalid",
+    ],
+    [
+      "the wrong issuer",
+      () => providerToken(rsaKey, { alg: "RS256", kid: "rsa-1" }, { iss: "https://evil.test/" }),
+      "token_claims_invalid",
+    ],
+    [
+      "the wrong audience",
+      () => providerToken(rsaKey, { alg: "RS256", kid: "rsa-1" }, { aud: "another-api" }),
+      "token_claims_invalid",
+    ],
+    [
+      "an expired token",
+      () =>
+        providerToken(rsaKey, { alg: "RS256", kid: "rsa-1" }, { exp: Math.floor(Date.now() / 1000) - 300 }),
+      "token_expired",
+    ],
+    [
+      "a token not valid yet",
+      () =>
+        providerToken(rsaKey, { alg: "RS256", kid: "rsa-1" }, { nbf: Math.floor(Date.now() / 1000) + 3600 }),
+      "token_not_yet_valid",
+    ],
+    [
+      "alg: none",
+      async () => {
+        const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+        return `${encode({ alg: "none" })}.${encode({ sub: "x", iss: ISSUER, aud: AUDIENCE, exp: 9_999_999_999 })}.`;
+      },
+      "token_algorithm_rejected",
+    ],
+    ["garbage", async () => "not.a.jwt", "token_invalid"],
+  ])("refuses %s with 401 and a clear code", async (_label, makeToken, code) => {
+    const { status, body } = await whoami(await makeToken());
+    expect(status).toBe(401);
+    expect(body.error?.code).toBe(code);
+  });
+});
+
+describe("API keys", () => {
+  const createKey = async (body: Record<string, unknown>, token = adminToken) =>
+    stack.api("/v1/api-keys", { method: "POST", token, body: JSON.stringify(body) });
+
+  it("are created by admins only, shown once, and listed without their secret", async () => {
+    const denied = await createKey(
+      { subject: "scraper-1", name: "crawler", scopes: ["upload"] },
+      await stack.tokenFor("not-admin"),
+    );
+    expect(denied.status).toBe(403);
+
+    const created = await createKey({ subject: "scraper-1", name: "crawler", scopes: ["upload", "read"] });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("cache-control")).toBe("no-store");
+    const key = (await created.json()) as {
+      id: string;
+      key: string;
+      scopes: string[];
+      lastUsedAt: string | null;
+    };
+    expect(key.key).toMatch(/^ask_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    expect(key.lastUsedAt).toBeNull();
+
+    const listed = await (await stack.api("/v1/api-keys", { token: adminToken })).text();
+    expect(listed).toContain(key.id);
+    expect(listed).not.toContain(key.key.split("_")[2]);
+    expect(listed).not.toContain("secret");
+  });
+
+  it("work as Bearer or X-API-Key, record when they were last used, and stop at revocation", async () => {
+    const created = (await (
+      await createKey({ subject: "scraper-2", name: "fetcher", scopes: ["upload", "read"] })
+    ).json()) as {
+      id: string;
+      key: string;
+    };
+    const client = await import("@artifact-store/client").then(
+      ({ ArtifactStoreClient }) => new ArtifactStoreClient({ baseUrl: stack.url, token: created.key }),
+    );
+    const artifact = await client.upload(randomBytesOf(10), { filename: "k.bin" });
+    expect(artifact.ownerId).toBe("scraper-2");
+    expect(
+      (await stack.api(`/v1/artifacts/${artifact.id}`, { headers: { "x-api-key": created.key } })).status,
+    ).toBe(200);
+
+    const listed = (await (await stack.api("/v1/api-keys", { token: adminToken })).json()) as {
+      apiKeys: { id: string; lastUsedAt: string | null }[];
+    };
+    expect(listed.apiKeys.find((k) => k.id === created.id)?.lastUsedAt).not.toBeNull();
+
+    expect(
+      (await stack.api(`/v1/api-keys/${created.id}`, { method: "DELETE", token: adminToken })).status,
+    ).toBe(204);
+    const after = await stack.api(`/v1/artifacts/${artifact.id}`, { headers: { "x-api-key": created.key } });
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({ error: { code: "api_key_revoked" } });
+    expect(
+      (await stack.api(`/v1/api-keys/${created.id}`, { method: "DELETE", token: adminToken })).status,
+    ).toBe(404);
+  });
+
+  it("expire, and a tampered secret is refused", async () => {
+    const created = (await (
+      await createKey({
+        subject: "scraper-3",
+        name: "short",
+        scopes: ["read"],
+        expiresAt: new Date(Date.now() + 1200).toISOString(),
+      })
+    ).json()) as { key: string };
+    const tampered = `${created.key.slice(0, -1)}${created.key.endsWith("A") ? "B" : "A"}`;
+    const refused = await stack.api("/v1/artifacts/00000000-0000-4000-8000-000000000000", {
+      headers: { "x-api-key": tampered },
+    });
+    expect(await refused.json()).toMatchObject({ error: { code: "api_key_invalid" } });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const expired = await stack.api("/v1/artifacts/00000000-0000-4000-8000-000000000000", {
+      headers: { "x-api-key": created.key },
+    });
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({ error: { code: "api_key_expired" } });
+  });
+
+  it("refuse unknown scopes", async () => {
+    const response = await createKey({ subject: "s", name: "n", scopes: ["everything"] });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe("the bucket itself", () => {
+  it("refuses anonymous reads, even of a public artifact's object", async () => {
+    const client = await stack.clientFor("public-owner");
+    const artifact = await client.upload(randomBytesOf(10), { filename: "open.bin", visibility: "public" });
+    const record = await stack.runtime.catalog.findArtifact(artifact.id);
+    const endpoint = stack.config.storage.endpoint ?? "";
+    const direct = await fetch(`${endpoint}/${stack.bucket}/${record?.objectKey}`);
+    expect(direct.status).toBe(403);
+    const listing = await fetch(`${endpoint}/${stack.bucket}`);
+    expect(listing.status).toBe(403);
+    expect((await stack.api(`/v1/artifacts/${artifact.id}/download`)).status).toBe(302);
+  });
+});
+
+describe("request size limits", () => {
+  it("headers over 16 KiB are refused by the server before any function runs", async () => {
+    const response = await stack.api("/v1/health", { headers: { "x-padding": "x".repeat(20_000) } });
+    expect(response.status).toBe(431);
+  });
+});
