@@ -15,6 +15,14 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: "unit", include: ["packages/**/*.test.ts"] } },
+      // The catalogue-backed unit tests again on PostgreSQL, in a database of their own.
+      {
+        test: {
+          name: "unit-postgres",
+          include: ["packages/audit/**/*.test.ts"],
+          env: { DATABASE_URL: process.env.TEST_UNIT_DATABASE_URL ?? "" },
+        },
+      },
       { test: { ...integration, name: "pglite", env: { DATABASE_URL: "", LOG_LEVEL } } },
       {
         test: {

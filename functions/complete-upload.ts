@@ -1,5 +1,5 @@
 import { artifactView, routes } from "@artifact-store/api";
-import { createFunctionApp, mount } from "@artifact-store/http";
+import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
 import { readyRuntime } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
 
@@ -7,7 +7,9 @@ export const app = createFunctionApp();
 
 mount(app, routes.completeUpload, async ({ params, body }, { c, principal }) => {
   const { uploads } = await readyRuntime();
-  return c.json(artifactView(await uploads.complete(principal, params.uploadId, body?.sha256)));
+  const artifact = await uploads.complete(principal, params.uploadId, body?.sha256);
+  noteAuditTargets(c, { artifactId: artifact.id });
+  return c.json(artifactView(artifact));
 });
 
 export const handler = handle(app);

@@ -1,5 +1,5 @@
 import { apiKeyView, routes } from "@artifact-store/api";
-import { createFunctionApp, mount } from "@artifact-store/http";
+import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
 import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
 import { handle } from "hono/aws-lambda";
 
@@ -11,6 +11,7 @@ mount(app, routes.createApiKey, async ({ body }, { c, principal }) => {
     ...body,
     expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
   });
+  noteAuditTargets(c, { target: record.id });
   c.header("Cache-Control", "no-store");
   return c.json({ ...apiKeyView(record), key }, 201);
 });

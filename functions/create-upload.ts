@@ -1,5 +1,5 @@
 import { routes } from "@artifact-store/api";
-import { createFunctionApp, mount } from "@artifact-store/http";
+import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
 import { readyRuntime } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
 
@@ -7,7 +7,9 @@ export const app = createFunctionApp();
 
 mount(app, routes.createUpload, async ({ body }, { c, principal }) => {
   const { uploads } = await readyRuntime();
-  return c.json(await uploads.create(principal, body), 201);
+  const created = await uploads.create(principal, body);
+  noteAuditTargets(c, { artifactId: created.artifactId, uploadId: created.uploadId });
+  return c.json(created, 201);
 });
 
 export const handler = handle(app);

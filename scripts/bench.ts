@@ -11,6 +11,7 @@ import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
+import { benchFunctions } from "./bench-functions";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 process.env.LOG_LEVEL ??= "silent";
@@ -221,7 +222,11 @@ const main = async () => {
   }
 };
 
-main().catch((error: unknown) => {
-  console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exit(1);
-});
+main()
+  .then(() => benchFunctions())
+  .catch((error: unknown) => {
+    console.error(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exit(1);
+  });

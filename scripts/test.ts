@@ -22,6 +22,10 @@ const step = (
 const main = async (): Promise<number> => {
   if (step("lint and format (biome)", "npx", ["biome", "check", "."]) !== 0) return 1;
   if (step("type-check (tsc --noEmit)", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]) !== 0) return 1;
+  if (
+    step("SST config (sst install + tsc -p tsconfig.sst.json)", "npx", ["tsx", "scripts/sst-check.ts"]) !== 0
+  )
+    return 1;
 
   const dataDir = resolve(".data/test");
   rmSync(dataDir, { recursive: true, force: true });
@@ -30,6 +34,7 @@ const main = async (): Promise<number> => {
   const storage = await ensureLocalStorage(process.env, dataDir, (line) => say(`s3: ${line}`));
   try {
     const databaseUrl = await ensurePostgres("artifact_store_test", say);
+    const unitDatabaseUrl = await ensurePostgres("artifact_store_unit_test", say);
     say(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ":***@")}`);
     await ensureChromium((line) => say(`chromium: ${line}`)); // for test/browser.test.ts
     const resultsFile = resolve(dataDir, "vitest-results.json");
@@ -41,6 +46,7 @@ const main = async (): Promise<number> => {
         ...process.env,
         ...storage.env,
         TEST_DATABASE_URL: databaseUrl,
+        TEST_UNIT_DATABASE_URL: unitDatabaseUrl,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       },
     );

@@ -1,4 +1,4 @@
-import type { ArtifactView, DownloadLink, UploadStatus } from "@artifact-store/api";
+import type { ApiKeyView, ArtifactView, DownloadLink, GrantView, UploadStatus } from "@artifact-store/api";
 import { ArtifactStoreError } from "./errors";
 import { type ApiTransport, createTransport, type TokenProvider } from "./http";
 import type { UploadSource } from "./sources";
@@ -66,5 +66,68 @@ export class ArtifactStoreClient {
 
   delete(artifactId: string): Promise<void> {
     return this.transport.request("DELETE", `/v1/artifacts/${path(artifactId)}`);
+  }
+
+  setVisibility(artifactId: string, visibility: "private" | "public"): Promise<ArtifactView> {
+    return this.transport.request("PATCH", `/v1/artifacts/${path(artifactId)}`, { visibility });
+  }
+
+  /** Shares a private artifact with a user, optionally until a time. */
+  grant(artifactId: string, grantee: string, expiresAt?: Date): Promise<GrantView> {
+    return this.transport.request("PUT", `/v1/artifacts/${path(artifactId)}/grants/${path(grantee)}`, {
+      ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+    });
+  }
+
+  revokeGrant(artifactId: string, grantee: string): Promise<void> {
+    return this.transport.request("DELETE", `/v1/artifacts/${path(artifactId)}/grants/${path(grantee)}`);
+  }
+
+  async listGrants(artifactId: string): Promise<GrantView[]> {
+    return (
+      await this.transport.request<{ grants: GrantView[] }>("GET", `/v1/artifacts/${path(artifactId)}/grants`)
+    ).grants;
+  }
+
+  /** Admin: a new API key; `key` is shown only in this answer. */
+  createApiKey(request: {
+    subject: string;
+    name: string;
+    scopes: string[];
+    expiresAt?: Date;
+  }): Promise<ApiKeyView & { key: string }> {
+    return this.transport.request("POST", "/v1/api-keys", {
+      ...request,
+      ...(request.expiresAt ? { expiresAt: request.expiresAt.toISOString() } : {}),
+    });
+  }
+
+  async listApiKeys(): Promise<ApiKeyView[]> {
+    return (await this.transport.request<{ apiKeys: ApiKeyView[] }>("GET", "/v1/api-keys")).apiKeys;
+  }
+
+  revokeApiKey(keyId: string): Promise<void> {
+    return this.transport.request("DELETE", `/v1/api-keys/${path(keyId)}`);
+  }
+
+  /** Admin: one page of audit events, newest first. */
+  queryAudit(
+    filter: Record<string, string> = {},
+  ): Promise<{ events: Record<string, unknown>[]; nextCursor: string | null }> {
+    const query = new URLSearchParams(filter).toString();
+    return this.transport.request("GET", `/v1/audit${query ? `?${query}` : ""}`);
+  }
+
+  verifyAudit(): Promise<{
+    ok: boolean;
+    checked: number;
+    lastSeq: number;
+    firstBreak?: { seq: number; reason: string };
+  }> {
+    return this.transport.request("GET", "/v1/audit/verify");
+  }
+
+  exportAudit(): Promise<{ exported: { fromSeq: number; toSeq: number; key: string }[] }> {
+    return this.transport.request("POST", "/v1/audit/export");
   }
 }

@@ -3,11 +3,20 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { type AuditTargets, recordAudit } from "./audit";
 import { toHttpError } from "./errors";
 import { log } from "./log";
 
 export type AppEnv = {
-  Variables: { requestId: string; principal: Principal; operation: string; errorCode: string };
+  Variables: {
+    requestId: string;
+    principal: Principal;
+    operation: string;
+    errorCode: string;
+    /** Whether this request appends to the audit trail (every route but health and the document). */
+    audited: boolean;
+    auditTargets: AuditTargets;
+  };
 };
 
 /** The caller's address as the gateway (or the local router) saw it. */
@@ -42,6 +51,7 @@ export const createFunctionApp = (): FunctionApp => {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    await recordAudit(c);
     log(c.res.status >= 500 ? "error" : "info", "access", {
       requestId: c.get("requestId"),
       operation: c.get("operation") ?? "unknown",

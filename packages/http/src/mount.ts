@@ -13,6 +13,7 @@ import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
 import type { Context } from "hono";
 import * as v from "valibot";
 import { type AppEnv, type FunctionApp, sourceAddress } from "./app";
+import { noteTargetsInPath } from "./audit";
 
 type Parsed<S> = S extends v.GenericSchema ? v.InferOutput<S> : undefined;
 
@@ -129,6 +130,8 @@ export const mount = <R extends RouteContract>(
 ): void => {
   app.on(route.method.toUpperCase(), route.path, async (c) => {
     c.set("operation", route.operationId);
+    c.set("audited", route.auth !== "none");
+    noteTargetsInPath(c);
     const principal = await authenticate(c, route);
     c.set("principal", principal);
     authorize(principal, route);

@@ -38,23 +38,25 @@ const startDebianPostgres = (log: (line: string) => void) => {
 };
 
 /**
- * A PostgreSQL server URL for tests and benchmarks: DATABASE_URL when set, else the server on
- * 127.0.0.1:5432 (started, or installed and started, when it is not answering), with a fresh
- * database of the given name.
+ * A fresh database of the given name for tests and benchmarks, on the server DATABASE_URL names,
+ * else on 127.0.0.1:5432 (started, or installed and started, when it is not answering).
  */
 export const ensurePostgres = async (database: string, log: (line: string) => void): Promise<string> => {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  if (!(await canConnect(LOCAL_SERVER))) {
+  const server = process.env.DATABASE_URL || LOCAL_SERVER;
+  if (!(await canConnect(server))) {
+    if (server !== LOCAL_SERVER) throw new Error("The PostgreSQL server DATABASE_URL names does not answer.");
     startDebianPostgres(log);
-    if (!(await canConnect(LOCAL_SERVER)))
+    if (!(await canConnect(server)))
       throw new Error("PostgreSQL on 127.0.0.1:5432 does not accept connections.");
   }
-  const admin = postgres(LOCAL_SERVER, { max: 1, onnotice: () => {} });
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists "${database}" with (force)`);
     await admin.unsafe(`create database "${database}"`);
   } finally {
     await admin.end({ timeout: 1 });
   }
-  return LOCAL_SERVER.replace(/\/postgres$/, `/${database}`);
+  const url = new URL(server);
+  url.pathname = `/${database}`;
+  return url.toString();
 };

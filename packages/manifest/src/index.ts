@@ -1,14 +1,49 @@
-import { type RouteContract, routes } from "@artifact-store/api";
+import type { HttpMethod, RouteContract } from "@artifact-store/api";
+import { routes } from "@artifact-store/api";
+
+/** An EventBridge schedule expression, as `sst.aws.CronV2` takes it. */
+export type ScheduleExpression = `rate(${string})` | `cron(${string})`;
 
 export interface FunctionEntry {
-  /** Deployed function name. */
+  /** Deployed function name (kebab-case; the SST resource is its PascalCase form). */
   name: string;
   /** Module path from the repository root; it exports `app` (Hono) and `handler` (Lambda). */
   module: string;
+  /** Routes behind the HTTP API; empty for a function that only runs on a schedule or its URL. */
   routes: readonly RouteContract[];
   /** Whether the function talks to storage (and so bundles the AWS SDK). */
   usesStorage: boolean;
+  /**
+   * Run on a schedule: deployed with an `sst.aws.CronV2` that invokes the function's `handler`
+   * with the EventBridge event. `npm start` does not run schedules.
+   */
+  schedule?: ScheduleExpression;
+  /** Give the function its own Lambda function URL (e.g. storage notifications posting to it). */
+  url?: boolean;
+  /** Lambda timeout when the 30 s default is not enough (scheduled jobs). */
+  timeoutSeconds?: number;
+  /** Lambda memory when the 512 MiB default is not enough. */
+  memoryMiB?: number;
 }
+
+/**
+ * Packages left out of every Lambda bundle. Deployed functions always use DATABASE_URL, so the
+ * embedded PGlite (several MiB of WebAssembly) is never loaded there; the catalogue imports it
+ * lazily, so leaving it out is safe. sst.config.ts and packages/bundle both read this list.
+ */
+export const LAMBDA_EXTERNAL: readonly string[] = ["@electric-sql/pglite"];
+
+/** `create-upload` -> `CreateUpload`: SST resource names are PascalCase letters and digits. */
+export const resourceName = (name: string): string =>
+  name.replace(/(^|[-_])([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
+
+/** `functions/create-upload.ts` -> `functions/create-upload.handler`, the form SST's `handler` takes. */
+export const lambdaHandler = (entry: Pick<FunctionEntry, "module">): string =>
+  `${entry.module.replace(/\.[cm]?[jt]s$/, "")}.handler`;
+
+/** `{method: "post", path: "/v1/uploads/:uploadId/parts"}` -> `POST /v1/uploads/{uploadId}/parts`. */
+export const gatewayRoute = (route: { method: HttpMethod; path: string }): string =>
+  `${route.method.toUpperCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`;
 
 export const FUNCTIONS: readonly FunctionEntry[] = [
   {
@@ -53,6 +88,58 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     module: "functions/delete-artifact.ts",
     routes: [routes.deleteArtifact],
     usesStorage: true,
+  },
+  {
+    name: "update-artifact",
+    module: "functions/update-artifact.ts",
+    routes: [routes.updateArtifact],
+    usesStorage: true,
+  },
+  { name: "list-grants", module: "functions/list-grants.ts", routes: [routes.listGrants], usesStorage: true },
+  { name: "put-grant", module: "functions/put-grant.ts", routes: [routes.putGrant], usesStorage: true },
+  {
+    name: "delete-grant",
+    module: "functions/delete-grant.ts",
+    routes: [routes.deleteGrant],
+    usesStorage: true,
+  },
+  {
+    name: "create-api-key",
+    module: "functions/create-api-key.ts",
+    routes: [routes.createApiKey],
+    usesStorage: false,
+  },
+  {
+    name: "list-api-keys",
+    module: "functions/list-api-keys.ts",
+    routes: [routes.listApiKeys],
+    usesStorage: false,
+  },
+  {
+    name: "revoke-api-key",
+    module: "functions/revoke-api-key.ts",
+    routes: [routes.revokeApiKey],
+    usesStorage: false,
+  },
+  {
+    name: "query-audit",
+    module: "functions/query-audit.ts",
+    routes: [routes.queryAudit],
+    usesStorage: false,
+  },
+  {
+    name: "verify-audit",
+    module: "functions/verify-audit.ts",
+    routes: [routes.verifyAudit],
+    usesStorage: false,
+  },
+  {
+    name: "export-audit",
+    module: "functions/export-audit.ts",
+    routes: [routes.exportAudit],
+    usesStorage: true,
+    schedule: "rate(1 hour)",
+    timeoutSeconds: 300,
   },
   { name: "health", module: "functions/health.ts", routes: [routes.health], usesStorage: true },
   { name: "openapi", module: "functions/openapi.ts", routes: [routes.openApiDocument], usesStorage: false },

@@ -1,3 +1,4 @@
+import { AuditTrail } from "@artifact-store/audit";
 import { ApiKeys, createTokenVerifier, looksLikeApiKey } from "@artifact-store/auth";
 import {
   ApiKeyRecords,
@@ -22,6 +23,7 @@ export interface CatalogRuntime {
   grants: GrantRecords;
   apiKeys: ApiKeys;
   rateLimits: RateLimitWindows;
+  audit: AuditTrail;
   /** Resolves once migrations ran; requests that touch data await it. */
   ready: () => Promise<void>;
   close: () => Promise<void>;
@@ -58,6 +60,7 @@ export const createCatalogRuntime = async (config: Config = loadConfig()): Promi
     grants: new GrantRecords(db),
     apiKeys,
     rateLimits: new RateLimitWindows(db),
+    audit: new AuditTrail(db),
     ready,
     close: () => catalog.db.close(),
   };

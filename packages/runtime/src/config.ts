@@ -12,6 +12,8 @@ export interface Config {
   service: ServiceSettings;
   /** Signing requests (upload, part and download URLs) per principal per minute. */
   signingRateLimitPerMinute: number;
+  /** An audit segment is exported once it holds this many events, or its newest is this old. */
+  auditSegment: { size: number; maxAgeSeconds: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,5 +134,9 @@ export const loadConfig = (env: Env = process.env): Config => {
       uploadTtlSeconds: integer(env, "UPLOAD_TTL_SECONDS", DAY, 1, 30 * DAY),
     },
     signingRateLimitPerMinute: integer(env, "RATE_LIMIT_SIGNING_PER_MINUTE", 600, 1, 1_000_000),
+    auditSegment: {
+      size: integer(env, "AUDIT_SEGMENT_SIZE", 1000, 1, 100_000),
+      maxAgeSeconds: integer(env, "AUDIT_SEGMENT_MAX_AGE_SECONDS", 3600, 0, 30 * DAY),
+    },
   };
 };

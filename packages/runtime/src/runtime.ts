@@ -1,4 +1,5 @@
 import { Artifacts, checkHealth, Uploads } from "@artifact-store/artifacts";
+import type { ExportedSegment } from "@artifact-store/audit";
 import { ObjectStorage, type StorageConfig } from "@artifact-store/storage";
 import {
   type CatalogRuntime,
@@ -18,6 +19,8 @@ export interface Runtime extends CatalogRuntime {
   /** Resolves once migrations ran and the bucket exists. */
   ready: () => Promise<void>;
   health: () => ReturnType<typeof checkHealth>;
+  /** Writes closed audit segments to the bucket as JSON Lines, so the trail outlives the catalogue. */
+  exportAudit: () => Promise<ExportedSegment[]>;
 }
 
 const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtime => {
@@ -40,6 +43,11 @@ const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtim
       await Promise.all([base.ready(), prepareBucket()]);
     },
     health: () => checkHealth({ storage: () => storage.ping(), catalog: () => catalog.ping() }),
+    exportAudit: () =>
+      base.audit.exportClosedSegments(
+        { put: (key, body) => storage.putText(key, body, "application/x-ndjson") },
+        { segmentSize: config.auditSegment.size, maxAgeSeconds: config.auditSegment.maxAgeSeconds },
+      ),
   };
 };
 

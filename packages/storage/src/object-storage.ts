@@ -238,15 +238,14 @@ export class ObjectStorage {
     );
   }
 
-  async putJson(key: string, value: unknown): Promise<void> {
+  putJson(key: string, value: unknown): Promise<void> {
+    return this.putText(key, JSON.stringify(value, null, 2), "application/json");
+  }
+
+  async putText(key: string, body: string, contentType: string): Promise<void> {
     await this.call("PutObject", () =>
       this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: JSON.stringify(value, null, 2),
-          ContentType: "application/json",
-        }),
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
       ),
     );
   }

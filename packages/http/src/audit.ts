@@ -1,0 +1,59 @@
+import type { AuditEvent } from "@artifact-store/audit";
+import { ANONYMOUS, actorName, ID_PATTERN } from "@artifact-store/core";
+import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
+import type { Context } from "hono";
+import type { AppEnv } from "./app";
+import { log } from "./log";
+
+export type AuditTargets = Pick<AuditEvent, "artifactId" | "uploadId" | "target">;
+
+/** Names what a request acted on; ids the path names are noted already, created ones by the handler. */
+export const noteAuditTargets = (c: Context<AppEnv>, targets: AuditTargets): void => {
+  c.set("auditTargets", { ...c.get("auditTargets"), ...targets });
+};
+
+/** The ids in the raw path, noted before anything can fail, so denied requests name their target too. */
+export const noteTargetsInPath = (c: Context<AppEnv>): void => {
+  const params = c.req.param() as Record<string, string | undefined>;
+  const id = (value: string | undefined) => (value && ID_PATTERN.test(value) ? value : null);
+  const other = params.grantee ?? params.keyId;
+  noteAuditTargets(c, {
+    artifactId: id(params.artifactId),
+    uploadId: id(params.uploadId),
+    target: other ? other.slice(0, 256) : null,
+  });
+};
+
+const outcomeOf = (status: number): AuditEvent["outcome"] =>
+  status >= 500 ? "failed" : status >= 400 ? "denied" : "allowed";
+
+/**
+ * Appends the request's audit event: who, what, on which ids, allowed or denied and why. A failed
+ * append is logged loudly but does not change the answer the caller already earned.
+ */
+export const recordAudit = async (c: Context<AppEnv>): Promise<void> => {
+  if (!c.get("audited")) return;
+  const event: AuditEvent = {
+    at: new Date(),
+    actor: actorName(c.get("principal") ?? ANONYMOUS),
+    action: c.get("operation"),
+    ...c.get("auditTargets"),
+    outcome: outcomeOf(c.res.status),
+    status: c.res.status,
+    reason: c.get("errorCode") ?? null,
+    requestId: c.get("requestId"),
+    sourceIp: c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
+  };
+  try {
+    const runtime = await sharedCatalogRuntime();
+    await runtime.ready();
+    await runtime.audit.append(event);
+  } catch (error) {
+    log("error", "audit_append_failed", {
+      requestId: event.requestId,
+      action: event.action,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+};
