@@ -8,22 +8,23 @@ export const GENESIS_HASH = "0".repeat(64);
  * The exact text a hash covers: keys in this fixed order, every field present (null when absent),
  * `at` as ISO 8601 UTC with milliseconds. Changing any of this invalidates every stored chain.
  */
-export const canonicalEventJson = (event: HashedAuditEvent): string =>
-  JSON.stringify({
-    seq: event.seq,
-    at: event.at.toISOString(),
-    actor: event.actor,
-    action: event.action,
-    artifactId: event.artifactId,
-    uploadId: event.uploadId,
-    target: event.target,
-    outcome: event.outcome,
-    status: event.status,
-    reason: event.reason,
-    requestId: event.requestId,
-    sourceIp: event.sourceIp,
-    userAgent: event.userAgent,
-  });
+export const canonicalFields = (event: HashedAuditEvent) => ({
+  seq: event.seq,
+  at: event.at.toISOString(),
+  actor: event.actor,
+  action: event.action,
+  artifactId: event.artifactId,
+  uploadId: event.uploadId,
+  target: event.target,
+  outcome: event.outcome,
+  status: event.status,
+  reason: event.reason,
+  requestId: event.requestId,
+  sourceIp: event.sourceIp,
+  userAgent: event.userAgent,
+});
+
+export const canonicalEventJson = (event: HashedAuditEvent): string => JSON.stringify(canonicalFields(event));
 
 /** sha256 (hex) of the previous hash, a newline and the canonical JSON of the event. */
 export const hashEvent = (prevHash: string, event: HashedAuditEvent): string =>

@@ -1,4 +1,4 @@
-import { ChainWalker } from "./chain";
+import { ChainWalker, canonicalFields } from "./chain";
 import type { AuditOutcome, StoredAuditEvent, VerifyReport } from "./types";
 import { isStorableDate, OUTCOMES } from "./validation";
 
@@ -12,23 +12,7 @@ export const segmentKey = (fromSeq: number, toSeq: number): string =>
 
 /** One JSONL line: the stored event, hashes included, in canonical key order. */
 export const segmentLine = (event: StoredAuditEvent): string =>
-  JSON.stringify({
-    seq: event.seq,
-    at: event.at.toISOString(),
-    actor: event.actor,
-    action: event.action,
-    artifactId: event.artifactId,
-    uploadId: event.uploadId,
-    target: event.target,
-    outcome: event.outcome,
-    status: event.status,
-    reason: event.reason,
-    requestId: event.requestId,
-    sourceIp: event.sourceIp,
-    userAgent: event.userAgent,
-    prevHash: event.prevHash,
-    hash: event.hash,
-  });
+  JSON.stringify({ ...canonicalFields(event), prevHash: event.prevHash, hash: event.hash });
 
 export const segmentBody = (events: readonly StoredAuditEvent[]): string =>
   `${events.map(segmentLine).join("\n")}\n`;
