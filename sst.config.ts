@@ -18,8 +18,9 @@ export default $config({
   },
   async run() {
     // sst.config.ts may not import at the top level.
-    const { FUNCTIONS, LAMBDA_ALIASES, LAMBDA_EXTERNAL, gatewayRoute, lambdaHandler, resourceName } =
-      await import("./packages/manifest/src/index");
+    const { FUNCTIONS, LAMBDA_EXTERNAL, gatewayRoute, lambdaHandler, resourceName } = await import(
+      "./packages/manifest/src/index"
+    );
 
     /** Headers the functions' own CORS middleware allows and exposes (packages/http/src/app.ts). */
     const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "X-API-Key", "X-Request-Id"];
@@ -89,9 +90,8 @@ export default $config({
       args.nodejs = {
         format: "esm",
         minify: true,
-        // Deployed functions always use DATABASE_URL: PGlite stays out of every bundle; storage
-        // keys are always explicit: the SDK's default credential chain is swapped for a stub.
-        esbuild: { external: [...LAMBDA_EXTERNAL], alias: { ...LAMBDA_ALIASES } },
+        // Deployed functions always use DATABASE_URL; PGlite stays out of every bundle.
+        esbuild: { external: [...LAMBDA_EXTERNAL] },
         ...args.nodejs,
       };
       args.environment = { ...environment, ...args.environment };

@@ -78,8 +78,6 @@ describe("bundle", () => {
         entry.usesStorage,
       );
       expect(bundle.contributors.map((c) => c.source)).not.toContain("@electric-sql/pglite");
-      // The SDK's default credential chain is swapped for a stub: storage keys are always explicit.
-      expect(bundle.contributors.map((c) => c.source)).not.toContain("@aws-sdk/credential-provider-node");
       // Only what deliberately stays out may be left for the Lambda to resolve at run time.
       for (const external of bundle.externalImports) expect(["@electric-sql/pglite"]).toContain(external);
     }

@@ -9,7 +9,7 @@ import { mkdir } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { LAMBDA_ALIASES, LAMBDA_EXTERNAL } from "@artifact-store/manifest";
+import { LAMBDA_EXTERNAL } from "@artifact-store/manifest";
 import { type BuildOptions, build, type Metafile } from "esbuild";
 
 /** What SST's Node runtime always leaves out of a bundle. */
@@ -39,7 +39,6 @@ export const lambdaBuildOptions = (outfile: string, external: readonly string[] 
     write: true,
     outfile,
     external: [...SST_FORCE_EXTERNAL, ...external],
-    alias: { ...LAMBDA_ALIASES },
     banner: { js: SST_ESM_BANNER },
     logLevel: "silent",
   }) satisfies BuildOptions;

@@ -33,14 +33,6 @@ export interface FunctionEntry {
  */
 export const LAMBDA_EXTERNAL: readonly string[] = ["@electric-sql/pglite"];
 
-/**
- * Modules swapped for smaller stand-ins in every Lambda bundle: the AWS SDK's default credential
- * chain, which the store never uses since it always passes storage keys explicitly.
- */
-export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
-  "@aws-sdk/credential-provider-node": "./packages/storage/src/explicit-credentials-only.ts",
-};
-
 /** `create-upload` -> `CreateUpload`: SST resource names are PascalCase letters and digits. */
 export const resourceName = (name: string): string =>
   name.replace(/(^|[-_])([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
