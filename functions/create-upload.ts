@@ -8,6 +8,10 @@ export const app = createFunctionApp();
 mount(app, routes.createUpload, async ({ body }, { c, principal }) => {
   const { uploads } = await readyRuntime();
   const created = await uploads.create(principal, body);
+  if (created.deduplicated) {
+    noteAuditTargets(c, { artifactId: created.artifactId });
+    return c.json(created, 200);
+  }
   noteAuditTargets(c, { artifactId: created.artifactId, uploadId: created.uploadId });
   return c.json(created, 201);
 });

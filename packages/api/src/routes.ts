@@ -52,6 +52,10 @@ export const createUpload = defineRoute({
   rateLimited: true,
   body: s.CreateUploadBody,
   responses: {
+    200: {
+      description: "Deduplicated: the caller already holds this content; nothing to upload",
+      schema: s.UploadDeduplicated,
+    },
     201: { description: "Upload opened", schema: s.UploadCreated },
     400: errors[400],
     401: errors[401],
@@ -121,6 +125,24 @@ export const abortUpload = defineRoute({
   scope: "upload",
   params: s.UploadParams,
   responses: { 204: { description: "Aborted" }, ...errors, 409: error("Upload already completed") },
+});
+
+export const searchArtifacts = defineRoute({
+  operationId: "searchArtifacts",
+  method: "get",
+  path: "/v1/artifacts",
+  summary:
+    "Find artifacts the caller may see: tags, type, owner, state, size and time ranges, hash, provenance, metadata, free text; cursor paging",
+  tag: "artifacts",
+  auth: "optional",
+  scope: "read",
+  query: s.SearchQuery,
+  responses: {
+    200: { description: "A page of artifacts", schema: s.SearchPage },
+    400: errors[400],
+    401: errors[401],
+    403: error("The credentials lack the read scope, or a non-admin filtered by another owner"),
+  },
 });
 
 export const getArtifact = defineRoute({
@@ -315,6 +337,7 @@ export const ROUTES: readonly RouteContract[] = [
   getUpload,
   completeUpload,
   abortUpload,
+  searchArtifacts,
   getArtifact,
   updateArtifact,
   downloadArtifact,

@@ -8,6 +8,36 @@ export const ArtifactParams = v.strictObject({ artifactId: Id });
 
 export const Visibility = v.picklist(["private", "public"]);
 
+const IsoTime = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 time such as 2026-12-31T23:59:59Z"));
+
+const HttpUrl = v.pipe(v.string(), v.maxLength(4096), v.url("must be an absolute http(s) URL"));
+const CrawlId = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,200}$/, "must be 1-200 visible ASCII characters"));
+
+/** What the crawler knew when it fetched the artifact: first-class, indexed, searchable. */
+export const ProvenanceBody = v.strictObject({
+  sourceUrl: v.optional(HttpUrl),
+  finalUrl: v.optional(HttpUrl),
+  httpStatus: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599))),
+  fetchedAt: v.optional(IsoTime),
+  jobId: v.optional(CrawlId),
+  runId: v.optional(CrawlId),
+  userAgent: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+  /** Selected response headers (at most 50), names case-insensitive. */
+  headers: v.optional(v.record(v.pipe(v.string(), v.maxLength(128)), v.pipe(v.string(), v.maxLength(4096)))),
+});
+
+export const ProvenanceView = v.object({
+  sourceUrl: v.nullable(v.string()),
+  finalUrl: v.nullable(v.string()),
+  httpStatus: v.nullable(v.number()),
+  fetchedAt: v.nullable(v.string()),
+  jobId: v.nullable(v.string()),
+  runId: v.nullable(v.string()),
+  userAgent: v.nullable(v.string()),
+  headers: v.record(v.string(), v.string()),
+});
+export type ProvenanceView = v.InferOutput<typeof ProvenanceView>;
+
 const Sha256 = v.pipe(v.string(), v.toLowerCase(), v.regex(SHA256_HEX, "must be 64 hexadecimal digits"));
 
 export const CreateUploadBody = v.strictObject({
@@ -23,6 +53,12 @@ export const CreateUploadBody = v.strictObject({
   metadata: v.optional(v.record(v.string(), v.unknown())),
   tags: v.optional(v.array(v.pipe(v.string(), v.maxLength(128)))),
   visibility: v.optional(Visibility),
+  provenance: v.optional(ProvenanceBody),
+  /**
+   * With a declared sha256, an artifact of the caller's with the same SHA-256 and size that is
+   * uploaded or verified is answered instead of opening an upload; false always opens a new one.
+   */
+  dedupe: v.optional(v.boolean()),
 });
 export type CreateUploadInput = v.InferOutput<typeof CreateUploadBody>;
 
@@ -43,6 +79,7 @@ export const PresignedPart = v.object({
 export type PresignedPart = v.InferOutput<typeof PresignedPart>;
 
 export const UploadCreated = v.object({
+  deduplicated: v.literal(false),
   uploadId: Id,
   artifactId: Id,
   mode: v.picklist(["single", "multipart"]),
@@ -79,6 +116,7 @@ export const ArtifactView = v.object({
   sha256: v.nullable(v.string()),
   metadata: v.record(v.string(), v.unknown()),
   tags: v.array(v.string()),
+  provenance: v.nullable(ProvenanceView),
   visibility: Visibility,
   state: v.picklist(["pending", "uploaded", "verified", "corrupt", "deleted"]),
   createdAt: v.string(),
@@ -86,6 +124,14 @@ export const ArtifactView = v.object({
   uploadedAt: v.nullable(v.string()),
 });
 export type ArtifactView = v.InferOutput<typeof ArtifactView>;
+
+/** The answer to an upload whose content the caller already holds: nothing to send. */
+export const UploadDeduplicated = v.object({
+  deduplicated: v.literal(true),
+  artifactId: Id,
+  artifact: ArtifactView,
+});
+export type UploadDeduplicated = v.InferOutput<typeof UploadDeduplicated>;
 
 export const DownloadQuery = v.strictObject({
   redirect: v.optional(v.picklist(["true", "false"])),
@@ -105,11 +151,92 @@ export const Health = v.object({
 });
 export type Health = v.InferOutput<typeof Health>;
 
-const IsoTime = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 time such as 2026-12-31T23:59:59Z"));
 const UserId = v.pipe(
   v.string(),
   v.regex(/^[\x21-\x7e]{1,256}$/, "must be a user id (1-256 visible ASCII characters)"),
 );
+
+const CommaList = (pattern: RegExp, message: string) =>
+  v.pipe(v.string(), v.maxLength(4000), v.regex(pattern, message));
+const Count = v.pipe(
+  v.string(),
+  v.regex(/^\d{1,16}$/, "must be a whole number"),
+  v.toNumber(),
+  v.safeInteger(),
+);
+
+/** GET /v1/artifacts: every filter is optional and they combine with AND. */
+export const SearchQuery = v.strictObject({
+  /** Free text over filename, source URL and metadata.title (PostgreSQL full-text, websearch syntax). */
+  q: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(500))),
+  /** Comma-separated tags the artifact must all carry. */
+  tags: v.optional(CommaList(/^[^,]+(,[^,]+)*$/, "must be tags separated by commas")),
+  /** Comma-separated tags of which the artifact must carry at least one. */
+  tagsAny: v.optional(CommaList(/^[^,]+(,[^,]+)*$/, "must be tags separated by commas")),
+  /** Comma-separated tags the artifact must carry none of. */
+  tagsNone: v.optional(CommaList(/^[^,]+(,[^,]+)*$/, "must be tags separated by commas")),
+  /** A media type (parameters ignored), or a family such as image/*. */
+  contentType: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(255),
+      v.regex(
+        /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/i,
+        "must be a media type such as text/html, or a family such as image/*",
+      ),
+    ),
+  ),
+  /** Admins: any owner. Others may only name themselves. */
+  owner: v.optional(UserId),
+  visibility: v.optional(Visibility),
+  /**
+   * Comma-separated states; default uploaded,verified. pending and deleted only ever match the
+   * caller's own artifacts (every artifact for admins).
+   */
+  state: v.optional(
+    CommaList(
+      /^(pending|uploaded|verified|corrupt|deleted)(,(pending|uploaded|verified|corrupt|deleted))*$/,
+      "must be states (pending, uploaded, verified, corrupt, deleted) separated by commas",
+    ),
+  ),
+  minSize: v.optional(Count),
+  maxSize: v.optional(Count),
+  createdFrom: v.optional(IsoTime),
+  createdTo: v.optional(IsoTime),
+  fetchedFrom: v.optional(IsoTime),
+  fetchedTo: v.optional(IsoTime),
+  sha256: v.optional(Sha256),
+  sourceUrl: v.optional(HttpUrl),
+  sourceUrlPrefix: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))),
+  sourceHost: v.optional(
+    v.pipe(v.string(), v.maxLength(253), v.regex(/^[a-z0-9.\-[\]:]+$/i, "must be a host name")),
+  ),
+  jobId: v.optional(CrawlId),
+  runId: v.optional(CrawlId),
+  httpStatus: v.optional(
+    v.pipe(v.string(), v.regex(/^[1-5]\d\d$/, "must be an HTTP status"), v.toNumber(), v.integer()),
+  ),
+  /** A JSON object the artifact's metadata must contain (jsonb @>), e.g. {"lang":"en"}. */
+  metadata: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  sort: v.optional(v.picklist(["createdAt", "size", "filename"])),
+  /** Default desc for createdAt and size, asc for filename. */
+  order: v.optional(v.picklist(["asc", "desc"])),
+  limit: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,4}$/, "must be 1-500"), v.toNumber(), v.minValue(1), v.maxValue(500)),
+  ),
+  /** nextCursor of the previous page, with the same filters and sort. */
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(2000))),
+  /** true adds the number of matches (all pages) to the answer. */
+  count: v.optional(v.picklist(["true", "false"])),
+});
+export type SearchQuery = v.InferOutput<typeof SearchQuery>;
+
+export const SearchPage = v.object({
+  artifacts: v.array(ArtifactView),
+  nextCursor: v.nullable(v.string()),
+  total: v.optional(v.number()),
+});
+export type SearchPage = v.InferOutput<typeof SearchPage>;
 
 export const UpdateArtifactBody = v.strictObject({ visibility: Visibility });
 

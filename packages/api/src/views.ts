@@ -1,6 +1,12 @@
-import type { ApiKeyRecord, Artifact, Grant, UploadSession } from "@artifact-store/core";
+import type { ApiKeyRecord, Artifact, Grant, Provenance, UploadSession } from "@artifact-store/core";
 import { isExpired } from "@artifact-store/core";
-import type { ApiKeyView, ArtifactView, GrantView, UploadStatus } from "./schemas";
+import type { ApiKeyView, ArtifactView, GrantView, ProvenanceView, UploadStatus } from "./schemas";
+
+export const provenanceView = (provenance: Provenance | null): ProvenanceView | null =>
+  provenance && {
+    ...provenance,
+    fetchedAt: provenance.fetchedAt?.toISOString() ?? null,
+  };
 
 export const artifactView = (artifact: Artifact): ArtifactView => ({
   id: artifact.id,
@@ -11,6 +17,7 @@ export const artifactView = (artifact: Artifact): ArtifactView => ({
   sha256: artifact.sha256,
   metadata: artifact.metadata,
   tags: artifact.tags,
+  provenance: provenanceView(artifact.provenance),
   visibility: artifact.visibility,
   state: artifact.state,
   createdAt: artifact.createdAt.toISOString(),

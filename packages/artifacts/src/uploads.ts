@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import {
+  artifactView,
   type PresignedPart,
   type SignedParts,
   type UploadCreated,
+  type UploadDeduplicated,
   type UploadStatus,
   uploadStateView,
 } from "@artifact-store/api";
@@ -17,10 +19,12 @@ import {
   invalid,
   isExpired,
   normalizeFilename,
+  normalizeProvenance,
   normalizeTags,
   notFound,
   ownerKeySegment,
   type Principal,
+  type ProvenanceInput,
   planUpload,
   type UploadSession,
   unauthenticated,
@@ -39,6 +43,9 @@ export interface CreateUploadRequest {
   metadata?: Record<string, unknown> | undefined;
   tags?: string[] | undefined;
   visibility?: Visibility | undefined;
+  provenance?: ProvenanceInput | undefined;
+  /** false opens a new upload even when the caller already holds this content. */
+  dedupe?: boolean | undefined;
 }
 
 const sha256Hex = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -76,12 +83,26 @@ export class Uploads {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(principal: Principal, request: CreateUploadRequest): Promise<UploadCreated> {
+  /**
+   * Opens an upload, or, when the caller declares a SHA-256 and already holds an uploaded or
+   * verified artifact with that hash and size, answers that artifact and opens nothing (unless
+   * `dedupe: false`). The existing artifact is answered as it is: its name, tags, metadata and
+   * provenance are not changed.
+   */
+  async create(
+    principal: Principal,
+    request: CreateUploadRequest,
+  ): Promise<UploadCreated | UploadDeduplicated> {
     const ownerId = uploaderOf(principal);
     const filename = normalizeFilename(request.filename);
     const tags = normalizeTags(request.tags ?? []);
     const metadata = validateMetadata(request.metadata ?? {});
+    const provenance = normalizeProvenance(request.provenance);
     const plan = planUpload(request.size, this.settings.limits);
+    if (request.sha256 && request.dedupe !== false) {
+      const existing = await this.catalog.findDuplicate(ownerId, request.sha256, request.size);
+      if (existing) return { deduplicated: true, artifactId: existing.id, artifact: artifactView(existing) };
+    }
     const now = this.now();
     const artifactId = randomUUID();
     const objectKey = artifactObjectKey(ownerKeySegment(ownerId, sha256Hex), artifactId, filename);
@@ -100,6 +121,7 @@ export class Uploads {
       sha256: request.sha256 ?? null,
       metadata,
       tags,
+      provenance,
       visibility: request.visibility ?? "private",
       state: "pending",
       etag: null,
@@ -133,6 +155,7 @@ export class Uploads {
     const firstParts = rangeFrom1(Math.min(plan.partCount, this.settings.limits.initialPartUrls));
     const signed = await this.signParts(upload, request.contentType, firstParts);
     return {
+      deduplicated: false,
       uploadId: upload.id,
       artifactId,
       mode: plan.mode,

@@ -1,6 +1,18 @@
-import type { Artifact, UploadSession } from "@artifact-store/core";
+import { type Artifact, sourceHostOf, type UploadSession } from "@artifact-store/core";
 import type { Database } from "./database";
 import { artifactFromRow, type Row, uploadFromRow } from "./rows";
+
+const provenanceParams = ({ provenance }: Artifact): unknown[] => [
+  provenance?.sourceUrl ?? null,
+  sourceHostOf(provenance),
+  provenance?.finalUrl ?? null,
+  provenance?.httpStatus ?? null,
+  provenance?.fetchedAt?.toISOString() ?? null,
+  provenance?.jobId ?? null,
+  provenance?.runId ?? null,
+  provenance?.userAgent ?? null,
+  JSON.stringify(provenance?.headers ?? {}),
+];
 
 /** Artifact and upload records. Every state change is a conditional update, so races resolve in SQL. */
 export class Catalog {
@@ -15,8 +27,10 @@ export class Catalog {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256, metadata, tags,
-           visibility, state, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::text[], $10, $11, $12::timestamptz, $12::timestamptz)`,
+           visibility, state, created_at, updated_at, source_url, source_host, final_url, http_status, fetched_at,
+           job_id, run_id, user_agent, response_headers)
+         values ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text[], $10, $11, $12::timestamptz, $12::timestamptz,
+           $13, $14, $15, $16, $17::timestamptz, $18, $19, $20, $21::text::jsonb)`,
         [
           artifact.id,
           artifact.ownerId,
@@ -30,6 +44,7 @@ export class Catalog {
           artifact.visibility,
           artifact.state,
           artifact.createdAt.toISOString(),
+          ...provenanceParams(artifact),
         ],
       );
       await tx.query(
@@ -52,6 +67,17 @@ export class Catalog {
         ],
       );
     });
+  }
+
+  /** The owner's oldest uploaded-or-verified artifact with this content, for deduplication. */
+  async findDuplicate(ownerId: string, sha256: string, size: number): Promise<Artifact | null> {
+    const [row] = await this.db.query<Row>(
+      `select * from artifacts
+       where owner_id = $1 and sha256 = $2 and size = $3 and state in ('uploaded', 'verified')
+       order by created_at, id limit 1`,
+      [ownerId, sha256, size],
+    );
+    return row ? artifactFromRow(row) : null;
   }
 
   async findUpload(id: string): Promise<UploadSession | null> {

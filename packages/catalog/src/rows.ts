@@ -1,6 +1,7 @@
 import type {
   Artifact,
   ArtifactState,
+  Provenance,
   UploadMode,
   UploadSession,
   UploadState,
@@ -17,6 +18,28 @@ const toJsonObject = (value: unknown): Record<string, unknown> =>
 
 export type Row = Record<string, unknown>;
 
+const nullableText = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
+
+/** Provenance columns back into one value; null when the uploader gave none. */
+const provenanceFromRow = (row: Row): Provenance | null => {
+  const headers = row.response_headers === undefined ? {} : toJsonObject(row.response_headers);
+  const provenance: Provenance = {
+    sourceUrl: nullableText(row.source_url),
+    finalUrl: nullableText(row.final_url),
+    httpStatus: row.http_status === null || row.http_status === undefined ? null : toNumber(row.http_status),
+    fetchedAt: toNullableDate(row.fetched_at),
+    jobId: nullableText(row.job_id),
+    runId: nullableText(row.run_id),
+    userAgent: nullableText(row.user_agent),
+    headers: headers as Record<string, string>,
+  };
+  const { headers: _headers, ...fields } = provenance;
+  return Object.values(fields).some((value) => value !== null) || Object.keys(headers).length > 0
+    ? provenance
+    : null;
+};
+
 export const artifactFromRow = (row: Row): Artifact => ({
   id: String(row.id),
   ownerId: String(row.owner_id),
@@ -27,6 +50,7 @@ export const artifactFromRow = (row: Row): Artifact => ({
   sha256: (row.sha256 as string | null) ?? null,
   metadata: toJsonObject(row.metadata),
   tags: (row.tags as string[]) ?? [],
+  provenance: provenanceFromRow(row),
   visibility: row.visibility as Visibility,
   state: row.state as ArtifactState,
   etag: (row.etag as string | null) ?? null,

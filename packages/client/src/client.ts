@@ -1,4 +1,12 @@
-import type { ApiKeyView, ArtifactView, DownloadLink, GrantView, UploadStatus } from "@artifact-store/api";
+import type {
+  ApiKeyView,
+  ArtifactView,
+  DownloadLink,
+  GrantView,
+  SearchPage,
+  SearchQuery,
+  UploadStatus,
+} from "@artifact-store/api";
 import { ArtifactStoreError } from "./errors";
 import { type ApiTransport, createTransport, type TokenProvider } from "./http";
 import type { UploadSource } from "./sources";
@@ -13,6 +21,21 @@ export interface ClientOptions {
 }
 
 const path = (id: string) => encodeURIComponent(id);
+
+type ListFilter = "tags" | "tagsAny" | "tagsNone" | "state";
+type TimeFilter = "createdFrom" | "createdTo" | "fetchedFrom" | "fetchedTo";
+type NumberFilter = "minSize" | "maxSize" | "httpStatus" | "limit";
+
+/** The search query with arrays, dates, numbers and a metadata object where the URL takes strings. */
+export type SearchOptions = Omit<
+  SearchQuery,
+  ListFilter | TimeFilter | NumberFilter | "metadata" | "count"
+> & {
+  [K in ListFilter]?: string[];
+} & { [K in TimeFilter]?: Date | string } & { [K in NumberFilter]?: number } & {
+  metadata?: Record<string, unknown>;
+  count?: boolean;
+};
 
 export class ArtifactStoreClient {
   private readonly transport: ApiTransport;
@@ -38,6 +61,23 @@ export class ArtifactStoreClient {
 
   abortUpload(uploadId: string): Promise<void> {
     return this.transport.request("DELETE", `/v1/uploads/${path(uploadId)}`);
+  }
+
+  /**
+   * One page of the artifacts the caller may see. List filters (tags, tagsAny, tagsNone, state)
+   * take arrays; metadata takes an object; pass `nextCursor` back as `cursor` for the next page.
+   */
+  search(query: SearchOptions = {}): Promise<SearchPage> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value)) params.set(name, value.join(","));
+      else if (value instanceof Date) params.set(name, value.toISOString());
+      else if (typeof value === "object") params.set(name, JSON.stringify(value));
+      else params.set(name, String(value));
+    }
+    const text = params.toString();
+    return this.transport.request("GET", `/v1/artifacts${text ? `?${text}` : ""}`);
   }
 
   get(artifactId: string): Promise<ArtifactView> {

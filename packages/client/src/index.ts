@@ -1,4 +1,4 @@
-export { ArtifactStoreClient, type ClientOptions } from "./client";
+export { ArtifactStoreClient, type ClientOptions, type SearchOptions } from "./client";
 export { ArtifactStoreError, PartRejectedError, UploadInterruptedError } from "./errors";
 export type { TokenProvider } from "./http";
 export { createSha256, sha256Of } from "./sha256";

@@ -1,4 +1,10 @@
-import type { ArtifactView, UploadCreated, UploadStatus } from "@artifact-store/api";
+import type {
+  ArtifactView,
+  ProvenanceView,
+  UploadCreated,
+  UploadDeduplicated,
+  UploadStatus,
+} from "@artifact-store/api";
 import { ArtifactStoreError, PartRejectedError, UploadInterruptedError } from "./errors";
 import type { ApiTransport } from "./http";
 import { PartSigner } from "./part-signer";
@@ -21,11 +27,22 @@ export interface UploadOptions {
   metadata?: Record<string, unknown>;
   tags?: string[];
   visibility?: "private" | "public";
+  /** Crawl provenance: source and final URL, HTTP status, fetched-at, job and run ids, user agent, headers. */
+  provenance?: Partial<Omit<ProvenanceView, "fetchedAt">> & { fetchedAt?: string | Date };
   /**
    * The SHA-256 when the caller already knows it: declared when the upload opens. Otherwise it is
    * computed from the source while the parts upload, and declared at completion.
+   *
+   * Deduplication needs it: only a SHA-256 declared when the upload opens lets the server answer
+   * an artifact of the caller's with the same content instead of opening an upload. Without it
+   * (the hash computed while uploading) the bytes are always sent.
    */
   sha256?: string;
+  /**
+   * false uploads a new copy even when the caller already holds an artifact with the same
+   * SHA-256 and size. Default true (it only takes effect with a known `sha256`).
+   */
+  dedupe?: boolean;
   /** Parts in flight at once. */
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
@@ -49,6 +66,16 @@ const partBounds = (plan: Plan, size: number, partNumber: number): [number, numb
   return [start, Math.min(size, start + plan.partSize)];
 };
 
+/** Only the fields given, with fetchedAt as an ISO time. */
+const provenanceBody = (provenance: NonNullable<UploadOptions["provenance"]>): Record<string, unknown> => {
+  const { fetchedAt, ...rest } = provenance;
+  const body: Record<string, unknown> = Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => value !== null && value !== undefined),
+  );
+  if (fetchedAt) body.fetchedAt = fetchedAt instanceof Date ? fetchedAt.toISOString() : fetchedAt;
+  return body;
+};
+
 const isRetryableStatus = (status: number) => status >= 500 || status === 429 || status === 408;
 
 export class Uploader {
@@ -61,9 +88,11 @@ export class Uploader {
       // Hashing overlaps the upload instead of delaying it: a second sequential read of the source.
       const hashing = declared ? Promise.resolve(declared) : sha256Of(source.chunks());
       hashing.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
-      const { plan, signer } = options.uploadId
+      const opened = options.uploadId
         ? await this.resume(options.uploadId, source)
         : await this.open(source, options, declared);
+      if ("artifact" in opened) return opened.artifact; // deduplicated: nothing to send
+      const { plan, signer } = opened;
       try {
         await this.sendParts(plan, source, signer, options);
         return await this.complete(plan, await hashing);
@@ -79,7 +108,7 @@ export class Uploader {
     const filename = options.filename ?? source.name;
     if (!filename)
       throw new TypeError("options.filename is required when the source has no name of its own.");
-    const created = await this.transport.request<UploadCreated>("POST", "/v1/uploads", {
+    const created = await this.transport.request<UploadCreated | UploadDeduplicated>("POST", "/v1/uploads", {
       filename,
       contentType: options.contentType ?? source.type ?? "application/octet-stream",
       size: source.size,
@@ -87,7 +116,10 @@ export class Uploader {
       ...(options.metadata ? { metadata: options.metadata } : {}),
       ...(options.tags ? { tags: options.tags } : {}),
       ...(options.visibility ? { visibility: options.visibility } : {}),
+      ...(options.provenance ? { provenance: provenanceBody(options.provenance) } : {}),
+      ...(options.dedupe === false ? { dedupe: false } : {}),
     });
+    if (created.deduplicated) return { artifact: created.artifact };
     const plan: Plan = {
       uploadId: created.uploadId,
       artifactId: created.artifactId,

@@ -4,5 +4,6 @@ export * from "./errors";
 export * from "./keys";
 export * from "./model";
 export * from "./principal";
+export * from "./provenance";
 export * from "./upload-plan";
 export * from "./validation";

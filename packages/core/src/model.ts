@@ -10,6 +10,20 @@ export type UploadState = "open" | "completed" | "aborted";
 
 export type Metadata = Record<string, unknown>;
 
+/** What a crawler knew when it fetched the artifact; every field optional. */
+export interface Provenance {
+  sourceUrl: string | null;
+  /** Where redirects ended. */
+  finalUrl: string | null;
+  httpStatus: number | null;
+  fetchedAt: Date | null;
+  jobId: string | null;
+  runId: string | null;
+  userAgent: string | null;
+  /** Selected response headers, names lower-cased. */
+  headers: Record<string, string>;
+}
+
 export interface Artifact {
   id: string;
   ownerId: string;
@@ -21,6 +35,8 @@ export interface Artifact {
   sha256: string | null;
   metadata: Metadata;
   tags: string[];
+  /** Null when the uploader gave none. */
+  provenance: Provenance | null;
   visibility: Visibility;
   state: ArtifactState;
   etag: string | null;

@@ -72,6 +72,12 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     usesStorage: true,
   },
   {
+    name: "search-artifacts",
+    module: "functions/search-artifacts.ts",
+    routes: [routes.searchArtifacts],
+    usesStorage: false,
+  },
+  {
     name: "get-artifact",
     module: "functions/get-artifact.ts",
     routes: [routes.getArtifact],

@@ -1,3 +1,4 @@
+import { ArtifactSearch } from "@artifact-store/artifacts";
 import { AuditTrail } from "@artifact-store/audit";
 import { ApiKeys, createTokenVerifier, looksLikeApiKey } from "@artifact-store/auth";
 import {
@@ -7,6 +8,7 @@ import {
   migrate,
   openDatabase,
   RateLimitWindows,
+  SearchRecords,
 } from "@artifact-store/catalog";
 import type { Principal } from "@artifact-store/core";
 import { type Config, loadConfig } from "./config";
@@ -24,6 +26,8 @@ export interface CatalogRuntime {
   apiKeys: ApiKeys;
   rateLimits: RateLimitWindows;
   audit: AuditTrail;
+  /** Finding artifacts: needs only the catalogue. */
+  search: ArtifactSearch;
   /** Resolves once migrations ran; requests that touch data await it. */
   ready: () => Promise<void>;
   close: () => Promise<void>;
@@ -61,6 +65,7 @@ export const createCatalogRuntime = async (config: Config = loadConfig()): Promi
     apiKeys,
     rateLimits: new RateLimitWindows(db),
     audit: new AuditTrail(db),
+    search: new ArtifactSearch(new SearchRecords(db)),
     ready,
     close: () => catalog.db.close(),
   };

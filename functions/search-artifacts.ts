@@ -1,0 +1,13 @@
+import { routes } from "@artifact-store/api";
+import { createFunctionApp, mount } from "@artifact-store/http";
+import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { handle } from "hono/aws-lambda";
+
+export const app = createFunctionApp();
+
+mount(app, routes.searchArtifacts, async ({ query }, { c, principal }) => {
+  const { search } = await readyCatalogRuntime();
+  return c.json(await search.search(principal, query));
+});
+
+export const handler = handle(app);

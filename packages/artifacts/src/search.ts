@@ -1,0 +1,174 @@
+import { createHash } from "node:crypto";
+import { artifactView, type SearchPage, type SearchQuery } from "@artifact-store/api";
+import type {
+  SearchFilter,
+  SearchPosition,
+  SearchRecords,
+  SortKey,
+  SortOrder,
+  Viewer,
+} from "@artifact-store/catalog";
+import {
+  type ArtifactState,
+  forbidden,
+  ID_PATTERN,
+  invalid,
+  isAdmin,
+  normalizeTags,
+  type Principal,
+  validateMetadata,
+} from "@artifact-store/core";
+
+export const SEARCH_DEFAULT_LIMIT = 50;
+const DEFAULT_STATES: readonly ArtifactState[] = ["uploaded", "verified"];
+
+const viewerOf = (principal: Principal): Viewer => {
+  if (isAdmin(principal)) return { kind: "admin" };
+  return principal.id === null ? { kind: "anonymous" } : { kind: "user", id: principal.id };
+};
+
+/**
+ * The catalogue indexes filenames and URLs split at punctuation, so the query is split the same
+ * way: "example.org" finds blog.example.org, "shared-notes" finds shared-notes.txt. Operators
+ * (quotes, a leading "-", "or") are untouched.
+ */
+const textQuery = (q: string): string =>
+  q.replace(/([\p{L}\p{N}])[^\p{L}\p{N}\s"]+(?=[\p{L}\p{N}])/gu, "$1 ");
+
+const tagList = (raw: string | undefined): string[] | undefined =>
+  raw === undefined ? undefined : normalizeTags(raw.split(","));
+
+const metadataFilter = (raw: string | undefined): Record<string, unknown> | undefined => {
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalid("invalid_metadata_filter", 'metadata must be a JSON object, such as {"lang":"en"}.');
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw invalid("invalid_metadata_filter", 'metadata must be a JSON object, such as {"lang":"en"}.');
+  }
+  return validateMetadata(parsed as Record<string, unknown>);
+};
+
+/** The filter in the catalogue's terms; owner filters are for admins, or a caller naming themself. */
+const filterOf = (query: SearchQuery, viewer: Viewer): SearchFilter => {
+  if (query.owner !== undefined && viewer.kind !== "admin") {
+    if (viewer.kind !== "user" || viewer.id !== query.owner) {
+      throw forbidden("owner_filter_forbidden", "Only admins may filter by another owner.");
+    }
+  }
+  const [family, subtype] = (query.contentType?.toLowerCase() ?? "").split("/");
+  const filter: SearchFilter = {
+    states: query.state ? [...new Set(query.state.split(",") as ArtifactState[])] : DEFAULT_STATES,
+    ...(query.q !== undefined ? { text: textQuery(query.q) } : {}),
+    ...(query.tags !== undefined ? { tagsAll: tagList(query.tags) } : {}),
+    ...(query.tagsAny !== undefined ? { tagsAny: tagList(query.tagsAny) } : {}),
+    ...(query.tagsNone !== undefined ? { tagsNone: tagList(query.tagsNone) } : {}),
+    ...(subtype === "*" ? { mediaFamily: family } : {}),
+    ...(subtype && subtype !== "*" ? { mediaType: `${family}/${subtype}` } : {}),
+    ...(query.owner !== undefined ? { ownerId: query.owner } : {}),
+    ...(query.visibility !== undefined ? { visibility: query.visibility } : {}),
+    ...(query.minSize !== undefined ? { minSize: query.minSize } : {}),
+    ...(query.maxSize !== undefined ? { maxSize: query.maxSize } : {}),
+    ...(query.createdFrom !== undefined ? { createdFrom: new Date(query.createdFrom) } : {}),
+    ...(query.createdTo !== undefined ? { createdTo: new Date(query.createdTo) } : {}),
+    ...(query.fetchedFrom !== undefined ? { fetchedFrom: new Date(query.fetchedFrom) } : {}),
+    ...(query.fetchedTo !== undefined ? { fetchedTo: new Date(query.fetchedTo) } : {}),
+    ...(query.sha256 !== undefined ? { sha256: query.sha256 } : {}),
+    ...(query.sourceUrl !== undefined ? { sourceUrl: new URL(query.sourceUrl).href } : {}),
+    ...(query.sourceUrlPrefix !== undefined ? { sourceUrlPrefix: query.sourceUrlPrefix } : {}),
+    ...(query.sourceHost !== undefined ? { sourceHost: query.sourceHost.toLowerCase() } : {}),
+    ...(query.jobId !== undefined ? { jobId: query.jobId } : {}),
+    ...(query.runId !== undefined ? { runId: query.runId } : {}),
+    ...(query.httpStatus !== undefined ? { httpStatus: query.httpStatus } : {}),
+    ...(query.metadata !== undefined ? { metadata: metadataFilter(query.metadata) } : {}),
+  };
+  return filter;
+};
+
+interface CursorBody {
+  v: 1;
+  /** Sort, order and a fingerprint of the filter: a cursor only continues the search it came from. */
+  s: SortKey;
+  o: SortOrder;
+  f: string;
+  k: string;
+  i: string;
+}
+
+const fingerprintOf = (filter: SearchFilter): string =>
+  createHash("sha256").update(JSON.stringify(filter)).digest("base64url").slice(0, 16);
+
+const encodeCursor = (body: CursorBody): string => Buffer.from(JSON.stringify(body)).toString("base64url");
+
+const badCursor = () =>
+  invalid("invalid_cursor", "The cursor is not one this search handed out; repeat the search without it.");
+
+const decodeCursor = (cursor: string, expected: Omit<CursorBody, "k" | "i" | "v">): SearchPosition => {
+  let body: Partial<CursorBody>;
+  try {
+    body = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Partial<CursorBody>;
+  } catch {
+    throw badCursor();
+  }
+  if (
+    body?.v !== 1 ||
+    body.s !== expected.s ||
+    body.o !== expected.o ||
+    body.f !== expected.f ||
+    typeof body.k !== "string" ||
+    typeof body.i !== "string" ||
+    !ID_PATTERN.test(body.i)
+  ) {
+    if (body?.v === 1 && (body.s !== expected.s || body.o !== expected.o || body.f !== expected.f)) {
+      throw invalid("cursor_mismatch", "The cursor belongs to a search with other filters or another sort.");
+    }
+    throw badCursor();
+  }
+  const validValue =
+    body.s === "createdAt"
+      ? !Number.isNaN(new Date(body.k).getTime())
+      : body.s === "size"
+        ? /^\d{1,19}$/.test(body.k)
+        : body.k.length <= 1024;
+  if (!validValue) throw badCursor();
+  return { value: body.k, id: body.i };
+};
+
+/** Finding artifacts: only ever what the caller may see, a page at a time. */
+export class ArtifactSearch {
+  constructor(
+    private readonly records: SearchRecords,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async search(principal: Principal, query: SearchQuery): Promise<SearchPage> {
+    const viewer = viewerOf(principal);
+    const filter = filterOf(query, viewer);
+    const sort = query.sort ?? "createdAt";
+    const order = query.order ?? (sort === "filename" ? "asc" : "desc");
+    const fingerprint = fingerprintOf(filter);
+    const after = query.cursor
+      ? decodeCursor(query.cursor, { s: sort, o: order, f: fingerprint })
+      : undefined;
+    const result = await this.records.search({
+      filter,
+      viewer,
+      sort,
+      order,
+      ...(after ? { after } : {}),
+      limit: query.limit ?? SEARCH_DEFAULT_LIMIT,
+      count: query.count === "true",
+      now: this.now(),
+    });
+    return {
+      artifacts: result.artifacts.map(artifactView),
+      nextCursor: result.next
+        ? encodeCursor({ v: 1, s: sort, o: order, f: fingerprint, k: result.next.value, i: result.next.id })
+        : null,
+      ...(result.total !== undefined ? { total: result.total } : {}),
+    };
+  }
+}
