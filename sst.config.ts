@@ -45,6 +45,8 @@ export default $config({
       "DOWNLOAD_URL_TTL_SECONDS",
       "UPLOAD_TTL_SECONDS",
       "RATE_LIMIT_SIGNING_PER_MINUTE",
+      "AUDIT_SEGMENT_SIZE",
+      "AUDIT_SEGMENT_MAX_AGE_SECONDS",
     ] as const;
 
     // Secret name -> environment variable the code reads (packages/runtime/src/config.ts).
