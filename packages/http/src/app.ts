@@ -1,5 +1,5 @@
 import { ANONYMOUS, actorName, type Principal } from "@artifact-store/core";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
@@ -18,10 +18,6 @@ export type AppEnv = {
     auditTargets: AuditTargets;
   };
 };
-
-/** The caller's address as the gateway (or the local router) saw it. */
-export const sourceAddress = (c: Context<AppEnv>): string =>
-  c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
 
 export type FunctionApp = Hono<AppEnv>;
 
@@ -43,8 +39,8 @@ export const createFunctionApp = (): FunctionApp => {
     cors({
       origin: (origin) =>
         allowedOrigins().some((allowed) => allowed === "*" || allowed === origin) ? origin : null,
-      allowHeaders: ["Authorization", "Content-Type", "X-API-Key", "X-Request-Id"],
-      exposeHeaders: ["X-Request-Id", "Location", "Retry-After"],
+      allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-API-Key", "X-Request-Id"],
+      exposeHeaders: ["X-Request-Id", "Location", "Retry-After", "ETag"],
       maxAge: 600,
     }),
   );

@@ -4,6 +4,7 @@ import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
 import type { Context } from "hono";
 import type { AppEnv } from "./app";
 import { log } from "./log";
+import { sourceAddress } from "./source-address";
 
 export type AuditTargets = Pick<AuditEvent, "artifactId" | "uploadId" | "target">;
 
@@ -42,7 +43,7 @@ export const recordAudit = async (c: Context<AppEnv>): Promise<void> => {
     status: c.res.status,
     reason: c.get("errorCode") ?? null,
     requestId: c.get("requestId"),
-    sourceIp: c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    sourceIp: sourceAddress(c),
     userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
   };
   try {

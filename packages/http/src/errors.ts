@@ -1,12 +1,13 @@
 import type { ErrorBody } from "@artifact-store/api";
 import { type DomainError, type ErrorKind, isDomainError } from "@artifact-store/core";
 
-export const STATUS_OF: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 503> = {
+export const STATUS_OF: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 429 | 503> = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  precondition_failed: 412,
   gone: 410,
   too_large: 413,
   rate_limited: 429,

@@ -3,4 +3,5 @@ export { type AuditTargets, noteAuditTargets } from "./audit";
 export { STATUS_OF, toHttpError } from "./errors";
 export { log } from "./log";
 export { mount, type RouteContext, type RouteHandler, type RouteInput } from "./mount";
+export { ifMatchVersions, versionTag } from "./preconditions";
 export { httpOrScheduled } from "./scheduled";

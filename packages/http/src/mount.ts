@@ -12,8 +12,9 @@ import {
 import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
 import type { Context } from "hono";
 import * as v from "valibot";
-import { type AppEnv, type FunctionApp, sourceAddress } from "./app";
+import type { AppEnv, FunctionApp } from "./app";
 import { noteTargetsInPath } from "./audit";
+import { sourceAddress } from "./source-address";
 
 type Parsed<S> = S extends v.GenericSchema ? v.InferOutput<S> : undefined;
 
@@ -111,7 +112,7 @@ const authorize = (principal: Principal, route: RouteContract): void => {
 const limitRate = async (c: Context<AppEnv>, principal: Principal): Promise<void> => {
   const runtime = await sharedCatalogRuntime();
   await runtime.ready();
-  const who = principal.kind === "anonymous" ? `ip:${sourceAddress(c)}` : actorName(principal);
+  const who = principal.kind === "anonymous" ? `ip:${sourceAddress(c) ?? "unknown"}` : actorName(principal);
   const { hits, resetsAt } = await runtime.rateLimits.hit(`signing:${who}`, 60, new Date());
   if (hits > runtime.config.signingRateLimitPerMinute) {
     throw rateLimited(Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000)));
