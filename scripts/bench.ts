@@ -12,6 +12,7 @@ import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
 import { benchFunctions } from "./bench-functions";
+import { benchSearch } from "./bench-search";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 process.env.LOG_LEVEL ??= "silent";
@@ -224,6 +225,7 @@ const main = async () => {
 
 main()
   .then(() => benchFunctions())
+  .then(() => benchSearch())
   .catch((error: unknown) => {
     console.error(
       `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
