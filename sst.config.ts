@@ -23,8 +23,8 @@ export default $config({
     );
 
     /** Headers the functions' own CORS middleware allows and exposes (packages/http/src/app.ts). */
-    const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "X-API-Key", "X-Request-Id"];
-    const CORS_EXPOSE_HEADERS = ["X-Request-Id", "Location", "Retry-After"];
+    const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "If-Match", "X-API-Key", "X-Request-Id"];
+    const CORS_EXPOSE_HEADERS = ["X-Request-Id", "Location", "Retry-After", "ETag"];
     const CORS_METHODS: ("GET" | "POST" | "PUT" | "PATCH" | "DELETE")[] = [
       "GET",
       "POST",

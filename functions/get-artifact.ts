@@ -1,5 +1,5 @@
 import { artifactView, routes } from "@artifact-store/api";
-import { createFunctionApp, mount } from "@artifact-store/http";
+import { createFunctionApp, mount, versionTag } from "@artifact-store/http";
 import { readyRuntime } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
 
@@ -7,7 +7,9 @@ export const app = createFunctionApp();
 
 mount(app, routes.getArtifact, async ({ params }, { c, principal }) => {
   const { artifacts } = await readyRuntime();
-  return c.json(artifactView(await artifacts.get(principal, params.artifactId)));
+  const artifact = await artifacts.get(principal, params.artifactId);
+  c.header("ETag", versionTag(artifact.version));
+  return c.json(artifactView(artifact));
 });
 
 export const handler = handle(app);

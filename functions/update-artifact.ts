@@ -1,5 +1,5 @@
 import { artifactView, routes } from "@artifact-store/api";
-import { createFunctionApp, mount } from "@artifact-store/http";
+import { createFunctionApp, ifMatchVersions, mount, versionTag } from "@artifact-store/http";
 import { readyRuntime } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
 
@@ -7,7 +7,9 @@ export const app = createFunctionApp();
 
 mount(app, routes.updateArtifact, async ({ params, body }, { c, principal }) => {
   const { artifacts } = await readyRuntime();
-  return c.json(artifactView(await artifacts.setVisibility(principal, params.artifactId, body.visibility)));
+  const artifact = await artifacts.update(principal, params.artifactId, body, ifMatchVersions(c));
+  c.header("ETag", versionTag(artifact.version));
+  return c.json(artifactView(artifact));
 });
 
 export const handler = handle(app);

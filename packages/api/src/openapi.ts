@@ -29,6 +29,15 @@ const parametersOf = (route: RouteContract): JsonObject[] => {
       });
     }
   }
+  if (route.ifMatch) {
+    parameters.push({
+      name: "If-Match",
+      in: "header",
+      required: false,
+      description: 'The version you read, as its ETag ("3"); * or none applies the change to any version.',
+      schema: { type: "string" },
+    });
+  }
   return parameters;
 };
 

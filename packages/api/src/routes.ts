@@ -24,6 +24,8 @@ export interface RouteContract {
   scope?: Scope;
   /** Signing endpoints are rate limited per principal. */
   rateLimited?: boolean;
+  /** Honours `If-Match: "<version>"` (412 when the artifact has moved on; `*` or none: no check). */
+  ifMatch?: boolean;
   params?: GenericSchema;
   query?: GenericSchema;
   body?: GenericSchema;
@@ -149,25 +151,46 @@ export const getArtifact = defineRoute({
   operationId: "getArtifact",
   method: "get",
   path: "/v1/artifacts/:artifactId",
-  summary: "An artifact's metadata",
+  summary: "An artifact's metadata; the ETag header holds its version",
   tag: "artifacts",
   auth: "optional",
   scope: "read",
   params: s.ArtifactParams,
-  responses: { 200: { description: "The artifact", schema: s.ArtifactView }, ...errors },
+  responses: {
+    200: { description: 'The artifact, with ETag: "<version>"', schema: s.ArtifactView },
+    ...errors,
+  },
 });
 
 export const updateArtifact = defineRoute({
   operationId: "updateArtifact",
   method: "patch",
   path: "/v1/artifacts/:artifactId",
-  summary: "Change an artifact's visibility (owner or admin)",
+  summary:
+    "Change an artifact's visibility, metadata or tags (owner or admin); If-Match on its version guards against lost updates",
+  tag: "artifacts",
+  auth: "required",
+  scope: "write",
+  ifMatch: true,
+  params: s.ArtifactParams,
+  body: s.UpdateArtifactBody,
+  responses: {
+    200: { description: 'The changed artifact, with ETag: "<version>"', schema: s.ArtifactView },
+    ...errors,
+    412: error("If-Match names a version the artifact no longer has; details.currentVersion holds it"),
+  },
+});
+
+export const artifactHistory = defineRoute({
+  operationId: "artifactHistory",
+  method: "get",
+  path: "/v1/artifacts/:artifactId/history",
+  summary: "Every version of an artifact's metadata, tags and visibility, newest first (owner or admin)",
   tag: "artifacts",
   auth: "required",
   scope: "write",
   params: s.ArtifactParams,
-  body: s.UpdateArtifactBody,
-  responses: { 200: { description: "The artifact", schema: s.ArtifactView }, ...errors },
+  responses: { 200: { description: "Versions, newest first", schema: s.ArtifactHistory }, ...errors },
 });
 
 export const downloadArtifact = defineRoute({
@@ -308,6 +331,18 @@ export const exportAudit = defineRoute({
   responses: { 200: { description: "Segments exported", schema: s.AuditExportResult }, ...errors },
 });
 
+export const reindex = defineRoute({
+  operationId: "reindex",
+  method: "post",
+  path: "/v1/admin/reindex",
+  summary:
+    "Rebuild the catalogue's artifact records from the sidecars in the bucket, skipping any whose hash does not match (admin)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  responses: { 200: { description: "What was restored and skipped", schema: s.ReindexReport }, ...errors },
+});
+
 export const health = defineRoute({
   operationId: "health",
   method: "get",
@@ -340,6 +375,7 @@ export const ROUTES: readonly RouteContract[] = [
   searchArtifacts,
   getArtifact,
   updateArtifact,
+  artifactHistory,
   downloadArtifact,
   deleteArtifact,
   listGrants,
@@ -351,6 +387,7 @@ export const ROUTES: readonly RouteContract[] = [
   queryAudit,
   verifyAudit,
   exportAudit,
+  reindex,
   health,
   openApiDocument,
 ];

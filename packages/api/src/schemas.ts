@@ -38,6 +38,15 @@ export const ProvenanceView = v.object({
 });
 export type ProvenanceView = v.InferOutput<typeof ProvenanceView>;
 
+/** A JSON object; arrays are refused rather than turned into {"0": ...}. */
+const MetadataObject = v.pipe(
+  v.custom<Record<string, unknown>>(
+    (input) => typeof input === "object" && input !== null && !Array.isArray(input),
+    "must be a JSON object",
+  ),
+  v.record(v.string(), v.unknown()),
+);
+
 const Sha256 = v.pipe(v.string(), v.toLowerCase(), v.regex(SHA256_HEX, "must be 64 hexadecimal digits"));
 
 export const CreateUploadBody = v.strictObject({
@@ -50,7 +59,7 @@ export const CreateUploadBody = v.strictObject({
   size: v.pipe(v.number(), v.safeInteger("must be a whole number of bytes"), v.minValue(0)),
   /** Declared here, or at completion when the uploader hashes while it uploads. */
   sha256: v.optional(Sha256),
-  metadata: v.optional(v.record(v.string(), v.unknown())),
+  metadata: v.optional(MetadataObject),
   tags: v.optional(v.array(v.pipe(v.string(), v.maxLength(128)))),
   visibility: v.optional(Visibility),
   provenance: v.optional(ProvenanceBody),
@@ -119,6 +128,8 @@ export const ArtifactView = v.object({
   provenance: v.nullable(ProvenanceView),
   visibility: Visibility,
   state: v.picklist(["pending", "uploaded", "verified", "corrupt", "deleted"]),
+  /** 1 at creation, +1 on each change of metadata, tags or visibility; GET sends it as ETag "<version>". */
+  version: v.number(),
   createdAt: v.string(),
   updatedAt: v.string(),
   uploadedAt: v.nullable(v.string()),
@@ -238,7 +249,46 @@ export const SearchPage = v.object({
 });
 export type SearchPage = v.InferOutput<typeof SearchPage>;
 
-export const UpdateArtifactBody = v.strictObject({ visibility: Visibility });
+const TagList = v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(200));
+
+/**
+ * Any of visibility, metadata (replaced whole) and tags (replace, then remove, then add). Send
+ * If-Match: "<version>" to change only the version you read (412 otherwise); without it, or with
+ * If-Match: *, the change applies to whatever version is current.
+ */
+export const UpdateArtifactBody = v.strictObject({
+  visibility: v.optional(Visibility),
+  metadata: v.optional(MetadataObject),
+  tags: v.optional(
+    v.strictObject({ add: v.optional(TagList), remove: v.optional(TagList), replace: v.optional(TagList) }),
+  ),
+});
+export type UpdateArtifactInput = v.InferOutput<typeof UpdateArtifactBody>;
+
+/** One version of an artifact's editable fields; replacedBy/replacedAt are null for the current one. */
+export const ArtifactVersionView = v.object({
+  version: v.number(),
+  metadata: v.record(v.string(), v.unknown()),
+  tags: v.array(v.string()),
+  visibility: Visibility,
+  replacedBy: v.nullable(v.string()),
+  replacedAt: v.nullable(v.string()),
+});
+export type ArtifactVersionView = v.InferOutput<typeof ArtifactVersionView>;
+export const ArtifactHistory = v.object({ artifactId: Id, versions: v.array(ArtifactVersionView) });
+export type ArtifactHistory = v.InferOutput<typeof ArtifactHistory>;
+
+export const ReindexReport = v.object({
+  /** Sidecars read. */
+  scanned: v.number(),
+  /** Artifact rows written from them. */
+  restored: v.number(),
+  /** Rows already newer than their sidecar, left alone. */
+  unchanged: v.number(),
+  /** Sidecars not used, and why (their content hash does not match, unreadable, ...). */
+  skipped: v.array(v.object({ key: v.string(), reason: v.string() })),
+});
+export type ReindexReport = v.InferOutput<typeof ReindexReport>;
 
 export const GrantParams = v.strictObject({ artifactId: Id, grantee: UserId });
 export const PutGrantBody = v.optional(v.strictObject({ expiresAt: v.optional(v.nullable(IsoTime)) }));

@@ -1,6 +1,20 @@
-import type { ApiKeyRecord, Artifact, Grant, Provenance, UploadSession } from "@artifact-store/core";
+import type {
+  ApiKeyRecord,
+  Artifact,
+  ArtifactVersion,
+  Grant,
+  Provenance,
+  UploadSession,
+} from "@artifact-store/core";
 import { isExpired } from "@artifact-store/core";
-import type { ApiKeyView, ArtifactView, GrantView, ProvenanceView, UploadStatus } from "./schemas";
+import type {
+  ApiKeyView,
+  ArtifactHistory,
+  ArtifactView,
+  GrantView,
+  ProvenanceView,
+  UploadStatus,
+} from "./schemas";
 
 export const provenanceView = (provenance: Provenance | null): ProvenanceView | null =>
   provenance && {
@@ -20,9 +34,26 @@ export const artifactView = (artifact: Artifact): ArtifactView => ({
   provenance: provenanceView(artifact.provenance),
   visibility: artifact.visibility,
   state: artifact.state,
+  version: artifact.version,
   createdAt: artifact.createdAt.toISOString(),
   updatedAt: artifact.updatedAt.toISOString(),
   uploadedAt: artifact.uploadedAt?.toISOString() ?? null,
+});
+
+/** The current version first, then the states changes replaced, newest first. */
+export const historyView = (artifact: Artifact, previous: readonly ArtifactVersion[]): ArtifactHistory => ({
+  artifactId: artifact.id,
+  versions: [
+    { ...artifact, replacedBy: null, replacedAt: null },
+    ...previous.map((version) => ({ ...version, replacedAt: version.replacedAt.toISOString() })),
+  ].map(({ version, metadata, tags, visibility, replacedBy, replacedAt }) => ({
+    version,
+    metadata,
+    tags,
+    visibility,
+    replacedBy,
+    replacedAt,
+  })),
 });
 
 export const uploadStateView = (upload: UploadSession, now: Date): UploadStatus["state"] =>

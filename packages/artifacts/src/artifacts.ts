@@ -1,7 +1,11 @@
 import type { DownloadLink } from "@artifact-store/api";
-import type { Catalog, GrantRecords } from "@artifact-store/catalog";
+import type { ArtifactVersions, Catalog, GrantRecords } from "@artifact-store/catalog";
 import {
   type Artifact,
+  type ArtifactEdit,
+  type ArtifactVersion,
+  actorName,
+  applyEdit,
   attachmentDisposition,
   canManageArtifact,
   canReadArtifact,
@@ -12,10 +16,11 @@ import {
   invalid,
   notFound,
   type Principal,
+  preconditionFailed,
   SERVABLE_STATES,
-  type Visibility,
 } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
+import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
 import { writeSidecar } from "./sidecar";
 
@@ -26,6 +31,7 @@ export class Artifacts {
   constructor(
     private readonly catalog: Catalog,
     private readonly grants: GrantRecords,
+    private readonly versions: ArtifactVersions,
     private readonly storage: ObjectStorage,
     private readonly settings: ServiceSettings,
     private readonly now: () => Date = () => new Date(),
@@ -64,13 +70,47 @@ export class Artifacts {
     return { url, expiresAt: new Date(this.now().getTime() + ttl * 1000).toISOString() };
   }
 
-  /** Visibility lives in the catalogue, so changing it moves no bytes. */
-  async setVisibility(principal: Principal, artifactId: string, visibility: Visibility): Promise<Artifact> {
+  /**
+   * Changes visibility, metadata or tags as one new version. With `acceptVersions` (If-Match),
+   * only when the current version is one of them. The previous state goes to the history; the
+   * sidecar (and, on a tag change, the object's S3 tags) is rewritten before the change commits,
+   * so the bucket never lags the catalogue.
+   */
+  async update(
+    principal: Principal,
+    artifactId: string,
+    edit: ArtifactEdit,
+    acceptVersions: readonly number[] | null,
+  ): Promise<Artifact> {
     const artifact = await this.managed(principal, artifactId);
-    const updated = await this.catalog.setVisibility(artifact.id, visibility, this.now());
-    if (!updated) throw notFound("artifact", artifactId);
-    await writeSidecar(this.storage, updated);
-    return updated;
+    const outcome = await this.versions.edit(artifact.id, {
+      acceptVersions,
+      changedBy: actorName(principal),
+      at: this.now(),
+      change: (current) => applyEdit(current, edit),
+      publish: async (updated) => {
+        if (edit.tags) await mirrorTags(this.storage, updated);
+        await writeSidecar(this.storage, updated);
+      },
+    });
+    if (outcome.kind === "missing") throw notFound("artifact", artifactId);
+    if (outcome.kind === "stale") {
+      throw preconditionFailed(
+        "precondition_failed",
+        `The artifact is at version ${outcome.version}; read it again and retry with If-Match: "${outcome.version}".`,
+        { currentVersion: outcome.version },
+      );
+    }
+    return outcome.artifact;
+  }
+
+  /** The artifact as it is now, and the states its changes replaced, newest first. */
+  async history(
+    principal: Principal,
+    artifactId: string,
+  ): Promise<{ artifact: Artifact; previous: ArtifactVersion[] }> {
+    const artifact = await this.managed(principal, artifactId);
+    return { artifact, previous: await this.versions.history(artifact.id) };
   }
 
   async listGrants(principal: Principal, artifactId: string): Promise<Grant[]> {

@@ -32,6 +32,7 @@ import {
   validateMetadata,
 } from "@artifact-store/core";
 import type { ObjectStorage, StoredPart } from "@artifact-store/storage";
+import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
 import { writeSidecar } from "./sidecar";
 
@@ -125,6 +126,7 @@ export class Uploads {
       visibility: request.visibility ?? "private",
       state: "pending",
       etag: null,
+      version: 1,
       createdAt: now,
       updatedAt: now,
       uploadedAt: null,
@@ -201,6 +203,8 @@ export class Uploads {
     if (upload.state === "completed") {
       const artifact = await this.artifactOf(upload);
       sha256Agreed(artifact.sha256, declaredSha256);
+      // A retry after a failure part-way through the first completion finishes the mirroring.
+      if (artifact.tags.length > 0) await mirrorTags(this.storage, artifact);
       return artifact;
     }
     this.openUpload(upload);
@@ -229,7 +233,12 @@ export class Uploads {
       updatedAt: completedAt,
     });
     const artifact = await this.catalog.completeUpload(upload.id, etag, sha256, completedAt);
-    return artifact ?? this.artifactOf(upload);
+    // An edit that landed while the bytes were on their way wrote an older state into the sidecar.
+    if (artifact && artifact.version !== pending.version) await writeSidecar(this.storage, artifact);
+    const completed = artifact ?? (await this.artifactOf(upload));
+    // A new object has no tags: only an artifact with some needs the extra request.
+    if (completed.tags.length > 0) await mirrorTags(this.storage, completed);
+    return completed;
   }
 
   async abort(principal: Principal, uploadId: string): Promise<void> {

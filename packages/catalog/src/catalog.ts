@@ -130,13 +130,53 @@ export class Catalog {
     });
   }
 
-  async setVisibility(id: string, visibility: Artifact["visibility"], at: Date): Promise<Artifact | null> {
-    const [row] = await this.db.query<Row>(
-      `update artifacts set visibility = $2, updated_at = $3::timestamptz
-       where id = $1 and state <> 'deleted' returning *`,
-      [id, visibility, at.toISOString()],
+  /**
+   * Writes an artifact as its sidecar in the bucket describes it (reindex). An existing row is
+   * overwritten only by a record at least as new, so a stale sidecar never rolls a change back.
+   * Returns whether the row was written.
+   */
+  async restoreArtifact(artifact: Artifact, deletedAt: Date | null): Promise<boolean> {
+    const rows = await this.db.query<Row>(
+      `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256, metadata, tags,
+         visibility, state, etag, version, created_at, updated_at, uploaded_at, deleted_at, source_url,
+         source_host, final_url, http_status, fetched_at, job_id, run_id, user_agent, response_headers)
+       values ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text[], $10, $11, $12, $13, $14::timestamptz,
+         $15::timestamptz, $16::timestamptz, $17::timestamptz, $18, $19, $20, $21, $22::timestamptz, $23, $24,
+         $25, $26::text::jsonb)
+       on conflict (id) do update set owner_id = excluded.owner_id, object_key = excluded.object_key,
+         filename = excluded.filename, content_type = excluded.content_type, size = excluded.size,
+         sha256 = excluded.sha256, metadata = excluded.metadata, tags = excluded.tags,
+         visibility = excluded.visibility, state = excluded.state, etag = excluded.etag,
+         version = excluded.version, created_at = excluded.created_at, updated_at = excluded.updated_at,
+         uploaded_at = excluded.uploaded_at, deleted_at = excluded.deleted_at,
+         source_url = excluded.source_url, source_host = excluded.source_host, final_url = excluded.final_url,
+         http_status = excluded.http_status, fetched_at = excluded.fetched_at, job_id = excluded.job_id,
+         run_id = excluded.run_id, user_agent = excluded.user_agent,
+         response_headers = excluded.response_headers
+       where artifacts.version <= excluded.version
+       returning id`,
+      [
+        artifact.id,
+        artifact.ownerId,
+        artifact.objectKey,
+        artifact.filename,
+        artifact.contentType,
+        artifact.size,
+        artifact.sha256,
+        JSON.stringify(artifact.metadata),
+        artifact.tags,
+        artifact.visibility,
+        artifact.state,
+        artifact.etag,
+        artifact.version,
+        artifact.createdAt.toISOString(),
+        artifact.updatedAt.toISOString(),
+        artifact.uploadedAt?.toISOString() ?? null,
+        deletedAt?.toISOString() ?? null,
+        ...provenanceParams(artifact),
+      ],
     );
-    return row ? artifactFromRow(row) : null;
+    return rows.length > 0;
   }
 
   async markArtifactDeleted(id: string, at: Date): Promise<Artifact | null> {

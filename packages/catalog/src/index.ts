@@ -13,3 +13,4 @@ export {
   type SortOrder,
   type Viewer,
 } from "./search";
+export { ArtifactVersions, type EditOutcome, type EditRequest } from "./versions";

@@ -1,6 +1,7 @@
 import type {
   Artifact,
   ArtifactState,
+  ArtifactVersion,
   Provenance,
   UploadMode,
   UploadSession,
@@ -54,9 +55,20 @@ export const artifactFromRow = (row: Row): Artifact => ({
   visibility: row.visibility as Visibility,
   state: row.state as ArtifactState,
   etag: (row.etag as string | null) ?? null,
+  version: row.version === undefined ? 1 : toNumber(row.version),
   createdAt: toDate(row.created_at),
   updatedAt: toDate(row.updated_at),
   uploadedAt: toNullableDate(row.uploaded_at),
+});
+
+export const versionFromRow = (row: Row): ArtifactVersion => ({
+  artifactId: String(row.artifact_id),
+  version: toNumber(row.version),
+  metadata: toJsonObject(row.metadata),
+  tags: (row.tags as string[]) ?? [],
+  visibility: row.visibility as Visibility,
+  replacedBy: String(row.changed_by),
+  replacedAt: toDate(row.changed_at),
 });
 
 export const uploadFromRow = (row: Row): UploadSession => ({

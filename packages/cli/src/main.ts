@@ -1,4 +1,4 @@
-// npm run cli -- <command>: API keys and the audit trail, through the API with an admin token.
+// npm run cli -- <command>: API keys, the audit trail and reindexing, through the API with an admin token.
 import { parseArgs } from "node:util";
 import { ArtifactStoreClient, ArtifactStoreError } from "@artifact-store/client";
 
@@ -10,6 +10,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   audit query [--actor A] [--artifact ID] [--action OP] [--outcome allowed|denied|failed] [--from T] [--to T] [--cursor C]
   audit verify
   audit export
+  reindex          rebuild the catalogue's artifact records from the sidecars in the bucket
 
 Environment: ARTIFACT_STORE_URL (default http://127.0.0.1:8787), ARTIFACT_STORE_TOKEN (an admin JWT or API key).`;
 
@@ -48,7 +49,7 @@ const run = async (argv: string[]): Promise<number> => {
     baseUrl: process.env.ARTIFACT_STORE_URL || "http://127.0.0.1:8787",
     token,
   });
-  switch (`${area} ${command}`) {
+  switch (command === undefined ? area : `${area} ${command}`) {
     case "keys create": {
       if (!values.subject || !values.name || !values.scopes) {
         console.error("keys create needs --subject, --name and --scopes.");
@@ -98,6 +99,11 @@ const run = async (argv: string[]): Promise<number> => {
     case "audit export":
       print(await client.exportAudit());
       return 0;
+    case "reindex": {
+      const report = await client.reindex();
+      print(report);
+      return report.skipped.length === 0 ? 0 : 1;
+    }
     default:
       console.error(`Unknown command "${positionals.join(" ")}".\n\n${USAGE}`);
       return 2;

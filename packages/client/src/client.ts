@@ -1,10 +1,13 @@
 import type {
   ApiKeyView,
+  ArtifactHistory,
   ArtifactView,
   DownloadLink,
   GrantView,
+  ReindexReport,
   SearchPage,
   SearchQuery,
+  UpdateArtifactInput,
   UploadStatus,
 } from "@artifact-store/api";
 import { ArtifactStoreError } from "./errors";
@@ -112,6 +115,27 @@ export class ArtifactStoreClient {
     return this.transport.request("PATCH", `/v1/artifacts/${path(artifactId)}`, { visibility });
   }
 
+  /**
+   * Changes visibility, metadata (replaced whole) and tags (`{ add, remove, replace }`) as one new
+   * version. With `ifMatch` (the `version` you read), fails with 412 precondition_failed when
+   * someone changed the artifact since.
+   */
+  update(
+    artifactId: string,
+    change: UpdateArtifactInput,
+    options: { ifMatch?: number | "*" } = {},
+  ): Promise<ArtifactView> {
+    const { ifMatch } = options;
+    const headers: Record<string, string> =
+      ifMatch === undefined ? {} : { "if-match": ifMatch === "*" ? "*" : `"${ifMatch}"` };
+    return this.transport.request("PATCH", `/v1/artifacts/${path(artifactId)}`, change, headers);
+  }
+
+  /** Every version of the artifact's metadata, tags and visibility, newest (current) first. */
+  history(artifactId: string): Promise<ArtifactHistory> {
+    return this.transport.request("GET", `/v1/artifacts/${path(artifactId)}/history`);
+  }
+
   /** Shares a private artifact with a user, optionally until a time. */
   grant(artifactId: string, grantee: string, expiresAt?: Date): Promise<GrantView> {
     return this.transport.request("PUT", `/v1/artifacts/${path(artifactId)}/grants/${path(grantee)}`, {
@@ -165,6 +189,11 @@ export class ArtifactStoreClient {
     firstBreak?: { seq: number; reason: string };
   }> {
     return this.transport.request("GET", "/v1/audit/verify");
+  }
+
+  /** Admin: rebuild the catalogue's artifact records from the sidecars in the bucket. */
+  reindex(): Promise<ReindexReport> {
+    return this.transport.request("POST", "/v1/admin/reindex");
   }
 
   exportAudit(): Promise<{ exported: { fromSeq: number; toSeq: number; key: string }[] }> {

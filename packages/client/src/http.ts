@@ -3,7 +3,7 @@ import { ArtifactStoreError } from "./errors";
 export type TokenProvider = string | (() => string | Promise<string>);
 
 export interface ApiTransport {
-  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  request<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T>;
   fetch: typeof fetch;
 }
 
@@ -15,8 +15,13 @@ export const createTransport = (
   const root = baseUrl.replace(/\/+$/, "");
   return {
     fetch: fetchImpl,
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const headers: Record<string, string> = { accept: "application/json" };
+    async request<T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      extraHeaders: Record<string, string> = {},
+    ): Promise<T> {
+      const headers: Record<string, string> = { ...extraHeaders, accept: "application/json" };
       const bearer = typeof token === "function" ? await token() : token;
       if (bearer) headers.authorization = `Bearer ${bearer}`;
       if (body !== undefined) headers["content-type"] = "application/json";

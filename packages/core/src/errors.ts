@@ -8,6 +8,7 @@ export type ErrorKind =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "precondition_failed"
   | "gone"
   | "too_large"
   | "rate_limited"
@@ -35,6 +36,10 @@ export const notFound = (what: "artifact" | "upload", id: string) =>
 
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError("conflict", code, message, details);
+
+/** The caller's If-Match names a version the artifact no longer has. */
+export const preconditionFailed = (code: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError("precondition_failed", code, message, details);
 
 export const gone = (code: string, message: string) => new DomainError("gone", code, message);
 

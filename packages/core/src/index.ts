@@ -1,4 +1,6 @@
 export * from "./access";
+export * from "./artifact-edit";
+export * from "./canonical-json";
 export * from "./content-disposition";
 export * from "./errors";
 export * from "./keys";

@@ -40,9 +40,22 @@ export interface Artifact {
   visibility: Visibility;
   state: ArtifactState;
   etag: string | null;
+  /** 1 at creation; each change of metadata, tags or visibility adds one. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
   uploadedAt: Date | null;
+}
+
+/** What an edit may change. */
+export type EditableFields = Pick<Artifact, "metadata" | "tags" | "visibility">;
+
+/** A state an artifact had, kept when a change replaced it: who replaced it, and when. */
+export interface ArtifactVersion extends EditableFields {
+  artifactId: string;
+  version: number;
+  replacedBy: string;
+  replacedAt: Date;
 }
 
 export interface UploadSession {

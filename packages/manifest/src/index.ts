@@ -101,6 +101,12 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     routes: [routes.updateArtifact],
     usesStorage: true,
   },
+  {
+    name: "artifact-history",
+    module: "functions/artifact-history.ts",
+    routes: [routes.artifactHistory],
+    usesStorage: true,
+  },
   { name: "list-grants", module: "functions/list-grants.ts", routes: [routes.listGrants], usesStorage: true },
   { name: "put-grant", module: "functions/put-grant.ts", routes: [routes.putGrant], usesStorage: true },
   {
@@ -146,6 +152,13 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     usesStorage: true,
     schedule: "rate(1 hour)",
     timeoutSeconds: 300,
+  },
+  {
+    name: "reindex",
+    module: "functions/reindex.ts",
+    routes: [routes.reindex],
+    usesStorage: true,
+    timeoutSeconds: 900,
   },
   { name: "health", module: "functions/health.ts", routes: [routes.health], usesStorage: true },
   { name: "openapi", module: "functions/openapi.ts", routes: [routes.openApiDocument], usesStorage: false },

@@ -1,5 +1,7 @@
-import { Artifacts, checkHealth, Uploads } from "@artifact-store/artifacts";
+import type { ReindexReport } from "@artifact-store/api";
+import { Artifacts, checkHealth, reindexFromStorage, Uploads } from "@artifact-store/artifacts";
 import type { ExportedSegment } from "@artifact-store/audit";
+import { ArtifactVersions } from "@artifact-store/catalog";
 import { ObjectStorage, type StorageConfig } from "@artifact-store/storage";
 import {
   type CatalogRuntime,
@@ -21,6 +23,8 @@ export interface Runtime extends CatalogRuntime {
   health: () => ReturnType<typeof checkHealth>;
   /** Writes closed audit segments to the bucket as JSON Lines, so the trail outlives the catalogue. */
   exportAudit: () => Promise<ExportedSegment[]>;
+  /** Rebuilds the catalogue's artifact records from the sidecars in the bucket. */
+  reindex: () => Promise<ReindexReport>;
 }
 
 const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtime => {
@@ -38,7 +42,7 @@ const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtim
     config,
     storage,
     uploads: new Uploads(catalog, storage, config.service),
-    artifacts: new Artifacts(catalog, base.grants, storage, config.service),
+    artifacts: new Artifacts(catalog, base.grants, new ArtifactVersions(catalog.db), storage, config.service),
     ready: async () => {
       await Promise.all([base.ready(), prepareBucket()]);
     },
@@ -48,6 +52,7 @@ const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtim
         { put: (key, body) => storage.putText(key, body, "application/x-ndjson") },
         { segmentSize: config.auditSegment.size, maxAgeSeconds: config.auditSegment.maxAgeSeconds },
       ),
+    reindex: () => reindexFromStorage(storage, catalog),
   };
 };
 

@@ -1,3 +1,9 @@
 export type { StorageConfig } from "./client";
 export { createS3Client } from "./client";
-export { type DownloadOptions, ObjectStorage, type StoredObject, type StoredPart } from "./object-storage";
+export {
+  type DownloadOptions,
+  type KeyPage,
+  ObjectStorage,
+  type StoredObject,
+  type StoredPart,
+} from "./object-storage";

@@ -7,12 +7,14 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   type ListPartsCommandOutput,
   PutBucketAclCommand,
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
@@ -30,6 +32,12 @@ export interface StoredObject {
   size: number;
   etag: string;
   contentType: string | undefined;
+}
+
+export interface KeyPage {
+  keys: string[];
+  /** Pass back to get the next page; undefined on the last. */
+  next: string | undefined;
 }
 
 export interface DownloadOptions {
@@ -236,6 +244,54 @@ export class ObjectStorage {
     await this.call("DeleteObject", () =>
       this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
     );
+  }
+
+  /** One page (up to 1000) of the keys under a prefix, in key order. */
+  async listKeys(prefix: string, continuationToken?: string): Promise<KeyPage> {
+    const page = await this.call("ListObjectsV2", () =>
+      this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ...(continuationToken ? { ContinuationToken: continuationToken } : {}),
+        }),
+      ),
+    );
+    return {
+      keys: (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])),
+      next: page.IsTruncated ? page.NextContinuationToken : undefined,
+    };
+  }
+
+  /**
+   * Replaces an object's tags (S3 allows 10). Returns false when there is no such object, so a
+   * caller racing a delete need not fail.
+   */
+  async setObjectTags(key: string, tags: Readonly<Record<string, string>>): Promise<boolean> {
+    try {
+      await this.s3.send(
+        new PutObjectTaggingCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNotFound(error, "NoSuchKey", "NotFound")) return false;
+      throw storageUnavailable("PutObjectTagging", error);
+    }
+  }
+
+  /** An object's body as text; null when there is no such object. */
+  async getText(key: string): Promise<string | null> {
+    try {
+      const answer = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return (await answer.Body?.transformToString("utf-8")) ?? "";
+    } catch (error) {
+      if (isNotFound(error, "NoSuchKey", "NotFound")) return null;
+      throw storageUnavailable("GetObject", error);
+    }
   }
 
   putJson(key: string, value: unknown): Promise<void> {
