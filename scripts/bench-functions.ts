@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Bundle, bundleFunctions, bundleSource, coldImportOnce, median } from "@artifact-store/bundle";
 import { FUNCTIONS } from "@artifact-store/manifest";
+import { printTable } from "./bench-table";
 
 const RUNS = 9;
 const KiB = 1024;
@@ -51,15 +52,6 @@ interface Measured {
 }
 
 const say = (line: string) => console.log(`[bench] ${line}`);
-
-const table = (title: string, header: string[], rows: string[][]) => {
-  const cells = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0)));
-  const line = (row: string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  console.log(`\n${title}\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-  for (const row of rows) console.log(line(row));
-};
 
 const kib = (bytes: number) => (bytes / KiB).toFixed(1);
 
@@ -124,7 +116,7 @@ export const benchFunctions = async (root = process.cwd()): Promise<string[]> =>
         m.bundle.externalImports.join(", ") || "-",
       ];
     });
-    table(
+    printTable(
       `Function bundles as deployed (esbuild ESM, minified, node20), cold import = median of ${RUNS} fresh node processes; ratios against the baseline of the same kind (with or without the AWS SDK)`,
       [
         "function",
@@ -153,7 +145,7 @@ export const benchFunctions = async (root = process.cwd()): Promise<string[]> =>
         .sort((a, b) => b.bundle.bytes - a.bundle.bytes)[0];
     const explain =
       overSize.length > 0 ? overSize : [biggest(false), biggest(true)].filter((m) => m !== undefined);
-    table(
+    printTable(
       "Largest contributors (esbuild metafile, bytes in the minified output, grouped by package)",
       ["function", "top inputs"],
       explain.map((m) => [

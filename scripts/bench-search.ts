@@ -11,6 +11,7 @@ import { type Database, migrate, openDatabase, SearchRecords, type Sql } from "@
 import type { Principal } from "@artifact-store/core";
 import { ensurePostgres } from "@artifact-store/local";
 import postgres from "postgres";
+import { printTable } from "./bench-table";
 
 const BENCH_DATABASE = "artifact_store_bench";
 /** Issue 4: p95 under 50 ms on PostgreSQL at 1M artifacts. */
@@ -22,15 +23,6 @@ const DEEP_PAGES = 20;
 const WARMUP = 5;
 
 const say = (line: string) => console.log(`[bench] ${line}`);
-
-const table = (title: string, header: string[], rows: string[][]) => {
-  const cells = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0)));
-  const line = (row: string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  console.log(`\n${title}\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-  for (const row of rows) console.log(line(row));
-};
 
 // ---------------------------------------------------------------------------------------------
 // Seeding
@@ -660,7 +652,7 @@ const printResults = (
   ];
   const avgRows = (stats: Stats) =>
     (stats.samples.reduce((sum, s) => sum + s.rows, 0) / Math.max(1, stats.samples.length)).toFixed(0);
-  table(
+  printTable(
     title,
     [
       "search",
@@ -899,7 +891,7 @@ export const benchSearch = async (): Promise<string[]> => {
   const pgliteRows = Number(process.env.BENCH_SEARCH_PGLITE_ROWS ?? 100_000);
   const pg = await runEngine("postgres", postgresRows, anchor);
   const lite = await runEngine("pglite", pgliteRows, anchor);
-  table(
+  printTable(
     "Search bench seeding (set-based insert ... select from generate_series; secondary indexes dropped, rebuilt after; vacuum analyze)",
     [
       "engine",

@@ -13,6 +13,7 @@ import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
 import { benchFunctions } from "./bench-functions";
 import { benchSearch } from "./bench-search";
+import { printTable } from "./bench-table";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 process.env.LOG_LEVEL ??= "silent";
@@ -24,15 +25,6 @@ const CONCURRENCY = 4;
 const ROUNDS = 3;
 
 const say = (line: string) => console.log(`[bench] ${line}`);
-
-const table = (title: string, header: string[], rows: (string | number)[][]) => {
-  const cells = [header, ...rows.map((row) => row.map(String))];
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0)));
-  const line = (row: string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  console.log(`\n${title}\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-  for (const row of cells.slice(1)) console.log(line(row));
-};
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
@@ -110,7 +102,7 @@ const main = async () => {
     }
     const mibps = (seconds: number) => FILE_SIZE / MiB / seconds;
     const hashSeconds = await timed(() => sha256OfFile(file));
-    table(
+    printTable(
       `Upload of ${FILE_SIZE / MiB} MiB (median of ${ROUNDS})`,
       ["path", "seconds", "MiB/s", "ratio vs SDK"],
       [
@@ -189,7 +181,7 @@ const main = async () => {
       }
     });
     const rate = (urls: number, seconds: number) => urls / seconds;
-    table(
+    printTable(
       "Part URL signing",
       ["what", "URLs", "seconds", "URLs/s", "ratio vs in-process"],
       [
