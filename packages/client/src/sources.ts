@@ -6,6 +6,11 @@ export interface ByteSource {
   readonly name: string | undefined;
   readonly type: string | undefined;
   read(start: number, end: number): Promise<Uint8Array>;
+  /**
+   * A request body for a range, when the source can hand one over without copying it first:
+   * browsers send a Blob slice several times faster than the same bytes as an array.
+   */
+  slice?(start: number, end: number): Blob;
   /** The whole content in order, for hashing, without holding it all in memory. */
   chunks(): AsyncIterable<Uint8Array>;
   /** A SHA-256 already known (a spooled stream is hashed as it is written). */
@@ -40,6 +45,7 @@ const blobSource = (blob: Blob): ByteSource => ({
   name: typeof File !== "undefined" && blob instanceof File ? blob.name : undefined,
   type: blob.type || undefined,
   read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
+  slice: (start, end) => blob.slice(start, end),
   async *chunks() {
     for (let offset = 0; offset < blob.size; offset += 8 * CHUNK) {
       yield new Uint8Array(await blob.slice(offset, offset + 8 * CHUNK).arrayBuffer());

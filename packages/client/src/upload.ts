@@ -187,7 +187,8 @@ export class Uploader {
       for (let partNumber = queue.shift(); partNumber !== undefined; partNumber = queue.shift()) {
         signal.throwIfAborted();
         const [start, end] = partBounds(plan, source.size, partNumber);
-        await this.sendPart(partNumber, await source.read(start, end), signer, retry, signal);
+        const body = source.slice ? source.slice(start, end) : await source.read(start, end);
+        await this.sendPart(partNumber, body, signer, retry, signal);
         plan.todo = plan.todo.filter((n) => n !== partNumber);
         plan.uploadedBytes += end - start;
         partsDone += 1;
@@ -209,7 +210,7 @@ export class Uploader {
 
   private async sendPart(
     partNumber: number,
-    body: Uint8Array,
+    body: Uint8Array | Blob,
     signer: PartSigner,
     retry: RetryPolicy,
     signal: AbortSignal,
