@@ -2,17 +2,48 @@ import { type Artifact, sourceHostOf, type UploadSession } from "@artifact-store
 import type { Database } from "./database";
 import { artifactFromRow, type Row, uploadFromRow } from "./rows";
 
-const provenanceParams = ({ provenance }: Artifact): unknown[] => [
-  provenance?.sourceUrl ?? null,
-  sourceHostOf(provenance),
-  provenance?.finalUrl ?? null,
-  provenance?.httpStatus ?? null,
-  provenance?.fetchedAt?.toISOString() ?? null,
-  provenance?.jobId ?? null,
-  provenance?.runId ?? null,
-  provenance?.userAgent ?? null,
-  JSON.stringify(provenance?.headers ?? {}),
-];
+/** Every column an artifact row is written with, in the order of artifactParams. */
+const ARTIFACT_INSERT = `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256,
+    metadata, tags, visibility, state, etag, version, created_at, updated_at, uploaded_at, deleted_at,
+    source_url, source_host, final_url, http_status, fetched_at, job_id, run_id, user_agent, response_headers)
+  values ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text[], $10, $11, $12, $13, $14::timestamptz,
+    $15::timestamptz, $16::timestamptz, $17::timestamptz, $18, $19, $20, $21, $22::timestamptz, $23, $24,
+    $25, $26::text::jsonb)`;
+
+const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+
+// Metadata and headers go as JSON text cast to jsonb: postgres.js would otherwise store a JSON string.
+const artifactParams = (artifact: Artifact, deletedAt: Date | null): unknown[] => {
+  const { provenance } = artifact;
+  return [
+    artifact.id,
+    artifact.ownerId,
+    artifact.objectKey,
+    artifact.filename,
+    artifact.contentType,
+    artifact.size,
+    artifact.sha256,
+    JSON.stringify(artifact.metadata),
+    artifact.tags,
+    artifact.visibility,
+    artifact.state,
+    artifact.etag,
+    artifact.version,
+    iso(artifact.createdAt),
+    iso(artifact.updatedAt),
+    iso(artifact.uploadedAt),
+    iso(deletedAt),
+    provenance?.sourceUrl ?? null,
+    sourceHostOf(provenance),
+    provenance?.finalUrl ?? null,
+    provenance?.httpStatus ?? null,
+    iso(provenance?.fetchedAt),
+    provenance?.jobId ?? null,
+    provenance?.runId ?? null,
+    provenance?.userAgent ?? null,
+    JSON.stringify(provenance?.headers ?? {}),
+  ];
+};
 
 /** Artifact and upload records. Every state change is a conditional update, so races resolve in SQL. */
 export class Catalog {
@@ -25,28 +56,7 @@ export class Catalog {
   /** A pending artifact and its open upload session, recorded together or not at all. */
   async recordPendingUpload(artifact: Artifact, upload: UploadSession): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(
-        `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256, metadata, tags,
-           visibility, state, created_at, updated_at, source_url, source_host, final_url, http_status, fetched_at,
-           job_id, run_id, user_agent, response_headers)
-         values ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text[], $10, $11, $12::timestamptz, $12::timestamptz,
-           $13, $14, $15, $16, $17::timestamptz, $18, $19, $20, $21::text::jsonb)`,
-        [
-          artifact.id,
-          artifact.ownerId,
-          artifact.objectKey,
-          artifact.filename,
-          artifact.contentType,
-          artifact.size,
-          artifact.sha256,
-          JSON.stringify(artifact.metadata),
-          artifact.tags,
-          artifact.visibility,
-          artifact.state,
-          artifact.createdAt.toISOString(),
-          ...provenanceParams(artifact),
-        ],
-      );
+      await tx.query(ARTIFACT_INSERT, artifactParams(artifact, null));
       await tx.query(
         `insert into upload_sessions (id, artifact_id, owner_id, object_key, mode, storage_upload_id, part_size,
            part_count, size, state, expires_at, created_at)
@@ -137,12 +147,7 @@ export class Catalog {
    */
   async restoreArtifact(artifact: Artifact, deletedAt: Date | null): Promise<boolean> {
     const rows = await this.db.query<Row>(
-      `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256, metadata, tags,
-         visibility, state, etag, version, created_at, updated_at, uploaded_at, deleted_at, source_url,
-         source_host, final_url, http_status, fetched_at, job_id, run_id, user_agent, response_headers)
-       values ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text[], $10, $11, $12, $13, $14::timestamptz,
-         $15::timestamptz, $16::timestamptz, $17::timestamptz, $18, $19, $20, $21, $22::timestamptz, $23, $24,
-         $25, $26::text::jsonb)
+      `${ARTIFACT_INSERT}
        on conflict (id) do update set owner_id = excluded.owner_id, object_key = excluded.object_key,
          filename = excluded.filename, content_type = excluded.content_type, size = excluded.size,
          sha256 = excluded.sha256, metadata = excluded.metadata, tags = excluded.tags,
@@ -155,26 +160,7 @@ export class Catalog {
          response_headers = excluded.response_headers
        where artifacts.version <= excluded.version
        returning id`,
-      [
-        artifact.id,
-        artifact.ownerId,
-        artifact.objectKey,
-        artifact.filename,
-        artifact.contentType,
-        artifact.size,
-        artifact.sha256,
-        JSON.stringify(artifact.metadata),
-        artifact.tags,
-        artifact.visibility,
-        artifact.state,
-        artifact.etag,
-        artifact.version,
-        artifact.createdAt.toISOString(),
-        artifact.updatedAt.toISOString(),
-        artifact.uploadedAt?.toISOString() ?? null,
-        deletedAt?.toISOString() ?? null,
-        ...provenanceParams(artifact),
-      ],
+      artifactParams(artifact, deletedAt),
     );
     return rows.length > 0;
   }
