@@ -112,20 +112,28 @@ const summarize = (outfile: string, metafile: Metafile): Bundle => {
   };
 };
 
+type BundleOptions = { root?: string; external?: readonly string[] };
+
+/** One bundle to `outfile`, from a module file or from source text. */
+const bundleOne = async (
+  input: Pick<BuildOptions, "entryPoints" | "stdin">,
+  outfile: string,
+  root: string,
+  external: readonly string[] | undefined,
+): Promise<Bundle> => {
+  await mkdir(join(outfile, ".."), { recursive: true });
+  const result = await build({ ...lambdaBuildOptions(outfile, external), ...input, absWorkingDir: root });
+  return summarize(outfile, result.metafile);
+};
+
 /** Bundles a function module (a path from `root`) to `outfile` as a deployed Lambda would get it. */
-export const bundleFunction = async (
+export const bundleFunction = (
   module: string,
   outfile: string,
-  options: { root?: string; external?: readonly string[] } = {},
+  options: BundleOptions = {},
 ): Promise<Bundle> => {
   const root = options.root ?? process.cwd();
-  await mkdir(join(outfile, ".."), { recursive: true });
-  const result = await build({
-    ...lambdaBuildOptions(outfile, options.external),
-    entryPoints: [resolve(root, module)],
-    absWorkingDir: root,
-  });
-  return summarize(outfile, result.metafile);
+  return bundleOne({ entryPoints: [resolve(root, module)] }, outfile, root, options.external);
 };
 
 /**
@@ -136,7 +144,7 @@ export const bundleFunction = async (
 export const bundleFunctions = async (
   entries: readonly { name: string; module: string }[],
   outDir: string,
-  options: { root?: string; external?: readonly string[] } = {},
+  options: BundleOptions = {},
 ): Promise<Map<string, Bundle>> => {
   const root = options.root ?? process.cwd();
   await mkdir(outDir, { recursive: true });
@@ -154,19 +162,14 @@ export const bundleFunctions = async (
 };
 
 /** Bundles source text (a baseline such as a bare Hono app), resolving its imports from `root`. */
-export const bundleSource = async (
+export const bundleSource = (
   source: string,
   outfile: string,
-  options: { root?: string; external?: readonly string[] } = {},
+  options: BundleOptions = {},
 ): Promise<Bundle> => {
   const root = options.root ?? process.cwd();
-  await mkdir(join(outfile, ".."), { recursive: true });
-  const result = await build({
-    ...lambdaBuildOptions(outfile, options.external),
-    stdin: { contents: source, resolveDir: root, loader: "ts", sourcefile: "baseline.ts" },
-    absWorkingDir: root,
-  });
-  return summarize(outfile, result.metafile);
+  const stdin = { contents: source, resolveDir: root, loader: "ts" as const, sourcefile: "baseline.ts" };
+  return bundleOne({ stdin }, outfile, root, options.external);
 };
 
 /** Milliseconds a fresh `node` process spends in `await import(bundle)`; the module must export `handler`. */
