@@ -47,6 +47,9 @@ export default $config({
       "RATE_LIMIT_SIGNING_PER_MINUTE",
       "AUDIT_SEGMENT_SIZE",
       "AUDIT_SEGMENT_MAX_AGE_SECONDS",
+      "VERIFY_INLINE_MAX_BYTES",
+      "VERIFY_RUN_BUDGET_BYTES",
+      "CONTENT_TYPE_MISMATCH",
     ] as const;
 
     // Secret name -> environment variable the code reads (packages/runtime/src/config.ts).
@@ -65,6 +68,8 @@ export default $config({
       AUTH_JWKS_URL: new sst.Secret("AuthJwksUrl", ""),
       AUTH_JWT_ISSUER: new sst.Secret("AuthJwtIssuer", ""),
       AUTH_JWT_AUDIENCE: new sst.Secret("AuthJwtAudience", ""),
+      // What storage presents with bucket notifications; empty: the storage-events function refuses all.
+      STORAGE_EVENTS_TOKEN: new sst.Secret("StorageEventsToken", ""),
     };
 
     $resolve([secrets.AUTH_JWT_SECRET.value, secrets.AUTH_JWKS_URL.value]).apply(([hs256, jwks]) => {

@@ -1,4 +1,4 @@
-import { artifactView, routes } from "@artifact-store/api";
+import { artifactViewFor, routes } from "@artifact-store/api";
 import { createFunctionApp, mount, versionTag } from "@artifact-store/http";
 import { readyRuntime } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
@@ -9,7 +9,7 @@ mount(app, routes.getArtifact, async ({ params }, { c, principal }) => {
   const { artifacts } = await readyRuntime();
   const artifact = await artifacts.get(principal, params.artifactId);
   c.header("ETag", versionTag(artifact.version));
-  return c.json(artifactView(artifact));
+  return c.json(artifactViewFor(principal, artifact));
 });
 
 export const handler = handle(app);

@@ -7,7 +7,7 @@ export const app = createFunctionApp();
 
 mount(app, routes.signUploadParts, async ({ params, body }, { c, principal }) => {
   const { uploads } = await readyRuntime();
-  return c.json(await uploads.sign(principal, params.uploadId, body.partNumbers));
+  return c.json(await uploads.sign(principal, params.uploadId, body));
 });
 
 export const handler = handle(app);

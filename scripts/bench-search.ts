@@ -260,8 +260,8 @@ const secondsSince = (started: number) => (performance.now() - started) / 1000;
 
 /**
  * Bulk load as one would: secondary indexes (those the migrations made, not the ones behind
- * constraints) dropped, rows inserted in a few big set-based batches, indexes rebuilt from their
- * own definitions, then vacuum analyze.
+ * constraints) dropped, rows inserted in a few big set-based batches, the table put in creation
+ * order (as appending writes it), indexes rebuilt from their own definitions, then vacuum analyze.
  */
 const seed = async (db: Database, total: number, anchor: Date, batchSize: number): Promise<Seeded> => {
   const started = performance.now();
@@ -273,7 +273,7 @@ const seed = async (db: Database, total: number, anchor: Date, batchSize: number
       : "select 1";
   const indexes = await db.query<{ name: string; definition: string }>(
     `select indexname as name, indexdef as definition from pg_indexes
-     where schemaname = current_schema() and tablename in ('artifacts', 'artifact_grants')
+     where schemaname = current_schema() and tablename in ('artifacts', 'artifact_grants', 'artifact_tags')
        and indexname not in (select conname from pg_constraint)`,
   );
   for (const index of indexes) await db.exec(`drop index "${index.name}"`);
@@ -321,10 +321,20 @@ const seed = async (db: Database, total: number, anchor: Date, batchSize: number
   });
   const grants = secondsSince(loadStarted);
   const indexStarted = performance.now();
+  // A catalogue grows by appending, so its rows lie in creation order; the batches above wrote
+  // them in random time order. Rewrite the table in creation order, as it would be.
+  const byTime = indexes.find((index) => index.name === "artifacts_created");
+  if (!byTime) throw new Error("the migrations no longer create artifacts_created");
+  await db.transaction(async (tx) => {
+    await tx.exec(settings);
+    await tx.exec(byTime.definition);
+    await tx.exec("cluster artifacts using artifacts_created");
+  });
+  say(`  ${db.engine}: rows laid out in creation order in ${secondsSince(indexStarted).toFixed(1)} s`);
   // The GIN indexes first: they take longest and build on one core each.
-  const byCost = [...indexes].sort(
-    (a, b) => Number(/using gin/i.test(b.definition)) - Number(/using gin/i.test(a.definition)),
-  );
+  const byCost = indexes
+    .filter((index) => index !== byTime)
+    .sort((a, b) => Number(/using gin/i.test(b.definition)) - Number(/using gin/i.test(a.definition)));
   await inParallel(byCost, async (index) => {
     const one = performance.now();
     await db.transaction(async (tx) => {
@@ -337,13 +347,15 @@ const seed = async (db: Database, total: number, anchor: Date, batchSize: number
   const analyzeStarted = performance.now();
   await db.exec("vacuum analyze artifacts");
   await db.exec("vacuum analyze artifact_grants");
+  await db.exec("vacuum analyze artifact_tags");
   const analyze = secondsSince(analyzeStarted);
   const [sizes] = await db.query<{
     table_bytes: string | number;
     index_bytes: string | number;
     grants: string | number;
   }>(
-    `select pg_table_size('artifacts') as table_bytes, pg_indexes_size('artifacts') as index_bytes,
+    `select pg_table_size('artifacts') + pg_table_size('artifact_tags') as table_bytes,
+       pg_indexes_size('artifacts') + pg_indexes_size('artifact_tags') as index_bytes,
        (select count(*) from artifact_grants) as grants`,
   );
   return {
@@ -892,7 +904,7 @@ export const benchSearch = async (): Promise<string[]> => {
   const pg = await runEngine("postgres", postgresRows, anchor);
   const lite = await runEngine("pglite", pgliteRows, anchor);
   printTable(
-    "Search bench seeding (set-based insert ... select from generate_series; secondary indexes dropped, rebuilt after; vacuum analyze)",
+    "Search bench seeding (set-based insert ... select from generate_series; secondary indexes dropped; clustered in creation order; indexes rebuilt; vacuum analyze)",
     [
       "engine",
       "artifacts",
@@ -904,7 +916,7 @@ export const benchSearch = async (): Promise<string[]> => {
       "total s",
       "rows/s",
       "grants",
-      "table MiB",
+      "tables MiB (artifacts, tags)",
       "indexes MiB",
     ],
     [seedRow(pg.run), seedRow(lite.run)],

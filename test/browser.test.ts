@@ -109,7 +109,7 @@ describe("the client SDK in headless Chromium uploads a File straight to storage
       size,
       filename: `browser-${size}.bin`,
       contentType: "application/octet-stream",
-      state: "uploaded",
+      state: "verified",
       ownerId: USER,
     });
     expect(progress.at(-1)).toMatchObject({

@@ -1,6 +1,13 @@
 import type { UploadCreated } from "@artifact-store/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytesOf, sha256, sha256OfResponse, startTestStack, type TestStack } from "./support/stack";
+import {
+  md5Base64,
+  randomBytesOf,
+  sha256,
+  sha256OfResponse,
+  startTestStack,
+  type TestStack,
+} from "./support/stack";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -61,6 +68,7 @@ describe("storage itself refuses presigned URLs that were changed or have expire
         contentType: "application/octet-stream",
         size: 2048,
         sha256: sha256(bytes),
+        md5: md5Base64(bytes),
       }),
     });
     const part = ((await opened.json()) as UploadCreated).parts[0];
@@ -98,6 +106,7 @@ describe("upload sessions expire", () => {
         contentType: "text/plain",
         size: 16,
         sha256: sha256(bytes),
+        md5: md5Base64(bytes),
       }),
     });
     const created = (await opened.json()) as UploadCreated;
@@ -113,7 +122,7 @@ describe("upload sessions expire", () => {
     const sign = await stack.api(`/v1/uploads/${created.uploadId}/parts`, {
       method: "POST",
       token,
-      body: JSON.stringify({ partNumbers: [1] }),
+      body: JSON.stringify({ parts: [{ partNumber: 1, md5: md5Base64(bytes) }] }),
     });
     expect(sign.status).toBe(410);
     expect(await (await stack.api(`/v1/uploads/${created.uploadId}`, { token })).json()).toMatchObject({

@@ -187,6 +187,25 @@ describe("who sees what", () => {
     expect(names(await searchAs(A, { tags: brief }))).toEqual([]);
     expect(names(await searchAs(A, { q: "notes" }))).toEqual([notes.filename]);
   });
+  it("the next search after an edit of tags or visibility sees the edit", async () => {
+    const edited = `edited:${run}`;
+    const moved = `moved:${run}`;
+    const artifact = await bob.upload(randomBytesOf(6), {
+      filename: "edited.txt",
+      contentType: "text/plain",
+      tags: [edited],
+    });
+    expect(names(await searchAs(STRANGER, { tags: edited }))).toEqual([]);
+    await bob.update(artifact.id, { visibility: "public" });
+    expect(names(await searchAs(STRANGER, { tags: edited }))).toEqual(["edited.txt"]);
+    expect(names(await searchAs(null, { tags: edited, contentType: "text/*" }))).toEqual(["edited.txt"]);
+    await bob.update(artifact.id, { tags: { add: [moved], remove: [edited] } });
+    expect(names(await searchAs(STRANGER, { tags: edited }))).toEqual([]);
+    expect(names(await searchAs(STRANGER, { tags: moved }))).toEqual(["edited.txt"]);
+    await bob.delete(artifact.id);
+    expect(names(await searchAs(STRANGER, { tags: moved }))).toEqual([]);
+    expect(names(await searchAs(B, { tags: moved, state: "deleted" }))).toEqual(["edited.txt"]);
+  });
 });
 
 describe("filters", () => {

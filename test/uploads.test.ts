@@ -37,7 +37,7 @@ describe("uploads of every size go straight to storage and come back byte for by
     expect(artifact).toMatchObject({
       size,
       sha256: sha256(bytes),
-      state: "uploaded",
+      state: "verified",
       filename: `sample-${size}.bin`,
     });
     expect(progress.at(-1)).toBe(size);

@@ -6,8 +6,10 @@ import { join } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { type LocalApi, startLocalApi } from "@artifact-store/local";
+import { createRuntime, loadConfig, loadStorageConfig, type Runtime } from "@artifact-store/runtime";
 import { createS3Client } from "@artifact-store/storage";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import postgres from "postgres";
 
 export const MiB = 1024 * 1024;
 
@@ -27,14 +29,22 @@ export interface TestStack extends LocalApi {
  * The API with every function mounted, on the S3 server and catalogue engine of this test
  * project, in a bucket of its own.
  */
-export const startTestStack = async (env: Record<string, string> = {}): Promise<TestStack> => {
+export const startTestStack = async (
+  env: Record<string, string> = {},
+  options: { ownDatabase?: boolean } = {},
+): Promise<TestStack> => {
   const bucket = `test-${randomUUID().slice(0, 12)}`;
+  const database = options.ownDatabase ? await ownDatabase() : null;
   const api = await startLocalApi(
     {
       ...process.env,
       S3_BUCKET: bucket,
       AUTH_JWT_SECRET: "test-secret-test-secret-test-secret-42",
       CATALOG_DATA_DIR: "memory://",
+      // Every upload is verified at completion, so tests download what they upload at once;
+      // test/integrity.test.ts lowers this to exercise the scheduled verification.
+      VERIFY_INLINE_MAX_BYTES: String(1024 ** 4),
+      ...(database ? { DATABASE_URL: database.url } : {}),
       ...env,
     },
     0,
@@ -68,11 +78,68 @@ export const startTestStack = async (env: Record<string, string> = {}): Promise<
     close: async () => {
       s3.destroy();
       await api.close();
+      await database?.drop();
+    },
+  };
+};
+
+/**
+ * A database of the stack's own on the PostgreSQL server under test (null on PGlite, where every
+ * stack's catalogue is its own anyway): for tests of jobs that sweep the whole catalogue, such as
+ * the scrubber and the reconciler, which must not meet other test files' artifacts (and buckets).
+ */
+const ownDatabase = async (): Promise<{ url: string; drop: () => Promise<void> } | null> => {
+  const shared = process.env.DATABASE_URL;
+  if (!shared) return null;
+  const name = `artifact_store_t_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const server = new URL(shared);
+  server.pathname = "/postgres";
+  const admin = postgres(server.toString(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(shared);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      try {
+        await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await admin.end({ timeout: 1 });
+      }
+    },
+  };
+};
+
+/**
+ * A second runtime over the stack's bucket with an empty catalogue of its own (a fresh database on
+ * PostgreSQL, memory on PGlite): what an operator has after losing the catalogue.
+ */
+export const runtimeWithEmptyCatalogue = async (
+  stack: TestStack,
+): Promise<{ runtime: Runtime; close: () => Promise<void> }> => {
+  const database = await ownDatabase();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    S3_BUCKET: stack.bucket,
+    AUTH_JWT_SECRET: "test-secret-test-secret-test-secret-42",
+    CATALOG_DATA_DIR: "memory://",
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  };
+  const runtime = await createRuntime({ ...loadConfig(env), storage: loadStorageConfig(env) });
+  await runtime.ready();
+  return {
+    runtime,
+    close: async () => {
+      await runtime.close();
+      await database?.drop();
     },
   };
 };
 
 export const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+
+/** The base64 MD5 that Content-MD5 carries, and part URLs are signed with. */
+export const md5Base64 = (bytes: Uint8Array): string => createHash("md5").update(bytes).digest("base64");
 
 export const sha256OfResponse = async (response: Response): Promise<string> => {
   const hash = createHash("sha256");

@@ -208,7 +208,9 @@ export const downloadArtifact = defineRoute({
     200: { description: "The URL, with redirect=false", schema: s.DownloadLink },
     302: { description: "Redirect to the presigned URL" },
     ...errors,
-    409: error("The artifact's bytes are not available"),
+    409: error(
+      "The bytes are not served: artifact_not_verified (not checked yet; see Retry-After), artifact_corrupt (quarantined; details.reason says why), or not available (pending)",
+    ),
     ...limited,
   },
 });
@@ -343,6 +345,189 @@ export const reindex = defineRoute({
   responses: { 200: { description: "What was restored and skipped", schema: s.ReindexReport }, ...errors },
 });
 
+export const backupNow = defineRoute({
+  operationId: "backupNow",
+  method: "post",
+  path: "/v1/admin/backups",
+  summary:
+    "Take a snapshot now: every artifact record, and new content copied server-side to the backup bucket; then apply retention (admin; also scheduled)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  responses: { 200: { description: "The snapshot taken", schema: s.BackupReport }, ...errors },
+});
+
+export const listBackups = defineRoute({
+  operationId: "listBackups",
+  method: "get",
+  path: "/v1/admin/backups",
+  summary: "The snapshots in the backup bucket, newest first (admin)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  responses: { 200: { description: "Snapshots", schema: s.BackupList }, ...errors },
+});
+
+export const restoreBackup = defineRoute({
+  operationId: "restoreBackup",
+  method: "post",
+  path: "/v1/admin/backups/:snapshotId/restore",
+  summary:
+    "Restore artifacts from a snapshot, all or a selection; bytes are copied back and re-hashed; records changed since are kept unless overwriteNewer (admin)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  params: s.BackupParams,
+  body: s.RestoreRequest,
+  responses: { 200: { description: "What was (or would be) restored", schema: s.RestoreReport }, ...errors },
+});
+
+export const scrubArtifacts = defineRoute({
+  operationId: "scrubArtifacts",
+  method: "post",
+  path: "/v1/admin/integrity/scrub",
+  summary:
+    "Re-verify verified artifacts now, least recently verified first, within the run's byte budget; quarantine any found missing, resized or rotted (admin; also scheduled)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  responses: { 200: { description: "The run's report", schema: s.IntegrityRunView }, ...errors },
+});
+
+export const reconcileStorage = defineRoute({
+  operationId: "reconcileStorage",
+  method: "post",
+  path: "/v1/admin/integrity/reconcile",
+  summary:
+    "Compare catalogue and bucket now: objects with no record, records with no object, and upload sessions left open past their expiry, which are aborted (admin; also scheduled)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  responses: { 200: { description: "The run's report", schema: s.IntegrityRunView }, ...errors },
+});
+
+export const integrityReport = defineRoute({
+  operationId: "integrityReport",
+  method: "get",
+  path: "/v1/admin/integrity",
+  summary: "The latest scrub and reconcile reports, newest first (admin)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  query: s.IntegrityReportQuery,
+  responses: { 200: { description: "Recent runs", schema: s.IntegrityReport }, ...errors },
+});
+
+export const verifyArtifact = defineRoute({
+  operationId: "verifyArtifact",
+  method: "post",
+  path: "/v1/admin/artifacts/:artifactId/verify",
+  summary:
+    "Read an artifact's bytes back from storage now, check size, SHA-256 and type, and record verified or corrupt (admin)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  params: s.ArtifactParams,
+  responses: {
+    200: { description: "The artifact with its new integrity report", schema: s.ArtifactView },
+    ...errors,
+    409: error("The artifact is pending or deleted: no bytes to verify"),
+  },
+});
+
+export const createWebhook = defineRoute({
+  operationId: "createWebhook",
+  method: "post",
+  path: "/v1/webhooks",
+  summary: "Subscribe a URL to artifact events; the answer holds the signing secret, shown this once",
+  tag: "webhooks",
+  auth: "required",
+  scope: "write",
+  body: s.CreateWebhookBody,
+  responses: {
+    201: { description: "The subscription and its secret", schema: s.CreatedWebhook },
+    ...errors,
+  },
+});
+
+export const listWebhooks = defineRoute({
+  operationId: "listWebhooks",
+  method: "get",
+  path: "/v1/webhooks",
+  summary: "The caller's webhook subscriptions (admins: everyone's, or one user's with createdBy)",
+  tag: "webhooks",
+  auth: "required",
+  scope: "read",
+  query: s.ListWebhooksQuery,
+  responses: { 200: { description: "Subscriptions", schema: s.WebhookList }, ...errors },
+});
+
+export const deleteWebhook = defineRoute({
+  operationId: "deleteWebhook",
+  method: "delete",
+  path: "/v1/webhooks/:webhookId",
+  summary: "Delete a subscription; what it had queued is not sent",
+  tag: "webhooks",
+  auth: "required",
+  scope: "write",
+  params: s.WebhookParams,
+  responses: { 204: { description: "Deleted" }, ...errors },
+});
+
+export const resumeWebhook = defineRoute({
+  operationId: "resumeWebhook",
+  method: "post",
+  path: "/v1/webhooks/:webhookId/resume",
+  summary: "Resume a paused subscription; what was queued meanwhile goes out in order",
+  tag: "webhooks",
+  auth: "required",
+  scope: "write",
+  params: s.WebhookParams,
+  responses: { 200: { description: "The subscription", schema: s.WebhookView }, ...errors },
+});
+
+export const listWebhookDeliveries = defineRoute({
+  operationId: "listWebhookDeliveries",
+  method: "get",
+  path: "/v1/webhooks/:webhookId/deliveries",
+  summary: "A subscription's deliveries, newest first, each with its attempts",
+  tag: "webhooks",
+  auth: "required",
+  scope: "read",
+  params: s.WebhookParams,
+  query: s.WebhookDeliveriesQuery,
+  responses: { 200: { description: "Deliveries", schema: s.WebhookDeliveryList }, ...errors },
+});
+
+export const redeliverWebhook = defineRoute({
+  operationId: "redeliverWebhook",
+  method: "post",
+  path: "/v1/webhooks/deliveries/:deliveryId/redeliver",
+  summary: "Queue one delivery again, due now (same webhook-id)",
+  tag: "webhooks",
+  auth: "required",
+  scope: "write",
+  params: s.WebhookDeliveryParams,
+  responses: { 200: { description: "The delivery, queued", schema: s.WebhookDeliveryView }, ...errors },
+});
+
+export const storageEvents = defineRoute({
+  operationId: "storageEvents",
+  method: "post",
+  path: "/v1/storage-events",
+  summary:
+    "Bucket notifications from storage (S3, Ceph RGW, MinIO): complete single-PUT uploads, re-verify overwritten or removed objects",
+  tag: "operations",
+  // Not a user's credential: storage presents STORAGE_EVENTS_TOKEN (checked by the function).
+  auth: "none",
+  body: s.StorageNotificationBody,
+  responses: {
+    200: { description: "What the notification changed", schema: s.StorageEventsRun },
+    400: errors[400],
+    401: error("Missing or wrong storage events token, or none configured"),
+  },
+});
+
 export const health = defineRoute({
   operationId: "health",
   method: "get",
@@ -388,6 +573,20 @@ export const ROUTES: readonly RouteContract[] = [
   verifyAudit,
   exportAudit,
   reindex,
+  backupNow,
+  listBackups,
+  restoreBackup,
+  verifyArtifact,
+  scrubArtifacts,
+  reconcileStorage,
+  integrityReport,
+  createWebhook,
+  listWebhooks,
+  deleteWebhook,
+  resumeWebhook,
+  listWebhookDeliveries,
+  redeliverWebhook,
+  storageEvents,
   health,
   openApiDocument,
 ];

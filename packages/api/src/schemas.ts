@@ -1,4 +1,4 @@
-import { CONTENT_TYPE, ID_PATTERN, SHA256_HEX } from "@artifact-store/core";
+import { CONTENT_TYPE, ID_PATTERN, MD5_BASE64, SHA256_BASE64, SHA256_HEX } from "@artifact-store/core";
 import * as v from "valibot";
 
 export const Id = v.pipe(v.string(), v.regex(ID_PATTERN, "must be an id issued by this service"));
@@ -49,6 +49,33 @@ const MetadataObject = v.pipe(
 
 const Sha256 = v.pipe(v.string(), v.toLowerCase(), v.regex(SHA256_HEX, "must be 64 hexadecimal digits"));
 
+export const PartNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000));
+
+/** Base64 of a 16-byte MD5 digest, as the Content-MD5 header carries it. */
+const Md5Base64 = v.pipe(v.string(), v.regex(MD5_BASE64, "must be the base64 of a 16-byte MD5 digest"));
+const Sha256Base64 = v.pipe(
+  v.string(),
+  v.regex(SHA256_BASE64, "must be the base64 of a 32-byte SHA-256 digest"),
+);
+
+/** One part's checksums, computed by the uploader from the bytes it will send. */
+export const PartChecksumBody = v.strictObject({
+  partNumber: PartNumber,
+  md5: Md5Base64,
+  /** Signed as x-amz-checksum-sha256 where storage verifies it (see `checksums` in the upload). */
+  sha256: v.optional(Sha256Base64),
+});
+
+const PartChecksumList = v.pipe(
+  v.array(PartChecksumBody),
+  v.minLength(1),
+  v.maxLength(1000),
+  v.check(
+    (parts) => new Set(parts.map((part) => part.partNumber)).size === parts.length,
+    "must name each part once",
+  ),
+);
+
 export const CreateUploadBody = v.strictObject({
   filename: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
   contentType: v.pipe(
@@ -68,21 +95,47 @@ export const CreateUploadBody = v.strictObject({
    * uploaded or verified is answered instead of opening an upload; false always opens a new one.
    */
   dedupe: v.optional(v.boolean()),
+  /**
+   * Content-MD5 (base64) of the whole content: signed into the PUT URL when the upload turns out
+   * to be a single PUT, so it needs no second call; unused for multipart uploads.
+   */
+  md5: v.optional(Md5Base64),
+  /** Checksums of the parts to sign URLs for in the answer (when the caller knows the part size). */
+  parts: v.optional(PartChecksumList),
 });
 export type CreateUploadInput = v.InferOutput<typeof CreateUploadBody>;
 
 export const CompleteUploadBody = v.optional(v.strictObject({ sha256: v.optional(Sha256) }));
 
-export const PartNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000));
+/** `parts` with checksums; `partNumbers` alone only where part checksums are not required. */
+export const SignPartsBody = v.pipe(
+  v.strictObject({
+    parts: v.optional(PartChecksumList),
+    partNumbers: v.optional(v.pipe(v.array(PartNumber), v.minLength(1), v.maxLength(1000))),
+  }),
+  v.check(
+    (body) => (body.parts === undefined) !== (body.partNumbers === undefined),
+    "must give either parts (with checksums) or partNumbers",
+  ),
+);
+export type SignPartsInput = v.InferOutput<typeof SignPartsBody>;
 
-export const SignPartsBody = v.strictObject({
-  partNumbers: v.pipe(v.array(PartNumber), v.minLength(1), v.maxLength(1000)),
+/**
+ * The checksums storage verifies for each part (and single PUT) when they are signed into its
+ * URL: always md5 (sent as Content-MD5), sha256 too where storage is configured for it. When
+ * `required`, URLs are only signed for parts whose checksums are given.
+ */
+export const UploadChecksums = v.object({
+  algorithms: v.array(v.picklist(["md5", "sha256"])),
+  required: v.boolean(),
 });
+export type UploadChecksums = v.InferOutput<typeof UploadChecksums>;
 
 export const PresignedPart = v.object({
   partNumber: v.number(),
   url: v.string(),
   method: v.literal("PUT"),
+  /** Send exactly these with the bytes: content-type, content-md5 ... are signed into the URL. */
   headers: v.record(v.string(), v.string()),
 });
 export type PresignedPart = v.InferOutput<typeof PresignedPart>;
@@ -94,6 +147,8 @@ export const UploadCreated = v.object({
   mode: v.picklist(["single", "multipart"]),
   partSize: v.number(),
   partCount: v.number(),
+  checksums: UploadChecksums,
+  /** URLs for the first parts, or only for those whose checksums were given when they are required. */
   parts: v.array(PresignedPart),
   expiresAt: v.string(),
 });
@@ -110,10 +165,29 @@ export const UploadStatus = v.object({
   size: v.number(),
   partSize: v.number(),
   partCount: v.number(),
+  checksums: UploadChecksums,
   expiresAt: v.string(),
   parts: v.array(v.object({ partNumber: v.number(), size: v.number(), etag: v.string() })),
 });
 export type UploadStatus = v.InferOutput<typeof UploadStatus>;
+
+/**
+ * What the last check of the stored bytes found. `state`: unverified (not checked yet), verified,
+ * or corrupt (`reason` says why: object_missing, size_mismatch, sha256_mismatch,
+ * content_type_mismatch; `details` the expected and actual values).
+ */
+export const IntegrityView = v.object({
+  state: v.picklist(["unverified", "verified", "corrupt"]),
+  reason: v.nullable(v.string()),
+  details: v.record(v.string(), v.unknown()),
+  checkedAt: v.nullable(v.string()),
+  verifiedAt: v.nullable(v.string()),
+  /** The type the first bytes show, when they show one the sniffer knows. */
+  sniffedType: v.nullable(v.string()),
+  /** The sniffed type contradicts the declared content type. */
+  contentTypeMismatch: v.boolean(),
+});
+export type IntegrityView = v.InferOutput<typeof IntegrityView>;
 
 export const ArtifactView = v.object({
   id: Id,
@@ -133,6 +207,8 @@ export const ArtifactView = v.object({
   createdAt: v.string(),
   updatedAt: v.string(),
   uploadedAt: v.nullable(v.string()),
+  /** For the owner and admins only. */
+  integrity: v.optional(IntegrityView),
 });
 export type ArtifactView = v.InferOutput<typeof ArtifactView>;
 
@@ -278,6 +354,35 @@ export type ArtifactVersionView = v.InferOutput<typeof ArtifactVersionView>;
 export const ArtifactHistory = v.object({ artifactId: Id, versions: v.array(ArtifactVersionView) });
 export type ArtifactHistory = v.InferOutput<typeof ArtifactHistory>;
 
+/** What one scheduled verification run did. */
+export const VerificationRun = v.object({
+  verified: v.number(),
+  corrupt: v.number(),
+  /** Artifacts whose bytes could not be read this time; retried once their claim expires. */
+  failed: v.number(),
+  bytes: v.number(),
+  ms: v.number(),
+  failures: v.array(v.object({ artifactId: v.string(), error: v.string() })),
+});
+export type VerificationRun = v.InferOutput<typeof VerificationRun>;
+
+/** One scrub or reconcile run: what it checked (summary) and what it found (findings, at most 1000). */
+export const IntegrityRunView = v.object({
+  id: Id,
+  kind: v.picklist(["scrub", "reconcile"]),
+  startedAt: v.string(),
+  finishedAt: v.nullable(v.string()),
+  summary: v.record(v.string(), v.unknown()),
+  findings: v.array(v.record(v.string(), v.unknown())),
+});
+export type IntegrityRunView = v.InferOutput<typeof IntegrityRunView>;
+export const IntegrityReportQuery = v.strictObject({
+  kind: v.optional(v.picklist(["scrub", "reconcile"])),
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100))),
+});
+export const IntegrityReport = v.object({ runs: v.array(IntegrityRunView) });
+export type IntegrityReport = v.InferOutput<typeof IntegrityReport>;
+
 export const ReindexReport = v.object({
   /** Sidecars read. */
   scanned: v.number(),
@@ -289,6 +394,73 @@ export const ReindexReport = v.object({
   skipped: v.array(v.object({ key: v.string(), reason: v.string() })),
 });
 export type ReindexReport = v.InferOutput<typeof ReindexReport>;
+
+/** Snapshots are named by when they were taken (UTC) and a random suffix: they sort by time. */
+export const SnapshotId = v.pipe(
+  v.string(),
+  v.regex(/^\d{8}T\d{9}Z-[0-9a-f]{6}$/, "must be a snapshot id such as 20261130T020000000Z-1a2b3c"),
+);
+export const BackupSnapshotView = v.object({
+  id: v.string(),
+  takenAt: v.string(),
+  finishedAt: v.string(),
+  /** Artifact records in its manifest (tombstones too). */
+  artifacts: v.number(),
+  /** Bytes of the artifacts whose content it holds. */
+  bytes: v.number(),
+  /** Objects this run copied into the content store; the others were there already. */
+  copied: v.number(),
+  copiedBytes: v.number(),
+});
+export type BackupSnapshotView = v.InferOutput<typeof BackupSnapshotView>;
+export const BackupReport = v.object({
+  snapshot: BackupSnapshotView,
+  /** True when this run picked up a run that was cut off. */
+  resumed: v.boolean(),
+  /** Snapshots retention removed, and content no kept snapshot refers to any more. */
+  pruned: v.object({ snapshots: v.array(v.string()), contentObjects: v.number() }),
+});
+export type BackupReport = v.InferOutput<typeof BackupReport>;
+export const BackupList = v.object({ snapshots: v.array(BackupSnapshotView) });
+export type BackupList = v.InferOutput<typeof BackupList>;
+export const BackupParams = v.strictObject({ snapshotId: SnapshotId });
+export const RestoreRequest = v.optional(
+  v.strictObject({
+    /** List what would change, change nothing. */
+    dryRun: v.optional(v.boolean()),
+    /** Only this owner's artifacts. */
+    owner: v.optional(UserId),
+    /** Only artifacts carrying all of these tags (as the snapshot recorded them). */
+    tags: v.optional(v.array(v.pipe(v.string(), v.maxLength(128)))),
+    ids: v.optional(v.pipe(v.array(Id), v.maxLength(10_000))),
+    /** Replace records changed after the snapshot too (by default they are left alone). */
+    overwriteNewer: v.optional(v.boolean()),
+  }),
+);
+export type RestoreRequest = v.InferOutput<typeof RestoreRequest>;
+export const RestoreChange = v.object({
+  id: v.string(),
+  ownerId: v.string(),
+  filename: v.string(),
+  /** create: not in the catalogue; replace: older there; keep_newer: changed after the snapshot, left alone. */
+  action: v.picklist(["create", "replace", "keep_newer"]),
+});
+export const RestoreReport = v.object({
+  snapshotId: v.string(),
+  dryRun: v.boolean(),
+  /** Records of the snapshot the selection matched. */
+  selected: v.number(),
+  /** Records written to the catalogue. */
+  restored: v.number(),
+  /** Objects copied back from the content store, and their bytes. */
+  copied: v.number(),
+  copiedBytes: v.number(),
+  /** Restored objects whose SHA-256, read back, is not the recorded one (recorded corrupt). */
+  mismatched: v.array(v.string()),
+  /** Every selected record and what the restore does (did) with it. */
+  changes: v.array(RestoreChange),
+});
+export type RestoreReport = v.InferOutput<typeof RestoreReport>;
 
 export const GrantParams = v.strictObject({ artifactId: Id, grantee: UserId });
 export const PutGrantBody = v.optional(v.strictObject({ expiresAt: v.optional(v.nullable(IsoTime)) }));
@@ -374,3 +546,128 @@ export const ErrorBody = v.object({
   }),
 });
 export type ErrorBody = v.InferOutput<typeof ErrorBody>;
+
+export const WebhookEventType = v.picklist([
+  "artifact.available",
+  "artifact.verified",
+  "artifact.corrupt",
+  "artifact.deleted",
+  "upload.expired",
+]);
+const WebhookTag = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._:/-]{0,63}$/, "must be a tag"));
+export const CreateWebhookBody = v.strictObject({
+  /** http(s); refused when its host resolves to a non-public address (unless configured otherwise). */
+  url: v.pipe(v.string(), v.maxLength(2048), v.url("must be an absolute http(s) URL")),
+  events: v.pipe(v.array(WebhookEventType), v.minLength(1)),
+  filters: v.optional(
+    v.strictObject({
+      /** Tags the artifact must all carry. */
+      tags: v.optional(v.pipe(v.array(WebhookTag), v.maxLength(20))),
+      /** A media type, or a family such as image/*. */
+      contentType: v.optional(
+        v.pipe(
+          v.string(),
+          v.maxLength(255),
+          v.regex(
+            /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/i,
+            "must be a media type such as text/html, or a family such as image/*",
+          ),
+        ),
+      ),
+      jobId: v.optional(CrawlId),
+    }),
+  ),
+  /** Whose artifacts: the caller's by default; admins may name another owner, or `*` for everyone's. */
+  owner: v.optional(UserId),
+  description: v.optional(v.pipe(v.string(), v.maxLength(500))),
+});
+export const WebhookParams = v.strictObject({ webhookId: Id });
+export const WebhookDeliveryParams = v.strictObject({ deliveryId: Id });
+export const ListWebhooksQuery = v.strictObject({ createdBy: v.optional(UserId) });
+export const WebhookDeliveriesQuery = v.strictObject({
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200))),
+});
+export const WebhookView = v.object({
+  id: Id,
+  url: v.string(),
+  events: v.array(WebhookEventType),
+  filters: v.object({
+    tags: v.array(v.string()),
+    contentType: v.nullable(v.string()),
+    jobId: v.nullable(v.string()),
+  }),
+  /** Whose artifacts it follows; null: everyone's. */
+  owner: v.nullable(v.string()),
+  createdBy: v.string(),
+  description: v.nullable(v.string()),
+  createdAt: v.string(),
+  state: v.picklist(["active", "paused"]),
+  pausedAt: v.nullable(v.string()),
+  /** Why delivery stopped; resume with POST /v1/webhooks/{id}/resume. */
+  pausedReason: v.nullable(v.string()),
+});
+export type WebhookView = v.InferOutput<typeof WebhookView>;
+export const CreatedWebhook = v.object({ ...WebhookView.entries, secret: v.string() });
+export const WebhookList = v.object({ webhooks: v.array(WebhookView) });
+export const WebhookAttemptView = v.object({
+  attempt: v.number(),
+  at: v.string(),
+  status: v.nullable(v.number()),
+  latencyMs: v.number(),
+  responseExcerpt: v.nullable(v.string()),
+  error: v.nullable(v.string()),
+});
+export const WebhookDeliveryView = v.object({
+  /** Also the `webhook-id` header of every attempt. */
+  id: Id,
+  webhookId: Id,
+  eventId: Id,
+  eventType: WebhookEventType,
+  artifactId: v.nullable(v.string()),
+  state: v.picklist(["pending", "delivered", "failed"]),
+  attempts: v.number(),
+  nextAttemptAt: v.nullable(v.string()),
+  createdAt: v.string(),
+  deliveredAt: v.nullable(v.string()),
+  attemptLog: v.array(WebhookAttemptView),
+});
+export type WebhookDeliveryView = v.InferOutput<typeof WebhookDeliveryView>;
+export const WebhookDeliveryList = v.object({ deliveries: v.array(WebhookDeliveryView) });
+
+/** One S3-style event record (S3, Ceph RGW, MinIO): only the fields read; the rest pass. */
+const StorageEventRecord = v.looseObject({
+  eventName: v.pipe(v.string(), v.maxLength(200)),
+  eventTime: v.optional(v.string()),
+  s3: v.looseObject({
+    bucket: v.looseObject({ name: v.pipe(v.string(), v.maxLength(255)) }),
+    object: v.looseObject({
+      key: v.pipe(v.string(), v.maxLength(4096)),
+      size: v.optional(v.union([v.number(), v.string()])),
+      eTag: v.optional(v.string()),
+      sequencer: v.optional(v.string()),
+      versionId: v.optional(v.nullable(v.string())),
+    }),
+  }),
+});
+/** A bucket notification: `{Records}` (S3, Ceph RGW) or `{EventName, Key, Records}` (MinIO). */
+export const StorageNotificationBody = v.looseObject({
+  EventName: v.optional(v.string()),
+  Key: v.optional(v.string()),
+  Records: v.optional(v.pipe(v.array(StorageEventRecord), v.maxLength(1000))),
+});
+export type StorageNotificationBody = v.InferOutput<typeof StorageNotificationBody>;
+
+/** What one notification did to the catalogue. */
+export const StorageEventsRun = v.object({
+  /** Event records the notification carried. */
+  records: v.number(),
+  /** Single-PUT uploads completed because their object arrived. */
+  completed: v.number(),
+  /** Artifacts whose object was overwritten or removed behind the catalogue's back, verified again. */
+  reverified: v.number(),
+  /** Records already processed (redeliveries). */
+  duplicates: v.number(),
+  /** Other buckets, keys outside artifacts/, unknown keys, events that need nothing. */
+  ignored: v.number(),
+});
+export type StorageEventsRun = v.InferOutput<typeof StorageEventsRun>;

@@ -3,17 +3,26 @@ import type {
   Artifact,
   ArtifactVersion,
   Grant,
+  Integrity,
+  IntegrityRun,
+  Principal,
   Provenance,
   UploadSession,
+  WebhookDelivery,
+  WebhookSubscription,
 } from "@artifact-store/core";
-import { isExpired } from "@artifact-store/core";
+import { isAdmin, isExpired, isOwner } from "@artifact-store/core";
 import type {
   ApiKeyView,
   ArtifactHistory,
   ArtifactView,
   GrantView,
+  IntegrityRunView,
+  IntegrityView,
   ProvenanceView,
   UploadStatus,
+  WebhookDeliveryView,
+  WebhookView,
 } from "./schemas";
 
 export const provenanceView = (provenance: Provenance | null): ProvenanceView | null =>
@@ -22,6 +31,30 @@ export const provenanceView = (provenance: Provenance | null): ProvenanceView | 
     fetchedAt: provenance.fetchedAt?.toISOString() ?? null,
   };
 
+export const integrityView = (integrity: Integrity | null | undefined): IntegrityView => ({
+  state: !integrity ? "unverified" : integrity.reason ? "corrupt" : "verified",
+  reason: integrity?.reason ?? null,
+  details: integrity?.details ?? {},
+  checkedAt: integrity?.checkedAt.toISOString() ?? null,
+  verifiedAt: integrity?.verifiedAt?.toISOString() ?? null,
+  sniffedType: integrity?.sniffedType ?? null,
+  contentTypeMismatch: integrity?.contentTypeMismatch ?? false,
+});
+
+/** The view back into the record (sidecars): null when nothing was checked yet. */
+export const integrityOf = (view: IntegrityView | undefined): Integrity | null =>
+  view?.checkedAt
+    ? {
+        checkedAt: new Date(view.checkedAt),
+        verifiedAt: view.verifiedAt === null ? null : new Date(view.verifiedAt),
+        reason: view.reason as Integrity["reason"],
+        details: view.details,
+        sniffedType: view.sniffedType,
+        contentTypeMismatch: view.contentTypeMismatch,
+      }
+    : null;
+
+/** The whole record, integrity included: for the owner, admins and the sidecar. */
 export const artifactView = (artifact: Artifact): ArtifactView => ({
   id: artifact.id,
   ownerId: artifact.ownerId,
@@ -38,7 +71,14 @@ export const artifactView = (artifact: Artifact): ArtifactView => ({
   createdAt: artifact.createdAt.toISOString(),
   updatedAt: artifact.updatedAt.toISOString(),
   uploadedAt: artifact.uploadedAt?.toISOString() ?? null,
+  integrity: integrityView(artifact.integrity),
 });
+
+/** What a caller sees of an artifact: readers who neither own it nor administer get no integrity report. */
+export const artifactViewFor = (principal: Principal, artifact: Artifact): ArtifactView => {
+  const { integrity, ...view } = artifactView(artifact);
+  return isOwner(principal, artifact) || isAdmin(principal) ? { ...view, integrity } : view;
+};
 
 /** The current version first, then the states changes replaced, newest first. */
 export const historyView = (artifact: Artifact, previous: readonly ArtifactVersion[]): ArtifactHistory => ({
@@ -78,4 +118,42 @@ export const apiKeyView = (record: ApiKeyRecord): ApiKeyView => ({
   expiresAt: record.expiresAt?.toISOString() ?? null,
   revokedAt: record.revokedAt?.toISOString() ?? null,
   lastUsedAt: record.lastUsedAt?.toISOString() ?? null,
+});
+
+export const integrityRunView = (run: IntegrityRun): IntegrityRunView => ({
+  id: run.id,
+  kind: run.kind,
+  startedAt: run.startedAt.toISOString(),
+  finishedAt: run.finishedAt?.toISOString() ?? null,
+  summary: run.summary,
+  findings: run.findings,
+});
+
+/** Never the secret: it is shown once, when the subscription is made. */
+export const webhookView = (subscription: WebhookSubscription): WebhookView => ({
+  id: subscription.id,
+  url: subscription.url,
+  events: subscription.events,
+  filters: subscription.filters,
+  owner: subscription.artifactOwner,
+  createdBy: subscription.createdBy,
+  description: subscription.description,
+  createdAt: subscription.createdAt.toISOString(),
+  state: subscription.pausedAt ? "paused" : "active",
+  pausedAt: subscription.pausedAt?.toISOString() ?? null,
+  pausedReason: subscription.pausedReason,
+});
+
+export const webhookDeliveryView = (delivery: WebhookDelivery): WebhookDeliveryView => ({
+  id: delivery.id,
+  webhookId: delivery.subscriptionId,
+  eventId: delivery.eventId,
+  eventType: delivery.eventType,
+  artifactId: delivery.artifactId,
+  state: delivery.state,
+  attempts: delivery.attempts,
+  nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+  createdAt: delivery.createdAt.toISOString(),
+  deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+  attemptLog: delivery.attemptLog.map((attempt) => ({ ...attempt, at: attempt.at.toISOString() })),
 });

@@ -18,6 +18,7 @@ import {
   type Principal,
   preconditionFailed,
   SERVABLE_STATES,
+  servedContentType,
 } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import { mirrorTags } from "./object-tags";
@@ -25,6 +26,9 @@ import type { ServiceSettings } from "./settings";
 import { writeSidecar } from "./sidecar";
 
 const GRANTEE = /^[\x21-\x7e]{1,256}$/;
+
+/** Scheduled verification runs every minute. */
+const VERIFY_RETRY_AFTER_SECONDS = 60;
 
 /** Reading, downloading, sharing and deleting recorded artifacts. */
 export class Artifacts {
@@ -49,9 +53,34 @@ export class Artifacts {
     return artifact;
   }
 
-  /** A short-lived presigned GET that names the original file; bytes never pass through us. */
+  /**
+   * A short-lived presigned GET that names the original file; bytes never pass through us. Only
+   * verified bytes are served, always as an attachment and under a type no browser runs.
+   */
   async downloadLink(principal: Principal, artifactId: string): Promise<DownloadLink> {
     const artifact = await this.get(principal, artifactId);
+    if (artifact.state === "corrupt") {
+      const reason = artifact.integrity?.reason ?? "unknown";
+      throw conflict(
+        "artifact_corrupt",
+        `This artifact is quarantined: its stored bytes failed verification (${reason}).`,
+        {
+          state: artifact.state,
+          reason,
+          ...(artifact.integrity ? { checkedAt: artifact.integrity.checkedAt.toISOString() } : {}),
+        },
+      );
+    }
+    if (artifact.state === "uploaded") {
+      throw conflict(
+        "artifact_not_verified",
+        "This artifact's bytes have not been verified yet; retry shortly.",
+        {
+          state: artifact.state,
+          retryAfterSeconds: VERIFY_RETRY_AFTER_SECONDS,
+        },
+      );
+    }
     if (!SERVABLE_STATES.includes(artifact.state)) {
       throw conflict(
         "artifact_not_available",
@@ -65,7 +94,9 @@ export class Artifacts {
     const url = await this.storage.presignDownload(artifact.objectKey, {
       expiresInSeconds: ttl,
       contentDisposition: attachmentDisposition(artifact.filename),
-      contentType: artifact.contentType,
+      contentType: servedContentType(artifact.contentType, artifact.integrity),
+      // The URL is personal: no shared cache between the bucket and the caller may keep the bytes.
+      cacheControl: "private, no-store",
     });
     return { url, expiresAt: new Date(this.now().getTime() + ttl * 1000).toISOString() };
   }

@@ -1,8 +1,12 @@
 export { Artifacts } from "./artifacts";
 export { checkHealth } from "./health";
 export { mirrorTags, OBJECT_TAGS_MAX, objectTagsOf } from "./object-tags";
+export { Reconciler } from "./reconciler";
 export { reindexFromStorage } from "./reindex";
+export { Scrubber, type ScrubSettings } from "./scrubber";
 export { ArtifactSearch, SEARCH_DEFAULT_LIMIT } from "./search";
 export type { ServiceSettings } from "./settings";
 export { readSidecar, type Sidecar, type SidecarReading, sidecarOf, writeSidecar } from "./sidecar";
+export { StorageEvents } from "./storage-events";
 export { type CreateUploadRequest, Uploads } from "./uploads";
+export { type VerificationSettings, Verifier } from "./verifier";

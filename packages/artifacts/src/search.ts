@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { artifactView, type SearchPage, type SearchQuery } from "@artifact-store/api";
+import { artifactViewFor, type SearchPage, type SearchQuery } from "@artifact-store/api";
 import type {
   SearchFilter,
   SearchPosition,
@@ -164,7 +164,7 @@ export class ArtifactSearch {
       now: this.now(),
     });
     return {
-      artifacts: result.artifacts.map(artifactView),
+      artifacts: result.artifacts.map((artifact) => artifactViewFor(principal, artifact)),
       nextCursor: result.next
         ? encodeCursor({ v: 1, s: sort, o: order, f: fingerprint, k: result.next.value, i: result.next.id })
         : null,

@@ -8,4 +8,9 @@ export interface ServiceSettings {
   downloadUrlTtlSeconds: number;
   /** An upload not completed by then is expired: it can no longer be signed or completed. */
   uploadTtlSeconds: number;
+  /**
+   * Part and PUT URLs are signed only with the part's checksum (Content-MD5), so storage itself
+   * refuses bytes that differ from what the uploader hashed; a request without one is refused.
+   */
+  requirePartChecksums: boolean;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ArtifactView, artifactView } from "@artifact-store/api";
+import { ArtifactView, artifactView, integrityOf } from "@artifact-store/api";
 import { type Artifact, artifactSidecarKey, canonicalJson } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import * as v from "valibot";
@@ -83,6 +83,8 @@ export const readSidecar = (text: string): SidecarReading => {
       createdAt: new Date(view.createdAt),
       updatedAt: new Date(view.updatedAt),
       uploadedAt: date(view.uploadedAt),
+      // Sidecars written before verification existed carry none.
+      integrity: integrityOf(view.integrity),
     },
   };
 };

@@ -3,12 +3,14 @@ import {
   artifactView,
   type PresignedPart,
   type SignedParts,
+  type SignPartsInput,
+  type UploadChecksums,
   type UploadCreated,
   type UploadDeduplicated,
   type UploadStatus,
   uploadStateView,
 } from "@artifact-store/api";
-import type { Catalog } from "@artifact-store/catalog";
+import type { Catalog, PartChecksumRecords } from "@artifact-store/catalog";
 import {
   type Artifact,
   artifactObjectKey,
@@ -23,9 +25,11 @@ import {
   normalizeTags,
   notFound,
   ownerKeySegment,
+  type PartChecksum,
   type Principal,
   type ProvenanceInput,
   planUpload,
+  type UploadPlan,
   type UploadSession,
   unauthenticated,
   type Visibility,
@@ -35,6 +39,7 @@ import type { ObjectStorage, StoredPart } from "@artifact-store/storage";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
 import { writeSidecar } from "./sidecar";
+import type { Verifier } from "./verifier";
 
 export interface CreateUploadRequest {
   filename: string;
@@ -47,6 +52,16 @@ export interface CreateUploadRequest {
   provenance?: ProvenanceInput | undefined;
   /** false opens a new upload even when the caller already holds this content. */
   dedupe?: boolean | undefined;
+  /** Content-MD5 of the whole content, for the URL of a single-PUT upload. */
+  md5?: string | undefined;
+  /** Checksums of the parts whose URLs the answer should carry. */
+  parts?: PartChecksum[] | undefined;
+}
+
+/** A part to sign, with the checksums its URL will demand when the uploader gave them. */
+interface PartToSign {
+  partNumber: number;
+  checksum: PartChecksum | undefined;
 }
 
 const sha256Hex = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -75,14 +90,31 @@ const sha256Agreed = (recorded: string | null, declared: string | undefined): st
 
 const rangeFrom1 = (count: number): number[] => Array.from({ length: count }, (_, index) => index + 1);
 
+const checkPartNumbers = (parts: readonly { partNumber: number }[], partCount: number): void => {
+  const outOfRange = parts.map((part) => part.partNumber).filter((partNumber) => partNumber > partCount);
+  if (outOfRange.length > 0) {
+    throw invalid("invalid_part_number", `This upload has ${partCount} part(s).`, { outOfRange });
+  }
+};
+
 /** Opening, signing, inspecting, completing and aborting direct-to-storage uploads. */
 export class Uploads {
   constructor(
     private readonly catalog: Catalog,
     private readonly storage: ObjectStorage,
     private readonly settings: ServiceSettings,
+    private readonly partChecksums: PartChecksumRecords,
+    private readonly verifier: Verifier,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** What every part URL request must carry, as the create and status answers tell uploaders. */
+  get checksums(): UploadChecksums {
+    return {
+      algorithms: [...this.storage.checksumAlgorithms],
+      required: this.settings.requirePartChecksums,
+    };
+  }
 
   /**
    * Opens an upload, or, when the caller declares a SHA-256 and already holds an uploaded or
@@ -100,6 +132,7 @@ export class Uploads {
     const metadata = validateMetadata(request.metadata ?? {});
     const provenance = normalizeProvenance(request.provenance);
     const plan = planUpload(request.size, this.settings.limits);
+    const firstParts = this.initialParts(plan, request);
     if (request.sha256 && request.dedupe !== false) {
       const existing = await this.catalog.findDuplicate(ownerId, request.sha256, request.size);
       if (existing) return { deduplicated: true, artifactId: existing.id, artifact: artifactView(existing) };
@@ -154,7 +187,6 @@ export class Uploads {
         await this.storage.abortMultipartUpload(objectKey, storageUploadId).catch(() => {});
       throw error;
     }
-    const firstParts = rangeFrom1(Math.min(plan.partCount, this.settings.limits.initialPartUrls));
     const signed = await this.signParts(upload, request.contentType, firstParts);
     return {
       deduplicated: false,
@@ -163,19 +195,25 @@ export class Uploads {
       mode: plan.mode,
       partSize: plan.partSize,
       partCount: plan.partCount,
+      checksums: this.checksums,
       ...signed,
     };
   }
 
-  async sign(principal: Principal, uploadId: string, partNumbers: readonly number[]): Promise<SignedParts> {
+  /**
+   * Signs part URLs: `parts` with their checksums, or bare `partNumbers` where checksums are not
+   * required. Signing a part again with other checksums replaces the declared ones.
+   */
+  async sign(principal: Principal, uploadId: string, request: SignPartsInput): Promise<SignedParts> {
     const upload = this.openUpload(await this.ownedUpload(principal, uploadId));
-    const outOfRange = partNumbers.filter((partNumber) => partNumber > upload.partCount);
-    if (outOfRange.length > 0) {
-      throw invalid("invalid_part_number", `This upload has ${upload.partCount} part(s).`, { outOfRange });
-    }
+    const wanted: PartToSign[] = request.parts
+      ? request.parts.map((part) => ({ partNumber: part.partNumber, checksum: part }))
+      : [...new Set(request.partNumbers ?? [])].map((partNumber) => ({ partNumber, checksum: undefined }));
+    checkPartNumbers(wanted, upload.partCount);
+    this.checkChecksumsGiven(wanted);
     const artifact = await this.catalog.findArtifact(upload.artifactId);
     const contentType = artifact?.contentType ?? "application/octet-stream";
-    return { uploadId: upload.id, ...(await this.signParts(upload, contentType, [...new Set(partNumbers)])) };
+    return { uploadId: upload.id, ...(await this.signParts(upload, contentType, wanted)) };
   }
 
   async status(principal: Principal, uploadId: string): Promise<UploadStatus> {
@@ -189,6 +227,7 @@ export class Uploads {
       size: upload.size,
       partSize: upload.partSize,
       partCount: upload.partCount,
+      checksums: this.checksums,
       expiresAt: upload.expiresAt.toISOString(),
       parts,
     };
@@ -238,7 +277,8 @@ export class Uploads {
     const completed = artifact ?? (await this.artifactOf(upload));
     // A new object has no tags: only an artifact with some needs the extra request.
     if (completed.tags.length > 0) await mirrorTags(this.storage, completed);
-    return completed;
+    // Small objects are proven before the uploader hears back; large ones by a scheduled run.
+    return this.verifier.afterUpload(completed);
   }
 
   async abort(principal: Principal, uploadId: string): Promise<void> {
@@ -279,31 +319,60 @@ export class Uploads {
     return artifact;
   }
 
-  private async signParts(upload: UploadSession, contentType: string, partNumbers: readonly number[]) {
+  /**
+   * The parts a create call signs: those whose checksums it gives (the whole-content md5 counts
+   * as part 1 of a single PUT), else the first few, bare, where checksums are optional.
+   */
+  private initialParts(plan: UploadPlan, request: CreateUploadRequest): PartToSign[] {
+    const given = (request.parts ?? []).map((part) => ({ partNumber: part.partNumber, checksum: part }));
+    checkPartNumbers(given, plan.partCount);
+    if (plan.mode === "single" && request.md5 && given.length === 0) {
+      return [{ partNumber: 1, checksum: { partNumber: 1, md5: request.md5 } }];
+    }
+    if (given.length > 0) {
+      this.checkChecksumsGiven(given);
+      return given;
+    }
+    if (this.settings.requirePartChecksums) return [];
+    const count = Math.min(plan.partCount, this.settings.limits.initialPartUrls);
+    return rangeFrom1(count).map((partNumber) => ({ partNumber, checksum: undefined }));
+  }
+
+  /** Where checksums are required, every algorithm storage verifies must come with every part. */
+  private checkChecksumsGiven(parts: readonly PartToSign[]): void {
+    if (!this.settings.requirePartChecksums) return;
+    const needsSha256 = this.storage.checksumAlgorithms.includes("sha256");
+    const missing = parts
+      .filter(({ checksum }) => !checksum || (needsSha256 && !checksum.sha256))
+      .map((part) => part.partNumber);
+    if (missing.length === 0) return;
+    throw invalid(
+      "part_checksum_required",
+      `Part URLs are signed only with each part's checksum: send parts: [{ partNumber, ${this.checksums.algorithms.join(", ")} }] (base64 digests of the part's bytes).`,
+      { algorithms: this.checksums.algorithms, missingParts: missing.slice(0, 100) },
+    );
+  }
+
+  private async signParts(upload: UploadSession, contentType: string, wanted: readonly PartToSign[]) {
     const ttl = this.settings.uploadUrlTtlSeconds;
-    const expiresAt = new Date(this.now().getTime() + ttl * 1000).toISOString();
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + ttl * 1000).toISOString();
+    const declared = wanted.flatMap(({ checksum }) => (checksum ? [checksum] : []));
+    // Recorded before any URL leaves: a part in storage always has its declaration here.
+    await this.partChecksums.record(upload.id, declared, now);
     const parts = await Promise.all(
-      partNumbers.map(
-        async (partNumber): Promise<PresignedPart> =>
-          upload.storageUploadId
-            ? {
-                partNumber,
-                method: "PUT" as const,
-                url: await this.storage.presignPart(
-                  upload.objectKey,
-                  upload.storageUploadId,
-                  partNumber,
-                  ttl,
-                ),
-                headers: {},
-              }
-            : {
-                partNumber,
-                method: "PUT" as const,
-                url: await this.storage.presignPut(upload.objectKey, contentType, ttl),
-                headers: { "content-type": contentType },
-              },
-      ),
+      wanted.map(async ({ partNumber, checksum }): Promise<PresignedPart> => {
+        const signed = upload.storageUploadId
+          ? await this.storage.presignPart(
+              upload.objectKey,
+              upload.storageUploadId,
+              partNumber,
+              ttl,
+              checksum,
+            )
+          : await this.storage.presignPut(upload.objectKey, contentType, ttl, checksum);
+        return { partNumber, method: "PUT" as const, url: signed.url, headers: signed.headers };
+      }),
     );
     return { parts, expiresAt };
   }

@@ -1,14 +1,16 @@
-import { type Artifact, sourceHostOf, type UploadSession } from "@artifact-store/core";
+import { type Artifact, type Integrity, sourceHostOf, type UploadSession } from "@artifact-store/core";
 import type { Database } from "./database";
-import { artifactFromRow, type Row, uploadFromRow } from "./rows";
+import { artifactFromRow, integrityColumn, type Row, uploadFromRow } from "./rows";
+import { appendArtifactEvent } from "./webhook-records";
 
 /** Every column an artifact row is written with, in the order of artifactParams. */
 const ARTIFACT_INSERT = `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256,
     metadata, tags, visibility, state, etag, version, created_at, updated_at, uploaded_at, deleted_at,
-    source_url, source_host, final_url, http_status, fetched_at, job_id, run_id, user_agent, response_headers)
+    source_url, source_host, final_url, http_status, fetched_at, job_id, run_id, user_agent, response_headers,
+    verified_at, integrity)
   values ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text[], $10, $11, $12, $13, $14::timestamptz,
     $15::timestamptz, $16::timestamptz, $17::timestamptz, $18, $19, $20, $21, $22::timestamptz, $23, $24,
-    $25, $26::text::jsonb)`;
+    $25, $26::text::jsonb, $27::timestamptz, $28::text::jsonb)`;
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 
@@ -42,6 +44,8 @@ const artifactParams = (artifact: Artifact, deletedAt: Date | null): unknown[] =
     provenance?.runId ?? null,
     provenance?.userAgent ?? null,
     JSON.stringify(provenance?.headers ?? {}),
+    iso(artifact.integrity?.verifiedAt),
+    integrityColumn(artifact.integrity),
   ];
 };
 
@@ -118,12 +122,18 @@ export class Catalog {
          where id = $1 returning *`,
         [upload.artifact_id, etag, sha256, at.toISOString()],
       );
-      return artifact ? artifactFromRow(artifact) : null;
+      if (!artifact) return null;
+      const completed = artifactFromRow(artifact);
+      await appendArtifactEvent(tx, "artifact.available", completed, at, { uploadId });
+      return completed;
     });
   }
 
-  /** Closes an open upload as aborted and tombstones its never-finished artifact. */
-  async abortUpload(uploadId: string, at: Date): Promise<boolean> {
+  /**
+   * Closes an open upload as aborted and tombstones its never-finished artifact. An upload
+   * aborted because it `expired` tells webhook subscribers so (`upload.expired`).
+   */
+  async abortUpload(uploadId: string, at: Date, cause: "aborted" | "expired" = "aborted"): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const [upload] = await tx.query<Row>(
         `update upload_sessions set state = 'aborted', completed_at = $2::timestamptz
@@ -131,11 +141,14 @@ export class Catalog {
         [uploadId, at.toISOString()],
       );
       if (!upload) return false;
-      await tx.query(
+      const [artifact] = await tx.query<Row>(
         `update artifacts set state = 'deleted', deleted_at = $2::timestamptz, updated_at = $2::timestamptz
-         where id = $1 and state = 'pending'`,
+         where id = $1 and state = 'pending' returning *`,
         [upload.artifact_id, at.toISOString()],
       );
+      if (artifact && cause === "expired") {
+        await appendArtifactEvent(tx, "upload.expired", artifactFromRow(artifact), at, { uploadId });
+      }
       return true;
     });
   }
@@ -157,7 +170,8 @@ export class Catalog {
          source_url = excluded.source_url, source_host = excluded.source_host, final_url = excluded.final_url,
          http_status = excluded.http_status, fetched_at = excluded.fetched_at, job_id = excluded.job_id,
          run_id = excluded.run_id, user_agent = excluded.user_agent,
-         response_headers = excluded.response_headers
+         response_headers = excluded.response_headers, verified_at = excluded.verified_at,
+         integrity = excluded.integrity
        where artifacts.version <= excluded.version
        returning id`,
       artifactParams(artifact, deletedAt),
@@ -165,12 +179,77 @@ export class Catalog {
     return rows.length > 0;
   }
 
-  async markArtifactDeleted(id: string, at: Date): Promise<Artifact | null> {
+  /**
+   * Claims the oldest uploaded artifact no other verifier holds, until `claimUntil`: the first of
+   * a run whatever its size, later ones only when they fit in what is left of the run's budget.
+   * Skips rows another transaction has locked, so verifiers on many instances never collide.
+   */
+  async claimUnverified(now: Date, claimUntil: Date, maxSize: number | null): Promise<Artifact | null> {
     const [row] = await this.db.query<Row>(
-      `update artifacts set state = 'deleted', deleted_at = $2::timestamptz, updated_at = $2::timestamptz
-       where id = $1 and state <> 'deleted' returning *`,
-      [id, at.toISOString()],
+      `update artifacts set verify_claimed_until = $2::timestamptz
+       where id = (
+         select id from artifacts
+         where state = 'uploaded' and (verify_claimed_until is null or verify_claimed_until <= $1::timestamptz)
+           and ($3::bigint is null or size <= $3::bigint)
+         order by uploaded_at, id
+         limit 1
+         for update skip locked)
+       returning *`,
+      [now.toISOString(), claimUntil.toISOString(), maxSize],
     );
     return row ? artifactFromRow(row) : null;
+  }
+
+  /**
+   * Records a verification's outcome on an artifact still in one of `fromStates`, and releases
+   * its claim. `publish` runs with the row locked, before commit (the sidecar), so a concurrent
+   * edit cannot write an older state over it; a failure rolls the record back. Null when the
+   * artifact left those states meanwhile (deleted).
+   */
+  recordIntegrity(
+    id: string,
+    fromStates: readonly Artifact["state"][],
+    outcome: { state: "verified" | "corrupt"; integrity: Integrity },
+    publish: (artifact: Artifact) => Promise<void>,
+  ): Promise<Artifact | null> {
+    return this.db.transaction(async (tx) => {
+      const [locked] = await tx.query<Row>(
+        "select state from artifacts where id = $1 and state = any($2::text[]) for update",
+        [id, fromStates],
+      );
+      if (!locked) return null;
+      const { integrity } = outcome;
+      // A change of state is a change of the record; a repeated verdict only updates the check.
+      const [row] = await tx.query<Row>(
+        `update artifacts set state = $2, verified_at = $3::timestamptz, integrity = $4::text::jsonb,
+           verify_claimed_until = null,
+           updated_at = case when state = $2 then updated_at else $5::timestamptz end
+         where id = $1 returning *`,
+        [id, outcome.state, iso(integrity.verifiedAt), integrityColumn(integrity), iso(integrity.checkedAt)],
+      );
+      if (!row) return null;
+      const artifact = artifactFromRow(row);
+      // A repeated verdict (a scrub finding the bytes still good) is no news to subscribers.
+      if (locked.state !== outcome.state) {
+        const type = outcome.state === "verified" ? "artifact.verified" : "artifact.corrupt";
+        await appendArtifactEvent(tx, type, artifact, integrity.checkedAt);
+      }
+      await publish(artifact);
+      return artifact;
+    });
+  }
+
+  async markArtifactDeleted(id: string, at: Date): Promise<Artifact | null> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<Row>(
+        `update artifacts set state = 'deleted', deleted_at = $2::timestamptz, updated_at = $2::timestamptz
+         where id = $1 and state <> 'deleted' returning *`,
+        [id, at.toISOString()],
+      );
+      if (!row) return null;
+      const artifact = artifactFromRow(row);
+      await appendArtifactEvent(tx, "artifact.deleted", artifact, at);
+      return artifact;
+    });
   }
 }

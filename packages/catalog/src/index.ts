@@ -1,7 +1,10 @@
 export { ApiKeyRecords, GrantRecords, RateLimitWindows } from "./access-records";
+export { type ArtifactRecord, type BackupProgress, BackupRecords, type BackupRun } from "./backup-records";
 export { Catalog } from "./catalog";
 export { type Database, type DatabaseConfig, openDatabase, type Sql } from "./database";
+export { IntegrityRecords } from "./integrity-records";
 export { MIGRATIONS, migrate } from "./migrations";
+export { PartChecksumRecords } from "./part-checksums";
 export {
   buildSearchQuery,
   type SearchFilter,
@@ -13,4 +16,12 @@ export {
   type SortOrder,
   type Viewer,
 } from "./search";
+export { type StorageEventKey, StorageEventRecords } from "./storage-event-records";
 export { ArtifactVersions, type EditOutcome, type EditRequest } from "./versions";
+export {
+  appendArtifactEvent,
+  type ClaimedDelivery,
+  type NewSubscription,
+  type PausePolicy,
+  WebhookRecords,
+} from "./webhook-records";

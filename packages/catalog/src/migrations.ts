@@ -201,6 +201,227 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "search: tag postings in time order, media type by time",
+    sql: `
+      -- One posting per tag of each artifact, ordered by tag then time, carrying the columns every
+      -- search filters on (who may see it, its state, its media type): a newest-first search by tag
+      -- reads its page straight off this index and visits the artifacts of that page only, where
+      -- the GIN index on tags hands back every match unordered. Triggers keep it in step.
+      create table artifact_tags (
+        tag text not null,
+        created_at timestamptz not null,
+        artifact_id uuid not null references artifacts (id) on delete cascade,
+        owner_id text not null,
+        visibility text not null,
+        state text not null,
+        media_type text not null,
+        primary key (tag, created_at, artifact_id) include (owner_id, visibility, state, media_type)
+      );
+      create index artifact_tags_artifact on artifact_tags (artifact_id);
+      -- A user's own artifacts with a tag: a range of this index, however common the tag is.
+      create index artifact_tags_owner on artifact_tags (owner_id, tag, created_at, artifact_id)
+        include (state, media_type);
+      insert into artifact_tags
+        select distinct tag, created_at, id, owner_id, visibility, state, media_type
+        from artifacts, unnest(tags) as tag;
+
+      -- Statement-level, so a bulk insert or reindex writes the postings in one set-based step.
+      create function artifact_tags_inserted() returns trigger language plpgsql as $$
+      begin
+        insert into artifact_tags
+          select distinct tag, n.created_at, n.id, n.owner_id, n.visibility, n.state, n.media_type
+          from inserted n, unnest(n.tags) as tag;
+        return null;
+      end $$;
+      create trigger artifact_tags_on_insert after insert on artifacts
+        referencing new table as inserted for each statement execute function artifact_tags_inserted();
+
+      create function artifact_tags_updated() returns trigger language plpgsql as $$
+      begin
+        delete from artifact_tags t using before_rows o join after_rows n on o.id = n.id
+          where t.artifact_id = o.id
+            and (o.tags, o.created_at, o.owner_id, o.visibility, o.state, o.media_type)
+              is distinct from (n.tags, n.created_at, n.owner_id, n.visibility, n.state, n.media_type);
+        insert into artifact_tags
+          select distinct tag, n.created_at, n.id, n.owner_id, n.visibility, n.state, n.media_type
+          from before_rows o join after_rows n on o.id = n.id, unnest(n.tags) as tag
+          where (o.tags, o.created_at, o.owner_id, o.visibility, o.state, o.media_type)
+            is distinct from (n.tags, n.created_at, n.owner_id, n.visibility, n.state, n.media_type);
+        return null;
+      end $$;
+      create trigger artifact_tags_on_update after update on artifacts
+        referencing old table as before_rows new table as after_rows
+        for each statement execute function artifact_tags_updated();
+
+      create index artifacts_media_type_created on artifacts (media_type, created_at, id);
+      -- Host and fetch time together: a crawl's pages of one site over a period.
+      create index artifacts_source_host_fetched on artifacts (source_host, fetched_at)
+        where source_host is not null;
+    `,
+  },
+  {
+    version: 6,
+    name: "artifact verification: integrity, verified_at, verifier claims",
+    sql: `
+      alter table artifacts
+        -- When the bytes last matched the declared size and SHA-256.
+        add column verified_at timestamptz,
+        -- The last check's outcome: checkedAt, reason, details, sniffedType, contentTypeMismatch.
+        add column integrity jsonb check (integrity is null or jsonb_typeof(integrity) = 'object'),
+        -- A verifier working on the artifact holds it until then; an expired claim is taken over.
+        add column verify_claimed_until timestamptz;
+      -- The verifier takes uploaded artifacts oldest first.
+      create index artifacts_unverified on artifacts (uploaded_at, id) where state = 'uploaded';
+    `,
+  },
+  {
+    version: 7,
+    name: "upload part checksums",
+    sql: `
+      -- The checksums an uploader declared for each part when it asked for the part's URL. They
+      -- are signed into that URL, so storage refused any part whose bytes differed; kept so a
+      -- verifier can tell a part that rotted later from one that arrived wrong.
+      create table upload_part_checksums (
+        upload_id uuid not null references upload_sessions (id) on delete cascade,
+        part_number integer not null check (part_number between 1 and 10000),
+        md5 text not null,
+        sha256 text,
+        signed_at timestamptz not null default now(),
+        primary key (upload_id, part_number)
+      );
+    `,
+  },
+  {
+    version: 8,
+    name: "integrity runs: scrubber and reconciler reports",
+    sql: `
+      -- One row per scrub or reconcile run: what it checked and what it found.
+      create table integrity_runs (
+        id uuid primary key,
+        kind text not null check (kind in ('scrub', 'reconcile')),
+        started_at timestamptz not null,
+        finished_at timestamptz,
+        summary jsonb not null default '{}',
+        findings jsonb not null default '[]'
+      );
+      create index integrity_runs_recent on integrity_runs (started_at desc);
+      -- The scrubber takes verified artifacts least recently verified first.
+      create index artifacts_scrub_order on artifacts (verified_at, id) where state = 'verified';
+    `,
+  },
+  {
+    version: 9,
+    name: "webhooks: subscriptions, the event outbox, deliveries and their attempts",
+    sql: `
+      create table webhook_subscriptions (
+        id uuid primary key,
+        created_by text not null,
+        -- Whose artifacts it follows; null: everyone's (only admins make such subscriptions).
+        artifact_owner text,
+        url text not null,
+        event_types text[] not null,
+        filter_tags text[] not null default '{}',
+        filter_content_type text,
+        filter_job_id text,
+        -- Standard Webhooks secret (whsec_...): it signs, so it must be readable, never shown again.
+        secret text not null,
+        description text,
+        created_at timestamptz not null,
+        deleted_at timestamptz,
+        paused_at timestamptz,
+        paused_reason text,
+        -- Set by the first failure since the last success: a subscription failing for a day is paused.
+        failing_since timestamptz,
+        -- Deliveries whose every attempt failed, in a row.
+        exhausted_in_a_row integer not null default 0
+      );
+      create index webhook_subscriptions_live on webhook_subscriptions (created_by, created_at)
+        where deleted_at is null;
+
+      -- The outbox: written in the transaction of the change it reports.
+      create table webhook_events (
+        id uuid primary key,
+        seq bigserial not null unique,
+        type text not null,
+        artifact_id uuid,
+        owner_id text not null,
+        occurred_at timestamptz not null,
+        payload jsonb not null
+      );
+
+      create table webhook_deliveries (
+        id uuid primary key,
+        event_id uuid not null references webhook_events (id),
+        subscription_id uuid not null references webhook_subscriptions (id),
+        -- The event's seq: deliveries of one artifact to one subscription go out in this order.
+        event_seq bigint not null,
+        artifact_id uuid,
+        state text not null check (state in ('pending', 'delivered', 'failed')),
+        attempts integer not null default 0,
+        -- When it is due; a sender holding it pushes this forward while it sends.
+        next_attempt_at timestamptz,
+        created_at timestamptz not null,
+        delivered_at timestamptz,
+        unique (event_id, subscription_id)
+      );
+      create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where state = 'pending';
+      create index webhook_deliveries_order on webhook_deliveries (subscription_id, artifact_id, event_seq)
+        where state = 'pending';
+      create index webhook_deliveries_by_subscription on webhook_deliveries (subscription_id, created_at desc);
+
+      create table webhook_attempts (
+        delivery_id uuid not null references webhook_deliveries (id),
+        attempt integer not null,
+        at timestamptz not null,
+        status integer,
+        latency_ms integer not null,
+        response_excerpt text,
+        error text,
+        primary key (delivery_id, attempt)
+      );
+    `,
+  },
+  {
+    version: 10,
+    name: "storage events: notifications already processed",
+    sql: `
+      -- One row per bucket notification acted on, so a redelivered one changes nothing.
+      create table storage_events (
+        bucket text not null,
+        object_key text not null,
+        event_name text not null,
+        -- The record's sequencer, else the object's ETag, else its event time.
+        event_ref text not null,
+        processed_at timestamptz not null,
+        outcome text,
+        primary key (bucket, object_key, event_name, event_ref)
+      );
+      create index upload_sessions_open_by_key on upload_sessions (object_key) where state = 'open';
+    `,
+  },
+  {
+    version: 11,
+    name: "backup runs: snapshot progress, so a run cut off resumes",
+    sql: `
+      create table backup_runs (
+        snapshot_id text primary key,
+        started_at timestamptz not null,
+        finished_at timestamptz,
+        -- The last artifact id written to the snapshot's manifest (artifacts are read in id order).
+        cursor uuid,
+        pages integer not null default 0,
+        artifacts integer not null default 0,
+        bytes bigint not null default 0,
+        copied integer not null default 0,
+        copied_bytes bigint not null default 0,
+        -- Held by the process running it; a run whose claim expired is resumed by the next.
+        claimed_until timestamptz
+      );
+      create index backup_runs_unfinished on backup_runs (started_at) where finished_at is null;
+    `,
+  },
 ];
 
 // Any constant shared by every process that migrates this schema.

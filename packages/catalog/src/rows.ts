@@ -2,6 +2,7 @@ import type {
   Artifact,
   ArtifactState,
   ArtifactVersion,
+  Integrity,
   Provenance,
   UploadMode,
   UploadSession,
@@ -41,6 +42,32 @@ const provenanceFromRow = (row: Row): Provenance | null => {
     : null;
 };
 
+/** The integrity column and verified_at back into one value; null until a verifier checked the bytes. */
+const integrityFromRow = (row: Row): Integrity | null => {
+  if (row.integrity === null || row.integrity === undefined) return null;
+  const stored = toJsonObject(row.integrity);
+  return {
+    checkedAt: toDate(stored.checkedAt),
+    verifiedAt: toNullableDate(row.verified_at),
+    reason: (stored.reason as Integrity["reason"]) ?? null,
+    details: (stored.details as Record<string, unknown>) ?? {},
+    sniffedType: nullableText(stored.sniffedType),
+    contentTypeMismatch: stored.contentTypeMismatch === true,
+  };
+};
+
+/** The integrity column's content: all of Integrity but verifiedAt, which has a column of its own. */
+export const integrityColumn = (integrity: Integrity | null | undefined): string | null =>
+  integrity
+    ? JSON.stringify({
+        checkedAt: integrity.checkedAt.toISOString(),
+        reason: integrity.reason,
+        details: integrity.details,
+        sniffedType: integrity.sniffedType,
+        contentTypeMismatch: integrity.contentTypeMismatch,
+      })
+    : null;
+
 export const artifactFromRow = (row: Row): Artifact => ({
   id: String(row.id),
   ownerId: String(row.owner_id),
@@ -59,6 +86,7 @@ export const artifactFromRow = (row: Row): Artifact => ({
   createdAt: toDate(row.created_at),
   updatedAt: toDate(row.updated_at),
   uploadedAt: toNullableDate(row.uploaded_at),
+  integrity: integrityFromRow(row),
 });
 
 export const versionFromRow = (row: Row): ArtifactVersion => ({

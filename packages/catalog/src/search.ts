@@ -72,17 +72,22 @@ const SORT_COLUMNS: Record<SortKey, { column: string; asText: string; cast: stri
   // Microseconds, so a position is exact whatever precision rows were written with.
   createdAt: {
     column: "created_at",
-    asText: `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    asText: `to_char(artifacts.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     cast: "timestamptz",
   },
-  size: { column: "size", asText: "size::text", cast: "bigint" },
-  filename: { column: "filename", asText: "filename", cast: "text" },
+  size: { column: "size", asText: "artifacts.size::text", cast: "bigint" },
+  filename: { column: "filename", asText: "artifacts.filename", cast: "text" },
 };
 
 /** Every column but the search vector, which only the filter needs. */
 const COLUMNS = `id, owner_id, object_key, filename, content_type, size, sha256, metadata, tags, visibility, state,
   etag, created_at, updated_at, uploaded_at, deleted_at, source_url, final_url, http_status, fetched_at, job_id,
-  run_id, user_agent, response_headers`;
+  run_id, user_agent, response_headers, verified_at, integrity`;
+
+/** Qualified, because a tag search joins artifact_tags, which has a created_at of its own. */
+const SELECTED = COLUMNS.split(",")
+  .map((column) => `artifacts.${column.trim()}`)
+  .join(", ");
 
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (match) => `\\${match}`);
 
@@ -95,82 +100,166 @@ class Params {
   }
 }
 
-/** What the viewer may see, in SQL: public, own, live grant, or everything for admins. */
-const accessClause = (viewer: Viewer, states: readonly ArtifactState[], now: Date, p: Params): string => {
-  if (viewer.kind === "admin") return `state = any(${p.add(states)}::text[])`;
+/** Qualifies a column: the artifact's own, or its tag posting's copy when a search is driven by tag. */
+type Column = (name: string) => string;
+
+const ARTIFACT_COLUMN: Column = (name) => `artifacts.${name}`;
+
+/** What each tag posting carries beside its tag (see migration 5). */
+const POSTING_COLUMNS = new Set(["created_at", "owner_id", "visibility", "state", "media_type"]);
+const POSTING_COLUMN: Column = (name) =>
+  POSTING_COLUMNS.has(name) ? `t.${name}` : name === "id" ? "t.artifact_id" : `artifacts.${name}`;
+
+/**
+ * What the viewer may see, as disjoint slices of the catalogue: everything for admins; public for
+ * anonymous callers; for a user their own, others' public, and others' private ones granted to them.
+ * Each slice is searched on its own (each with an index that fits it: owner, public, grants) and
+ * the pages merged, which PostgreSQL does far faster than one scan testing "own or public or
+ * granted" row by row.
+ */
+const accessSlices = (
+  viewer: Viewer,
+  states: readonly ArtifactState[],
+  now: Date,
+  p: Params,
+  c: Column,
+): string[] => {
+  if (viewer.kind === "admin") return [`${c("state")} = any(${p.add(states)}::text[])`];
   const live = states.filter((state) => !OWNER_ONLY_STATES.includes(state));
   if (viewer.kind === "anonymous") {
-    return live.length > 0 ? `(state = any(${p.add(live)}::text[]) and visibility = 'public')` : "false";
+    return live.length > 0
+      ? [`${c("state")} = any(${p.add(live)}::text[]) and ${c("visibility")} = 'public'`]
+      : [];
   }
   const me = p.add(viewer.id);
-  const clauses: string[] = [];
+  const slices = [`${c("owner_id")} = ${me} and ${c("state")} = any(${p.add(states)}::text[])`];
   if (live.length > 0) {
-    clauses.push(`(state = any(${p.add(live)}::text[]) and (owner_id = ${me} or visibility = 'public'
-      or exists (select 1 from artifact_grants g where g.artifact_id = artifacts.id and g.grantee = ${me}
-        and (g.expires_at is null or g.expires_at > ${p.add(now.toISOString())}::timestamptz))))`);
+    const liveStates = `${c("state")} = any(${p.add(live)}::text[])`;
+    slices.push(`${c("visibility")} = 'public' and ${c("owner_id")} <> ${me} and ${liveStates}`);
+    slices.push(`${c("visibility")} = 'private' and ${c("owner_id")} <> ${me} and ${liveStates}
+      and ${c("id")} in (select g.artifact_id from artifact_grants g where g.grantee = ${me}
+        and (g.expires_at is null or g.expires_at > ${p.add(now.toISOString())}::timestamptz))`);
   }
-  const ownerOnly = states.filter((state) => OWNER_ONLY_STATES.includes(state));
-  if (ownerOnly.length > 0) {
-    clauses.push(`(state = any(${p.add(ownerOnly)}::text[]) and owner_id = ${me})`);
-  }
-  return clauses.length > 0 ? `(${clauses.join(" or ")})` : "false";
+  return slices;
 };
 
-const filterClauses = (filter: SearchFilter, p: Params): string[] => {
+const filterClauses = (filter: SearchFilter, p: Params, c: Column): string[] => {
   const where: string[] = [];
   const f = filter;
-  if (f.text !== undefined) where.push(`search_text @@ websearch_to_tsquery('english', ${p.add(f.text)})`);
-  if (f.tagsAll?.length) where.push(`tags @> ${p.add(f.tagsAll)}::text[]`);
-  if (f.tagsAny?.length) where.push(`tags && ${p.add(f.tagsAny)}::text[]`);
-  if (f.tagsNone?.length) where.push(`not (tags && ${p.add(f.tagsNone)}::text[])`);
-  if (f.mediaType !== undefined) where.push(`media_type = ${p.add(f.mediaType)}`);
-  if (f.mediaFamily !== undefined) where.push(`media_type like ${p.add(`${escapeLike(f.mediaFamily)}/%`)}`);
-  if (f.ownerId !== undefined) where.push(`owner_id = ${p.add(f.ownerId)}`);
-  if (f.visibility !== undefined) where.push(`visibility = ${p.add(f.visibility)}`);
-  if (f.minSize !== undefined) where.push(`size >= ${p.add(f.minSize)}`);
-  if (f.maxSize !== undefined) where.push(`size <= ${p.add(f.maxSize)}`);
-  if (f.createdFrom) where.push(`created_at >= ${p.add(f.createdFrom.toISOString())}::timestamptz`);
-  if (f.createdTo) where.push(`created_at < ${p.add(f.createdTo.toISOString())}::timestamptz`);
-  if (f.fetchedFrom) where.push(`fetched_at >= ${p.add(f.fetchedFrom.toISOString())}::timestamptz`);
-  if (f.fetchedTo) where.push(`fetched_at < ${p.add(f.fetchedTo.toISOString())}::timestamptz`);
-  if (f.sha256 !== undefined) where.push(`sha256 = ${p.add(f.sha256)}`);
-  if (f.sourceUrl !== undefined) where.push(`source_url = ${p.add(f.sourceUrl)}`);
-  if (f.sourceUrlPrefix !== undefined) {
-    where.push(`source_url like ${p.add(`${escapeLike(f.sourceUrlPrefix)}%`)}`);
+  if (f.text !== undefined) {
+    where.push(`${c("search_text")} @@ websearch_to_tsquery('english', ${p.add(f.text)})`);
   }
-  if (f.sourceHost !== undefined) where.push(`source_host = ${p.add(f.sourceHost)}`);
-  if (f.jobId !== undefined) where.push(`job_id = ${p.add(f.jobId)}`);
-  if (f.runId !== undefined) where.push(`run_id = ${p.add(f.runId)}`);
-  if (f.httpStatus !== undefined) where.push(`http_status = ${p.add(f.httpStatus)}`);
-  if (f.metadata !== undefined) where.push(`metadata @> ${p.add(JSON.stringify(f.metadata))}::text::jsonb`);
+  if (f.tagsAll?.length) where.push(`${c("tags")} @> ${p.add(f.tagsAll)}::text[]`);
+  if (f.tagsAny?.length) where.push(`${c("tags")} && ${p.add(f.tagsAny)}::text[]`);
+  if (f.tagsNone?.length) where.push(`not (${c("tags")} && ${p.add(f.tagsNone)}::text[])`);
+  if (f.mediaType !== undefined) where.push(`${c("media_type")} = ${p.add(f.mediaType)}`);
+  if (f.mediaFamily !== undefined) {
+    where.push(`${c("media_type")} like ${p.add(`${escapeLike(f.mediaFamily)}/%`)}`);
+  }
+  if (f.ownerId !== undefined) where.push(`${c("owner_id")} = ${p.add(f.ownerId)}`);
+  if (f.visibility !== undefined) where.push(`${c("visibility")} = ${p.add(f.visibility)}`);
+  if (f.minSize !== undefined) where.push(`${c("size")} >= ${p.add(f.minSize)}`);
+  if (f.maxSize !== undefined) where.push(`${c("size")} <= ${p.add(f.maxSize)}`);
+  if (f.createdFrom) where.push(`${c("created_at")} >= ${p.add(f.createdFrom.toISOString())}::timestamptz`);
+  if (f.createdTo) where.push(`${c("created_at")} < ${p.add(f.createdTo.toISOString())}::timestamptz`);
+  if (f.fetchedFrom) where.push(`${c("fetched_at")} >= ${p.add(f.fetchedFrom.toISOString())}::timestamptz`);
+  if (f.fetchedTo) where.push(`${c("fetched_at")} < ${p.add(f.fetchedTo.toISOString())}::timestamptz`);
+  if (f.sha256 !== undefined) where.push(`${c("sha256")} = ${p.add(f.sha256)}`);
+  if (f.sourceUrl !== undefined) where.push(`${c("source_url")} = ${p.add(f.sourceUrl)}`);
+  if (f.sourceUrlPrefix !== undefined) {
+    where.push(`${c("source_url")} like ${p.add(`${escapeLike(f.sourceUrlPrefix)}%`)}`);
+  }
+  if (f.sourceHost !== undefined) where.push(`${c("source_host")} = ${p.add(f.sourceHost)}`);
+  if (f.jobId !== undefined) where.push(`${c("job_id")} = ${p.add(f.jobId)}`);
+  if (f.runId !== undefined) where.push(`${c("run_id")} = ${p.add(f.runId)}`);
+  if (f.httpStatus !== undefined) where.push(`${c("http_status")} = ${p.add(f.httpStatus)}`);
+  if (f.metadata !== undefined) {
+    where.push(`${c("metadata")} @> ${p.add(JSON.stringify(f.metadata))}::text::jsonb`);
+  }
   return where;
 };
 
+interface Source {
+  from: string;
+  /** Conditions of the source itself, before the access slices and filters. */
+  where: string[];
+  column: Column;
+  /** The filter left to apply once the source has done its part. */
+  filter: SearchFilter;
+}
+
+/**
+ * Where rows come from. Newest-first searches by tag walk the tag's postings in time order,
+ * filtering on the posting's own columns, and stop after a page, however common or rare the tag
+ * and however its artifacts cluster in time; a GIN index can only hand back every match unordered.
+ * The driving tag is not tested again on the artifact: the planner would count it twice and
+ * expect a handful of rows where there are thousands.
+ */
+const sourceOf = (request: SearchRequest, p: Params): Source => {
+  const [tag, ...otherTags] = request.filter.tagsAll ?? [];
+  if (request.sort === "createdAt" && tag !== undefined) {
+    const { tagsAll: _driving, ...rest } = request.filter;
+    return {
+      from: "artifact_tags t join artifacts on artifacts.id = t.artifact_id",
+      where: [`t.tag = ${p.add(tag)}`],
+      column: POSTING_COLUMN,
+      filter: otherTags.length > 0 ? { ...rest, tagsAll: otherTags } : rest,
+    };
+  }
+  return { from: "artifacts", where: [], column: ARTIFACT_COLUMN, filter: request.filter };
+};
+
 /** The SQL of one search page (and of its count): exported so plans can be checked. */
-export const buildSearchQuery = (request: SearchRequest): { page: Query; count: Query } => {
+export const buildSearchQuery = (request: SearchRequest): { page: Query; count: Query } => ({
+  page: pageQuery(request),
+  count: countQuery(request),
+});
+
+const pageQuery = (request: SearchRequest): Query => {
   const p = new Params();
-  const where = [
-    accessClause(request.viewer, request.filter.states, request.now, p),
-    ...filterClauses(request.filter, p),
-  ];
-  const countQuery: Query = {
-    text: `select count(*)::bigint as total from artifacts where ${where.join(" and ")}`,
-    params: [...p.values],
-  };
+  const source = sourceOf(request, p);
+  const c = source.column;
+  const slices = accessSlices(request.viewer, request.filter.states, request.now, p, c);
+  if (slices.length === 0) {
+    return { text: `select ${SELECTED}, null as sort_value from artifacts where false`, params: [] };
+  }
+  const filters = filterClauses(source.filter, p, c);
   const sort = SORT_COLUMNS[request.sort];
+  const sortColumn = c(sort.column);
   const direction = request.order === "asc" ? "asc" : "desc";
   if (request.after) {
     const comparison = request.order === "asc" ? ">" : "<";
-    where.push(
-      `(${sort.column}, id) ${comparison} (${p.add(request.after.value)}::${sort.cast}, ${p.add(request.after.id)}::uuid)`,
+    source.where.push(
+      `(${sortColumn}, ${c("id")}) ${comparison} (${p.add(request.after.value)}::${sort.cast}, ${p.add(request.after.id)}::uuid)`,
     );
   }
-  const page: Query = {
-    text: `select ${COLUMNS}, ${sort.asText} as sort_value from artifacts where ${where.join(" and ")}
-      order by ${sort.column} ${direction}, id ${direction} limit ${p.add(request.limit + 1)}`,
+  const limit = p.add(request.limit + 1);
+  const pages = slices.map(
+    (slice) => `select ${SELECTED}, ${sort.asText} as sort_value from ${source.from}
+      where ${[...source.where, slice, ...filters].join(" and ")}
+      order by ${sortColumn} ${direction}, ${c("id")} ${direction} limit ${limit}`,
+  );
+  if (pages.length === 1) return { text: pages[0] as string, params: p.values };
+  return {
+    text: `${pages.map((page) => `(${page})`).join(" union all ")}
+      order by ${sort.column} ${direction}, id ${direction} limit ${limit}`,
     params: p.values,
   };
-  return { page, count: countQuery };
+};
+
+/** The slices are disjoint, so their counts add up. */
+const countQuery = (request: SearchRequest): Query => {
+  const p = new Params();
+  const slices = accessSlices(request.viewer, request.filter.states, request.now, p, ARTIFACT_COLUMN);
+  if (slices.length === 0) return { text: "select 0::bigint as total", params: [] };
+  const filters = filterClauses(request.filter, p, ARTIFACT_COLUMN);
+  const counts = slices.map(
+    (slice) => `select count(*) as n from artifacts where ${[slice, ...filters].join(" and ")}`,
+  );
+  return {
+    text: `select coalesce(sum(n), 0)::bigint as total from (${counts.join(" union all ")}) as slices`,
+    params: p.values,
+  };
 };
 
 export interface Query {

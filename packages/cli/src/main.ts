@@ -1,5 +1,6 @@
-// npm run cli -- <command>: API keys, the audit trail and reindexing, through the API with an admin token.
+// npm run cli -- <command>: API keys, the audit trail, reindexing and verification, through the API with an admin token.
 import { parseArgs } from "node:util";
+import type { ArtifactView, ErrorBody } from "@artifact-store/api";
 import { ArtifactStoreClient, ArtifactStoreError } from "@artifact-store/client";
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -11,10 +12,34 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   audit verify
   audit export
   reindex          rebuild the catalogue's artifact records from the sidecars in the bucket
+  integrity report [--kind scrub|reconcile]   the latest scrub and reconcile reports
+  integrity scrub                  re-verify the least recently verified artifacts now (one run's budget)
+  integrity reconcile              compare catalogue and bucket; abort expired upload sessions
+  artifacts corrupt [--cursor C]   quarantined artifacts: their bytes failed verification, and why
+  artifacts verify ARTIFACT-ID     read an artifact's bytes back now and record verified or corrupt
 
 Environment: ARTIFACT_STORE_URL (default http://127.0.0.1:8787), ARTIFACT_STORE_TOKEN (an admin JWT or API key).`;
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+/** An admin operation the SDK does not wrap: POST, JSON answer, API errors as the SDK throws them. */
+const adminPost = async <T>(baseUrl: string, token: string, path: string): Promise<T> => {
+  const response = await fetch(`${baseUrl.replace(/\/+$/, "")}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+  });
+  const body = (await response.json().catch(() => ({}))) as T & Partial<ErrorBody>;
+  if (!response.ok) {
+    throw new ArtifactStoreError(
+      response.status,
+      body.error?.code ?? "http_error",
+      body.error?.message ?? `HTTP ${response.status}`,
+      body.error?.requestId,
+      body.error?.details,
+    );
+  }
+  return body;
+};
 
 const run = async (argv: string[]): Promise<number> => {
   const { positionals, values } = parseArgs({
@@ -32,6 +57,7 @@ const run = async (argv: string[]): Promise<number> => {
       from: { type: "string" },
       to: { type: "string" },
       cursor: { type: "string" },
+      kind: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -45,10 +71,8 @@ const run = async (argv: string[]): Promise<number> => {
     console.error("Set ARTIFACT_STORE_TOKEN to an admin token or API key.");
     return 2;
   }
-  const client = new ArtifactStoreClient({
-    baseUrl: process.env.ARTIFACT_STORE_URL || "http://127.0.0.1:8787",
-    token,
-  });
+  const baseUrl = process.env.ARTIFACT_STORE_URL || "http://127.0.0.1:8787";
+  const client = new ArtifactStoreClient({ baseUrl, token });
   switch (command === undefined ? area : `${area} ${command}`) {
     case "keys create": {
       if (!values.subject || !values.name || !values.scopes) {
@@ -103,6 +127,57 @@ const run = async (argv: string[]): Promise<number> => {
       const report = await client.reindex();
       print(report);
       return report.skipped.length === 0 ? 0 : 1;
+    }
+    case "integrity report": {
+      if (values.kind !== undefined && values.kind !== "scrub" && values.kind !== "reconcile") {
+        console.error("--kind is scrub or reconcile.");
+        return 2;
+      }
+      print(await client.integrityReport(values.kind ? { kind: values.kind } : {}));
+      return 0;
+    }
+    case "integrity scrub": {
+      const run = await client.scrub();
+      print(run);
+      return run.summary.corrupt === 0 && run.summary.failed === 0 ? 0 : 1;
+    }
+    case "integrity reconcile": {
+      const run = await client.reconcile();
+      print(run);
+      return run.findings.some((finding) => finding.kind !== "expired_upload_aborted") ? 1 : 0;
+    }
+    case "artifacts corrupt": {
+      const page = await client.search({
+        state: ["corrupt"],
+        sort: "createdAt",
+        ...(values.cursor ? { cursor: values.cursor } : {}),
+      });
+      print({
+        artifacts: page.artifacts.map(({ id, ownerId, filename, size, integrity }) => ({
+          id,
+          ownerId,
+          filename,
+          size,
+          reason: integrity?.reason ?? null,
+          details: integrity?.details ?? {},
+          checkedAt: integrity?.checkedAt ?? null,
+        })),
+        nextCursor: page.nextCursor,
+      });
+      return 0;
+    }
+    case "artifacts verify": {
+      if (!argument) {
+        console.error("artifacts verify needs an artifact id.");
+        return 2;
+      }
+      const artifact = await adminPost<ArtifactView>(
+        baseUrl,
+        token,
+        `/v1/admin/artifacts/${encodeURIComponent(argument)}/verify`,
+      );
+      print({ id: artifact.id, state: artifact.state, integrity: artifact.integrity });
+      return artifact.state === "verified" ? 0 : 1;
     }
     default:
       console.error(`Unknown command "${positionals.join(" ")}".\n\n${USAGE}`);

@@ -4,6 +4,8 @@ import type {
   ArtifactView,
   DownloadLink,
   GrantView,
+  IntegrityReport,
+  IntegrityRunView,
   ReindexReport,
   SearchPage,
   SearchQuery,
@@ -194,6 +196,24 @@ export class ArtifactStoreClient {
   /** Admin: rebuild the catalogue's artifact records from the sidecars in the bucket. */
   reindex(): Promise<ReindexReport> {
     return this.transport.request("POST", "/v1/admin/reindex");
+  }
+
+  /** Admin: re-verify the least recently verified artifacts now, within the run's byte budget. */
+  scrub(): Promise<IntegrityRunView> {
+    return this.transport.request("POST", "/v1/admin/integrity/scrub");
+  }
+
+  /** Admin: compare catalogue and bucket now, and abort upload sessions left open past their expiry. */
+  reconcile(): Promise<IntegrityRunView> {
+    return this.transport.request("POST", "/v1/admin/integrity/reconcile");
+  }
+
+  /** Admin: the latest scrub and reconcile reports, newest first. */
+  integrityReport(options: { kind?: "scrub" | "reconcile"; limit?: number } = {}): Promise<IntegrityReport> {
+    const query = new URLSearchParams(
+      Object.entries(options).map(([key, value]) => [key, String(value)]),
+    ).toString();
+    return this.transport.request("GET", `/v1/admin/integrity${query ? `?${query}` : ""}`);
   }
 
   exportAudit(): Promise<{ exported: { fromSeq: number; toSeq: number; key: string }[] }> {

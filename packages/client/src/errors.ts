@@ -34,3 +34,14 @@ export class PartRejectedError extends Error {
     super(`Storage refused part ${partNumber} with HTTP ${status}: ${responseText.slice(0, 300)}`);
   }
 }
+
+/**
+ * A part read again after storage refused it (its bytes did not match their checksum) differs
+ * from the bytes first hashed: the source changed while it was being uploaded.
+ */
+export class SourceChangedError extends Error {
+  override name = "SourceChangedError";
+  constructor(readonly partNumber: number) {
+    super(`Part ${partNumber} of the source changed while it was being uploaded; start the upload again.`);
+  }
+}

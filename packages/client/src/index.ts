@@ -1,5 +1,5 @@
 export { ArtifactStoreClient, type ClientOptions, type SearchOptions } from "./client";
-export { ArtifactStoreError, PartRejectedError, UploadInterruptedError } from "./errors";
+export { ArtifactStoreError, PartRejectedError, SourceChangedError, UploadInterruptedError } from "./errors";
 export type { TokenProvider } from "./http";
 export { createSha256, sha256Of } from "./sha256";
 export type { UploadSource } from "./sources";

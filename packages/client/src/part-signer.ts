@@ -1,4 +1,5 @@
 import type { PresignedPart, SignedParts } from "@artifact-store/api";
+import type { PartChecksum } from "./checksums";
 import type { ApiTransport } from "./http";
 
 interface CachedUrl {
@@ -11,7 +12,11 @@ interface CachedUrl {
 const MAX_MARGIN_MS = 60_000;
 const BATCH = 100;
 
-/** Part URLs: those the create call returned, then more signed in batches as the upload needs them. */
+/**
+ * Part URLs, each signed with its part's checksums: those the create call returned, then more
+ * signed in batches as the parts are hashed: the part asked for, and every other part already
+ * hashed that has no URL yet.
+ */
 export class PartSigner {
   private readonly cache = new Map<number, CachedUrl>();
   private inflight: Promise<void> | undefined;
@@ -19,7 +24,8 @@ export class PartSigner {
   constructor(
     private readonly transport: ApiTransport,
     private readonly uploadId: string,
-    private readonly pending: () => readonly number[],
+    /** Checksums of the parts still to send that are already known, in part order. */
+    private readonly hashedAhead: () => readonly PartChecksum[],
   ) {}
 
   remember(parts: readonly PresignedPart[], expiresAt: string): void {
@@ -33,28 +39,38 @@ export class PartSigner {
     this.cache.delete(partNumber);
   }
 
-  async urlFor(partNumber: number): Promise<PresignedPart> {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      if (this.isFresh(partNumber)) return (this.cache.get(partNumber) as CachedUrl).part;
+  /** A fresh URL that demands exactly these checksums. */
+  async urlFor(checksum: PartChecksum): Promise<PresignedPart> {
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const cached = this.fresh(checksum);
+      if (cached) return cached;
       // One batch request at a time; workers waiting for a URL share its answer.
-      this.inflight ??= this.signBatch(partNumber).finally(() => {
+      this.inflight ??= this.signBatch(checksum).finally(() => {
         this.inflight = undefined;
       });
       await this.inflight;
     }
-    throw new Error(`Could not get a fresh URL for part ${partNumber}.`);
+    throw new Error(`Could not get a fresh URL for part ${checksum.partNumber}.`);
   }
 
-  private async signBatch(first: number): Promise<void> {
-    const wanted = [first, ...this.pending().filter((n) => n !== first && !this.isFresh(n))].slice(0, BATCH);
+  private async signBatch(first: PartChecksum): Promise<void> {
+    const others = this.hashedAhead().filter(
+      (checksum) => checksum.partNumber !== first.partNumber && !this.fresh(checksum),
+    );
+    const parts = [first, ...others].slice(0, BATCH);
     const signed = await this.transport.request<SignedParts>("POST", `/v1/uploads/${this.uploadId}/parts`, {
-      partNumbers: wanted,
+      parts,
     });
     this.remember(signed.parts, signed.expiresAt);
   }
 
-  private isFresh(partNumber: number): boolean {
-    const cached = this.cache.get(partNumber);
-    return cached !== undefined && cached.expiresAt - cached.marginMs > Date.now();
+  /** The cached URL when it lives long enough yet and was signed for these very checksums. */
+  private fresh(checksum: PartChecksum): PresignedPart | undefined {
+    const cached = this.cache.get(checksum.partNumber);
+    if (!cached || cached.expiresAt - cached.marginMs <= Date.now()) return undefined;
+    const { headers } = cached.part;
+    if (headers["content-md5"] !== checksum.md5) return undefined;
+    const sha256 = headers["x-amz-checksum-sha256"];
+    return sha256 === undefined || sha256 === checksum.sha256 ? cached.part : undefined;
   }
 }

@@ -3,7 +3,7 @@ export interface IncrementalHash {
   hex(): string;
 }
 
-const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
+export const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
 
 /** Node's OpenSSL hash where there is one (several times faster), hash-wasm in browsers. */
 export const createSha256 = async (): Promise<IncrementalHash> => {

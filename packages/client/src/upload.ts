@@ -5,11 +5,17 @@ import type {
   UploadDeduplicated,
   UploadStatus,
 } from "@artifact-store/api";
-import { ArtifactStoreError, PartRejectedError, UploadInterruptedError } from "./errors";
+import {
+  type ChecksumAlgorithm,
+  checksumOf,
+  type PartChecksum,
+  PartChecksums,
+  sameChecksum,
+} from "./checksums";
+import { ArtifactStoreError, PartRejectedError, SourceChangedError, UploadInterruptedError } from "./errors";
 import type { ApiTransport } from "./http";
 import { PartSigner } from "./part-signer";
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
-import { sha256Of } from "./sha256";
 import { type ByteSource, toByteSource, type UploadSource } from "./sources";
 
 export interface UploadProgress {
@@ -78,33 +84,96 @@ const provenanceBody = (provenance: NonNullable<UploadOptions["provenance"]>): R
 
 const isRetryableStatus = (status: number) => status >= 500 || status === 429 || status === 408;
 
+/** Storage's answer when the bytes it received do not match the signed Content-MD5 (or SHA-256). */
+const isDigestMismatch = (status: number, text: string) =>
+  status === 400 && /<Code>(BadDigest|InvalidDigest)<\/Code>/.test(text);
+
+/**
+ * Sources below this (the server's default single-PUT threshold) are hashed before the upload
+ * opens, so the answer already carries their PUT URL, signed with their MD5.
+ */
+const HASH_BEFORE_OPEN_MAX = 8 * 1024 * 1024;
+
+/** A promise that rejects as soon as the signal aborts, for waits that would not notice otherwise. */
+const abortable = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
+  new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+
+interface Opened {
+  plan: Plan;
+  algorithms: readonly ChecksumAlgorithm[];
+  signed?: { parts: UploadCreated["parts"]; expiresAt: string };
+}
+
 export class Uploader {
   constructor(private readonly transport: ApiTransport) {}
 
   async upload(input: UploadSource, options: UploadOptions = {}): Promise<ArtifactView> {
     const source = await toByteSource(input);
+    const stopReading = new AbortController();
+    const reading = options.signal
+      ? AbortSignal.any([options.signal, stopReading.signal])
+      : stopReading.signal;
     try {
       const declared = options.sha256 ?? source.knownSha256;
-      // Hashing overlaps the upload instead of delaying it: a second sequential read of the source.
-      const hashing = declared ? Promise.resolve(declared) : sha256Of(source.chunks());
-      hashing.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+      const whole =
+        !options.uploadId && source.size < HASH_BEFORE_OPEN_MAX
+          ? await this.hashWhole(source, declared, reading)
+          : undefined;
       const opened = options.uploadId
         ? await this.resume(options.uploadId, source)
-        : await this.open(source, options, declared);
+        : await this.open(source, options, declared, whole?.checksum.md5);
       if ("artifact" in opened) return opened.artifact; // deduplicated: nothing to send
-      const { plan, signer } = opened;
+      const { plan, algorithms, signed } = opened;
+      // Parts are hashed in one read ahead of their uploads (with the whole SHA-256 when it is
+      // not known), so URLs are signed with their checksums in batches.
+      const checksums = new PartChecksums(source, { ...plan, size: source.size }, plan.todo, algorithms, {
+        sha256: declared ?? whole?.sha256,
+        known: whole && plan.partCount === 1 ? [whole.checksum] : [],
+        signal: reading,
+      });
+      const signer = new PartSigner(this.transport, plan.uploadId, () =>
+        plan.todo.flatMap((partNumber) => checksums.get(partNumber) ?? []),
+      );
+      if (signed) signer.remember(signed.parts, signed.expiresAt);
       try {
-        await this.sendParts(plan, source, signer, options);
-        return await this.complete(plan, await hashing);
+        await this.sendParts(plan, source, signer, checksums, options);
+        return await this.complete(plan, await checksums.sha256);
       } catch (error) {
         throw new UploadInterruptedError(plan.uploadId, error);
       }
     } finally {
+      stopReading.abort();
       await source.close();
     }
   }
 
-  private async open(source: ByteSource, options: UploadOptions, sha256: string | undefined) {
+  /** The MD5 of a small source, with its SHA-256 unless known, in one read. */
+  private async hashWhole(source: ByteSource, sha256: string | undefined, signal: AbortSignal) {
+    const whole = new PartChecksums(
+      source,
+      { size: source.size, partSize: source.size, partCount: 1 },
+      [1],
+      ["md5"],
+      {
+        sha256,
+        signal,
+      },
+    );
+    const [checksum, hex] = await Promise.all([whole.of(1), whole.sha256]);
+    return { checksum, sha256: hex };
+  }
+
+  private async open(
+    source: ByteSource,
+    options: UploadOptions,
+    sha256: string | undefined,
+    md5: string | undefined,
+  ): Promise<Opened | { artifact: ArtifactView }> {
     const filename = options.filename ?? source.name;
     if (!filename)
       throw new TypeError("options.filename is required when the source has no name of its own.");
@@ -118,6 +187,7 @@ export class Uploader {
       ...(options.visibility ? { visibility: options.visibility } : {}),
       ...(options.provenance ? { provenance: provenanceBody(options.provenance) } : {}),
       ...(options.dedupe === false ? { dedupe: false } : {}),
+      ...(md5 ? { md5 } : {}),
     });
     if (created.deduplicated) return { artifact: created.artifact };
     const plan: Plan = {
@@ -128,13 +198,15 @@ export class Uploader {
       todo: Array.from({ length: created.partCount }, (_, index) => index + 1),
       uploadedBytes: 0,
     };
-    const signer = new PartSigner(this.transport, plan.uploadId, () => plan.todo);
-    signer.remember(created.parts, created.expiresAt);
-    return { plan, signer };
+    return {
+      plan,
+      algorithms: created.checksums?.algorithms ?? ["md5"],
+      signed: { parts: created.parts, expiresAt: created.expiresAt },
+    };
   }
 
   /** Picks up an interrupted upload from what storage already holds. */
-  private async resume(uploadId: string, source: ByteSource) {
+  private async resume(uploadId: string, source: ByteSource): Promise<Opened> {
     const status = await this.transport.request<UploadStatus>("GET", `/v1/uploads/${uploadId}`);
     if (status.state !== "open" && status.state !== "completed") {
       throw new ArtifactStoreError(
@@ -164,10 +236,16 @@ export class Uploader {
         plan.uploadedBytes += end - start;
       else plan.todo.push(partNumber);
     }
-    return { plan, signer: new PartSigner(this.transport, uploadId, () => plan.todo) };
+    return { plan, algorithms: status.checksums?.algorithms ?? ["md5"] };
   }
 
-  private async sendParts(plan: Plan, source: ByteSource, signer: PartSigner, options: UploadOptions) {
+  private async sendParts(
+    plan: Plan,
+    source: ByteSource,
+    signer: PartSigner,
+    checksums: PartChecksums,
+    options: UploadOptions,
+  ) {
     const retry = { ...DEFAULT_RETRY, ...options.retry };
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -187,8 +265,10 @@ export class Uploader {
       for (let partNumber = queue.shift(); partNumber !== undefined; partNumber = queue.shift()) {
         signal.throwIfAborted();
         const [start, end] = partBounds(plan, source.size, partNumber);
+        const checksum = await abortable(checksums.of(partNumber), signal);
         const body = source.slice ? source.slice(start, end) : await source.read(start, end);
-        await this.sendPart(partNumber, body, signer, retry, signal);
+        const reread = () => source.read(start, end);
+        await this.sendPart(checksum, body, reread, signer, retry, signal);
         plan.todo = plan.todo.filter((n) => n !== partNumber);
         plan.uploadedBytes += end - start;
         partsDone += 1;
@@ -208,15 +288,23 @@ export class Uploader {
     if (failure) throw options.signal?.aborted ? options.signal.reason : failure.reason;
   }
 
+  /**
+   * PUTs one part with its signed checksums. Storage refuses bytes that do not match them (400
+   * BadDigest): the part is then read again and, when that read still matches what was hashed,
+   * sent again.
+   */
   private async sendPart(
-    partNumber: number,
-    body: Uint8Array | Blob,
+    checksum: PartChecksum,
+    firstBody: Uint8Array | Blob,
+    reread: () => Promise<Uint8Array>,
     signer: PartSigner,
     retry: RetryPolicy,
     signal: AbortSignal,
   ): Promise<void> {
+    const { partNumber } = checksum;
+    let body = firstBody;
     for (let attempt = 0; ; attempt += 1) {
-      const part = await signer.urlFor(partNumber);
+      const part = await signer.urlFor(checksum);
       let status: number;
       let text = "";
       try {
@@ -237,9 +325,19 @@ export class Uploader {
         await sleep(backoffDelay(retry, attempt), signal);
         continue;
       }
-      // 403 is what storage answers for an expired signature: sign again and retry.
-      if (status === 403) signer.forget(partNumber);
-      else if (!isRetryableStatus(status)) throw new PartRejectedError(partNumber, status, text);
+      if (isDigestMismatch(status, text) && attempt < retry.retries) {
+        const bytes = await reread();
+        const algorithms: ChecksumAlgorithm[] = checksum.sha256 ? ["md5", "sha256"] : ["md5"];
+        if (!sameChecksum(await checksumOf(bytes, partNumber, algorithms), checksum)) {
+          throw new SourceChangedError(partNumber);
+        }
+        body = bytes;
+      } else if (status === 403) {
+        // What storage answers for an expired signature: sign again and retry.
+        signer.forget(partNumber);
+      } else if (!isRetryableStatus(status)) {
+        throw new PartRejectedError(partNumber, status, text);
+      }
       if (attempt >= retry.retries) throw new PartRejectedError(partNumber, status, text);
       await sleep(backoffDelay(retry, attempt), signal);
     }

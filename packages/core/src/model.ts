@@ -45,6 +45,30 @@ export interface Artifact {
   createdAt: Date;
   updatedAt: Date;
   uploadedAt: Date | null;
+  /** What the last check of the stored bytes found; absent or null until one ran. */
+  integrity?: Integrity | null;
+}
+
+/** Why an artifact's bytes are not the bytes its uploader declared. */
+export type IntegrityReason =
+  | "object_missing"
+  | "size_mismatch"
+  | "sha256_mismatch"
+  | "content_type_mismatch";
+
+/** The outcome of reading an artifact's object back from storage, hashing and sniffing it. */
+export interface Integrity {
+  checkedAt: Date;
+  /** When the bytes last matched the declared size and SHA-256; null while they never did. */
+  verifiedAt: Date | null;
+  /** Why the artifact is corrupt; null when it is not. */
+  reason: IntegrityReason | null;
+  /** Expected and actual values behind the reason (sizes, hashes, types). */
+  details: Record<string, unknown>;
+  /** The type the first bytes show, when they show one the sniffer knows. */
+  sniffedType: string | null;
+  /** The sniffed type contradicts the declared content type (flagged, or the reason when rejected). */
+  contentTypeMismatch: boolean;
 }
 
 /** What an edit may change. */
@@ -78,8 +102,11 @@ export interface UploadSession {
 export const isExpired = (upload: UploadSession, now: Date): boolean =>
   upload.state === "open" && upload.expiresAt.getTime() <= now.getTime();
 
-/** States whose bytes are complete in storage and may be served. */
-export const SERVABLE_STATES: readonly ArtifactState[] = ["uploaded", "verified"];
+/**
+ * States whose bytes may be served: only bytes proven to be the declared ones. An uploaded
+ * artifact waits for its verification; a corrupt one is quarantined.
+ */
+export const SERVABLE_STATES: readonly ArtifactState[] = ["verified"];
 
 /** A read grant on one private artifact to one user, until it expires or is revoked. */
 export interface Grant {

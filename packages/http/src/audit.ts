@@ -17,7 +17,7 @@ export const noteAuditTargets = (c: Context<AppEnv>, targets: AuditTargets): voi
 export const noteTargetsInPath = (c: Context<AppEnv>): void => {
   const params = c.req.param() as Record<string, string | undefined>;
   const id = (value: string | undefined) => (value && ID_PATTERN.test(value) ? value : null);
-  const other = params.grantee ?? params.keyId;
+  const other = params.grantee ?? params.keyId ?? params.webhookId ?? params.deliveryId;
   noteAuditTargets(c, {
     artifactId: id(params.artifactId),
     uploadId: id(params.uploadId),

@@ -5,3 +5,4 @@ export { log } from "./log";
 export { mount, type RouteContext, type RouteHandler, type RouteInput } from "./mount";
 export { ifMatchVersions, versionTag } from "./preconditions";
 export { httpOrScheduled } from "./scheduled";
+export { storageEventsCaller } from "./storage-events-token";

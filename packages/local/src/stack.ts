@@ -10,6 +10,7 @@ import {
   useRuntime,
 } from "@artifact-store/runtime";
 import { type RunningServer, startServer } from "./server";
+import { wireStorageNotifications } from "./storage-notifications";
 
 type Env = Record<string, string | undefined>;
 
@@ -69,7 +70,11 @@ export interface LocalApi {
   close: () => Promise<void>;
 }
 
-/** Builds the runtime from env, prepares the catalogue and bucket, and serves every function. */
+/**
+ * Builds the runtime from env, prepares the catalogue and bucket, and serves every function. With
+ * STORAGE_EVENTS_PUSH=true (and STORAGE_EVENTS_TOKEN), the S3 server (Ceph RGW) is told to push
+ * the bucket's notifications to the storage-events route.
+ */
 export const startLocalApi = async (env: Env, port: number): Promise<LocalApi> => {
   const config = { ...loadConfig(env), storage: loadStorageConfig(env) };
   const runtime = await createRuntime(config);
@@ -82,11 +87,22 @@ export const startLocalApi = async (env: Env, port: number): Promise<LocalApi> =
     await runtime.close();
     throw error;
   }
+  let unwire = async () => {};
+  if (env.STORAGE_EVENTS_PUSH === "true" && config.storageEventsToken) {
+    try {
+      unwire = await wireStorageNotifications(config, server.url, config.storageEventsToken);
+    } catch (error) {
+      await server.close();
+      await runtime.close();
+      throw error;
+    }
+  }
   return {
     url: server.url,
     runtime,
     config,
     close: async () => {
+      await unwire();
       await server.close();
       await runtime.close();
     },

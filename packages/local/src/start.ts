@@ -1,4 +1,5 @@
 // `npm start`: the whole artifact store on this machine, on embedded defaults.
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { developmentSecret, ensureLocalStorage, startLocalApi } from "./stack";
@@ -24,6 +25,13 @@ const main = async () => {
     ...storage.env,
     DATA_DIR: dataDir,
     AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET || (await developmentSecret(dataDir)),
+    // The local RGW pushes its bucket notifications to the storage-events route.
+    ...(storage.env.S3_ENDPOINT
+      ? {
+          STORAGE_EVENTS_TOKEN: process.env.STORAGE_EVENTS_TOKEN || randomBytes(24).toString("base64url"),
+          STORAGE_EVENTS_PUSH: process.env.STORAGE_EVENTS_PUSH || "true",
+        }
+      : {}),
   };
   let api: Awaited<ReturnType<typeof startLocalApi>>;
   try {
@@ -51,18 +59,56 @@ Try it (curl and jq):
   export API=${api.url} TOKEN=${token}
   echo 'hello, artifacts' > hello.txt
   UPLOAD=$(curl -s -X POST $API/v1/uploads -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d "{\\"filename\\":\\"hello.txt\\",\\"contentType\\":\\"text/plain\\",\\"size\\":$(stat -c%s hello.txt),\\"sha256\\":\\"$(sha256sum hello.txt | cut -d' ' -f1)\\"}")
-  curl -s -X PUT -H 'content-type: text/plain' --data-binary @hello.txt "$(echo "$UPLOAD" | jq -r '.parts[0].url')"
+    -d "{\\"filename\\":\\"hello.txt\\",\\"contentType\\":\\"text/plain\\",\\"size\\":$(stat -c%s hello.txt),\\"sha256\\":\\"$(sha256sum hello.txt | cut -d' ' -f1)\\",\\"md5\\":\\"$(openssl md5 -binary hello.txt | base64)\\"}")
+  curl -s -X PUT -H 'content-type: text/plain' -H "content-md5: $(openssl md5 -binary hello.txt | base64)" \\
+    --data-binary @hello.txt "$(echo "$UPLOAD" | jq -r '.parts[0].url')"
   ARTIFACT=$(curl -s -X POST $API/v1/uploads/$(echo "$UPLOAD" | jq -r .uploadId)/complete -H "Authorization: Bearer $TOKEN")
   curl -sL $API/v1/artifacts/$(echo "$ARTIFACT" | jq -r .id)/download -H "Authorization: Bearer $TOKEN"
 
 Ctrl-C stops everything.`);
+
+  // Deployed, verify-artifacts runs every minute; here the server runs it, a little more often.
+  let verifying: Promise<void> | null = null;
+  const verifyTimer = setInterval(() => {
+    verifying ??= api.runtime.verifier
+      .verifyPending()
+      .then(
+        (run) => {
+          if (run.verified + run.corrupt + run.failed > 0) say(`verification: ${JSON.stringify(run)}`);
+        },
+        (error: unknown) =>
+          say(`verification failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => {
+        verifying = null;
+      });
+  }, 15_000);
+
+  // Deployed, deliver-webhooks runs every minute; here the server sends due deliveries as often.
+  let delivering: Promise<void> | null = null;
+  const deliverTimer = setInterval(() => {
+    delivering ??= api.runtime.webhooks
+      .deliverDue()
+      .then(
+        (run) => {
+          if (run.delivered + run.retrying + run.failed > 0) say(`webhooks: ${JSON.stringify(run)}`);
+        },
+        (error: unknown) =>
+          say(`webhook delivery failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => {
+        delivering = null;
+      });
+  }, 15_000);
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     say("stopping...");
+    clearInterval(verifyTimer);
+    clearInterval(deliverTimer);
+    await Promise.all([verifying, delivering]);
     await api.close();
     await storage.stop();
     process.exit(0);

@@ -31,7 +31,12 @@ export interface FunctionEntry {
  * embedded PGlite (several MiB of WebAssembly) is never loaded there; the catalogue imports it
  * lazily, so leaving it out is safe. sst.config.ts and packages/bundle both read this list.
  */
-export const LAMBDA_EXTERNAL: readonly string[] = ["@electric-sql/pglite"];
+export const LAMBDA_EXTERNAL: readonly string[] = [
+  "@electric-sql/pglite",
+  // `debug` (which file-type's zip reader logs through) tries this optional peer in a try block;
+  // it is not installed, so it stays out and debug prints without colours.
+  "supports-color",
+];
 
 /** `create-upload` -> `CreateUpload`: SST resource names are PascalCase letters and digits. */
 export const resourceName = (name: string): string =>
@@ -159,6 +164,117 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     routes: [routes.reindex],
     usesStorage: true,
     timeoutSeconds: 900,
+  },
+  {
+    // A snapshot a day: records to the backup bucket, new content copied server-side; then retention.
+    name: "backup-now",
+    module: "functions/backup-now.ts",
+    routes: [routes.backupNow],
+    usesStorage: true,
+    schedule: "rate(1 day)",
+    timeoutSeconds: 900,
+  },
+  {
+    name: "list-backups",
+    module: "functions/list-backups.ts",
+    routes: [routes.listBackups],
+    usesStorage: true,
+  },
+  {
+    name: "restore-backup",
+    module: "functions/restore-backup.ts",
+    routes: [routes.restoreBackup],
+    usesStorage: true,
+    timeoutSeconds: 900,
+    memoryMiB: 1024,
+  },
+  {
+    // Uploaded artifacts too large to verify at completion, oldest first, within a byte budget.
+    name: "verify-artifacts",
+    module: "functions/verify-artifacts.ts",
+    routes: [routes.verifyArtifact],
+    usesStorage: true,
+    schedule: "rate(1 minute)",
+    timeoutSeconds: 900,
+    memoryMiB: 1024,
+  },
+  {
+    // Verified artifacts re-read, least recently verified first, within a byte budget per run.
+    name: "scrub-artifacts",
+    module: "functions/scrub-artifacts.ts",
+    routes: [routes.scrubArtifacts],
+    usesStorage: true,
+    schedule: "rate(1 hour)",
+    timeoutSeconds: 900,
+    memoryMiB: 1024,
+  },
+  {
+    // Catalogue against bucket, and upload sessions left open past their expiry.
+    name: "reconcile-storage",
+    module: "functions/reconcile-storage.ts",
+    routes: [routes.reconcileStorage],
+    usesStorage: true,
+    schedule: "rate(6 hours)",
+    timeoutSeconds: 900,
+  },
+  {
+    name: "integrity-report",
+    module: "functions/integrity-report.ts",
+    routes: [routes.integrityReport],
+    usesStorage: false,
+  },
+  {
+    name: "create-webhook",
+    module: "functions/create-webhook.ts",
+    routes: [routes.createWebhook],
+    usesStorage: false,
+  },
+  {
+    name: "list-webhooks",
+    module: "functions/list-webhooks.ts",
+    routes: [routes.listWebhooks],
+    usesStorage: false,
+  },
+  {
+    name: "delete-webhook",
+    module: "functions/delete-webhook.ts",
+    routes: [routes.deleteWebhook],
+    usesStorage: false,
+  },
+  {
+    name: "resume-webhook",
+    module: "functions/resume-webhook.ts",
+    routes: [routes.resumeWebhook],
+    usesStorage: false,
+  },
+  {
+    name: "list-webhook-deliveries",
+    module: "functions/list-webhook-deliveries.ts",
+    routes: [routes.listWebhookDeliveries],
+    usesStorage: false,
+  },
+  {
+    name: "redeliver-webhook",
+    module: "functions/redeliver-webhook.ts",
+    routes: [routes.redeliverWebhook],
+    usesStorage: false,
+  },
+  {
+    // The outbox's due deliveries, signed and POSTed to their subscribers, with backoff.
+    name: "deliver-webhooks",
+    module: "functions/deliver-webhooks.ts",
+    routes: [],
+    usesStorage: false,
+    schedule: "rate(1 minute)",
+    timeoutSeconds: 300,
+  },
+  {
+    // Bucket notifications (S3, Ceph RGW, MinIO) post to its own function URL.
+    name: "storage-events",
+    module: "functions/storage-events.ts",
+    routes: [routes.storageEvents],
+    usesStorage: true,
+    url: true,
   },
   { name: "health", module: "functions/health.ts", routes: [routes.health], usesStorage: true },
   { name: "openapi", module: "functions/openapi.ts", routes: [routes.openApiDocument], usesStorage: false },

@@ -282,7 +282,7 @@ describe("sst.config.ts", () => {
       memoryMiB: 1024,
     };
     const hook: FunctionEntry = {
-      name: "storage-events",
+      name: "bucket-hook",
       module: "functions/health.ts",
       routes: [],
       usesStorage: true,
@@ -301,7 +301,7 @@ describe("sst.config.ts", () => {
     expect(jobFn.args).toMatchObject({ timeout: "600 seconds", memory: "1024 MB" });
     expect(jobFn.args.url).toBeUndefined();
     expect(functionOf(declared, hook).args).toMatchObject({ url: true, timeout: "30 seconds" });
-    expect(outputs["storage-eventsUrl"]).toBe(functionOf(declared, hook).url);
+    expect(outputs["bucket-hookUrl"]).toBe(functionOf(declared, hook).url);
     expect(declared.routes.some((r) => r.handler === jobFn.arn)).toBe(false);
   });
 });

@@ -5,12 +5,16 @@ import {
   ApiKeyRecords,
   Catalog,
   GrantRecords,
+  IntegrityRecords,
   migrate,
   openDatabase,
+  PartChecksumRecords,
   RateLimitWindows,
   SearchRecords,
+  WebhookRecords,
 } from "@artifact-store/catalog";
 import type { Principal } from "@artifact-store/core";
+import { Webhooks } from "@artifact-store/webhooks";
 import { type Config, loadConfig } from "./config";
 
 /**
@@ -23,11 +27,17 @@ export interface CatalogRuntime {
   authenticate: (credential: string) => Promise<Principal>;
   catalog: Catalog;
   grants: GrantRecords;
+  /** The checksums uploaders declared for their parts. */
+  partChecksums: PartChecksumRecords;
   apiKeys: ApiKeys;
   rateLimits: RateLimitWindows;
   audit: AuditTrail;
+  /** Scrub and reconcile reports, and what those runs read from the catalogue. */
+  integrity: IntegrityRecords;
   /** Finding artifacts: needs only the catalogue. */
   search: ArtifactSearch;
+  /** Webhook subscriptions, and delivery of the catalogue's outbox to them. */
+  webhooks: Webhooks;
   /** Resolves once migrations ran; requests that touch data await it. */
   ready: () => Promise<void>;
   close: () => Promise<void>;
@@ -62,10 +72,13 @@ export const createCatalogRuntime = async (config: Config = loadConfig()): Promi
     },
     catalog,
     grants: new GrantRecords(db),
+    partChecksums: new PartChecksumRecords(db),
     apiKeys,
     rateLimits: new RateLimitWindows(db),
     audit: new AuditTrail(db),
+    integrity: new IntegrityRecords(db),
     search: new ArtifactSearch(new SearchRecords(db)),
+    webhooks: new Webhooks(new WebhookRecords(db), config.webhooks),
     ready,
     close: () => catalog.db.close(),
   };

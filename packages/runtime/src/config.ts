@@ -1,9 +1,11 @@
 import { join, resolve } from "node:path";
-import type { ServiceSettings } from "@artifact-store/artifacts";
+import type { ScrubSettings, ServiceSettings, VerificationSettings } from "@artifact-store/artifacts";
 import type { TokenSettings } from "@artifact-store/auth";
+import type { BackupSettings } from "@artifact-store/backup";
 import type { DatabaseConfig } from "@artifact-store/catalog";
 import { DEFAULT_UPLOAD_LIMITS, S3_MIN_PART_SIZE } from "@artifact-store/core";
 import type { StorageConfig } from "@artifact-store/storage";
+import type { WebhookSettings } from "@artifact-store/webhooks";
 
 /** What every function needs. Storage settings are read apart, only by functions that talk to S3. */
 export interface Config {
@@ -14,6 +16,16 @@ export interface Config {
   signingRateLimitPerMinute: number;
   /** An audit segment is exported once it holds this many events, or its newest is this old. */
   auditSegment: { size: number; maxAgeSeconds: number };
+  /** When and how stored bytes are proven to be the declared ones. */
+  verification: VerificationSettings;
+  /** How much the scheduled scrubber re-reads per run. */
+  scrub: ScrubSettings;
+  /** Webhook targets and delivery. */
+  webhooks: WebhookSettings;
+  /** The bearer token storage presents with bucket notifications; unset: the endpoint refuses all. */
+  storageEventsToken: string | undefined;
+  /** Where snapshots go, and how many are kept. */
+  backup: BackupSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,6 +64,14 @@ const flag = (env: Env, name: string, fallback: boolean): boolean => {
   throw new ConfigError(`${name}=${raw} must be true or false.`);
 };
 
+const choice = <T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T => {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (!options.includes(raw as T))
+    throw new ConfigError(`${name}=${raw} must be one of ${options.join(", ")}.`);
+  return raw as T;
+};
+
 const list = (env: Env, name: string): string[] =>
   (env[name] ?? "")
     .split(",")
@@ -81,6 +101,7 @@ export const loadStorageConfig = (env: Env = process.env): StorageConfig => {
     // Self-hosted servers (MinIO, Ceph) need path-style; AWS prefers virtual-hosted.
     forcePathStyle: flag(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
     browserOrigins: list(env, "S3_CORS_ORIGINS"),
+    checksumSha256: flag(env, "S3_CHECKSUM_SHA256", false),
   };
 };
 
@@ -132,8 +153,37 @@ export const loadConfig = (env: Env = process.env): Config => {
       uploadUrlTtlSeconds: integer(env, "UPLOAD_URL_TTL_SECONDS", 15 * 60, 1, 7 * DAY),
       downloadUrlTtlSeconds: integer(env, "DOWNLOAD_URL_TTL_SECONDS", 5 * 60, 1, 7 * DAY),
       uploadTtlSeconds: integer(env, "UPLOAD_TTL_SECONDS", DAY, 1, 30 * DAY),
+      requirePartChecksums: flag(env, "UPLOAD_REQUIRE_PART_CHECKSUMS", true),
     },
     signingRateLimitPerMinute: integer(env, "RATE_LIMIT_SIGNING_PER_MINUTE", 600, 1, 1_000_000),
+    verification: {
+      inlineMaxBytes: integer(env, "VERIFY_INLINE_MAX_BYTES", 8 * 1024 ** 2, 0, 5 * 1024 ** 4),
+      runBudgetBytes: integer(env, "VERIFY_RUN_BUDGET_BYTES", 8 * 1024 ** 3, 1, 5 * 1024 ** 4),
+      // A Lambda runs at most 15 minutes: a claim older than that belongs to a run that died.
+      claimSeconds: 15 * 60,
+      contentTypeMismatch: choice(env, "CONTENT_TYPE_MISMATCH", ["flag", "reject"] as const, "flag"),
+    },
+    scrub: {
+      budgetBytes: integer(env, "SCRUB_RUN_BUDGET_BYTES", 4 * 1024 ** 3, 1, 5 * 1024 ** 4),
+      claimSeconds: 15 * 60,
+    },
+    webhooks: {
+      allowPrivateTargets: flag(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", false),
+      timeoutMs: integer(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60) * 1000,
+      pausePolicy: {
+        exhaustedDeliveries: integer(env, "WEBHOOK_PAUSE_AFTER_FAILED_DELIVERIES", 5, 1, 1000),
+        failingForSeconds: DAY,
+      },
+      batchSize: 20,
+      // The deployed function gets 300 s; a run stops claiming well before.
+      runBudgetMs: 200_000,
+    },
+    storageEventsToken: env.STORAGE_EVENTS_TOKEN || undefined,
+    backup: {
+      bucket: env.BACKUP_BUCKET || `${env.S3_BUCKET || "artifacts"}-backup`,
+      keepDaily: integer(env, "BACKUP_KEEP_DAILY", 7, 1, 3650),
+      keepWeekly: integer(env, "BACKUP_KEEP_WEEKLY", 4, 0, 520),
+    },
     auditSegment: {
       size: integer(env, "AUDIT_SEGMENT_SIZE", 1000, 1, 100_000),
       maxAgeSeconds: integer(env, "AUDIT_SEGMENT_MAX_AGE_SECONDS", 3600, 0, 30 * DAY),

@@ -1,7 +1,17 @@
 import type { ReindexReport } from "@artifact-store/api";
-import { Artifacts, checkHealth, reindexFromStorage, Uploads } from "@artifact-store/artifacts";
+import {
+  Artifacts,
+  checkHealth,
+  Reconciler,
+  reindexFromStorage,
+  Scrubber,
+  StorageEvents,
+  Uploads,
+  Verifier,
+} from "@artifact-store/artifacts";
 import type { ExportedSegment } from "@artifact-store/audit";
-import { ArtifactVersions } from "@artifact-store/catalog";
+import { Backups } from "@artifact-store/backup";
+import { ArtifactVersions, BackupRecords, StorageEventRecords } from "@artifact-store/catalog";
 import { ObjectStorage, type StorageConfig } from "@artifact-store/storage";
 import {
   type CatalogRuntime,
@@ -18,6 +28,14 @@ export interface Runtime extends CatalogRuntime {
   storage: ObjectStorage;
   uploads: Uploads;
   artifacts: Artifacts;
+  /** Reads stored bytes back and records them verified or corrupt (inline, scheduled, on demand). */
+  verifier: Verifier;
+  /** Re-verifies verified artifacts, least recently verified first, within a budget per run. */
+  scrubber: Scrubber;
+  /** Compares catalogue and bucket; aborts upload sessions left open past their expiry. */
+  reconciler: Reconciler;
+  /** Bucket notifications: single-PUT uploads completed, objects changed behind our back re-verified. */
+  storageEvents: StorageEvents;
   /** Resolves once migrations ran and the bucket exists. */
   ready: () => Promise<void>;
   health: () => ReturnType<typeof checkHealth>;
@@ -25,23 +43,36 @@ export interface Runtime extends CatalogRuntime {
   exportAudit: () => Promise<ExportedSegment[]>;
   /** Rebuilds the catalogue's artifact records from the sidecars in the bucket. */
   reindex: () => Promise<ReindexReport>;
+  /** Snapshots to the backup bucket, retention, and restore from a snapshot. */
+  backups: Backups;
 }
 
 const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtime => {
   const storage = new ObjectStorage(storageConfig);
   const { catalog } = base;
   const config = { ...base.config, storage: storageConfig };
+  const verifier = new Verifier(catalog, storage, config.verification);
   const prepareBucket = once(async () => {
     await storage.ensureBucket();
     await storage.denyAnonymousAccess();
     if (storageConfig.browserOrigins.length > 0)
       await storage.allowBrowserOrigins(storageConfig.browserOrigins);
   });
+  const uploads = new Uploads(catalog, storage, config.service, base.partChecksums, verifier);
   return {
     ...base,
     config,
     storage,
-    uploads: new Uploads(catalog, storage, config.service),
+    uploads,
+    verifier,
+    storageEvents: new StorageEvents(
+      new StorageEventRecords(catalog.db),
+      uploads,
+      verifier,
+      storageConfig.bucket,
+    ),
+    scrubber: new Scrubber(base.integrity, verifier, config.scrub),
+    reconciler: new Reconciler(base.integrity, catalog, storage, verifier),
     artifacts: new Artifacts(catalog, base.grants, new ArtifactVersions(catalog.db), storage, config.service),
     ready: async () => {
       await Promise.all([base.ready(), prepareBucket()]);
@@ -53,6 +84,7 @@ const withStorage = (base: CatalogRuntime, storageConfig: StorageConfig): Runtim
         { segmentSize: config.auditSegment.size, maxAgeSeconds: config.auditSegment.maxAgeSeconds },
       ),
     reindex: () => reindexFromStorage(storage, catalog),
+    backups: new Backups(new BackupRecords(catalog.db), catalog, storage, verifier, config.backup),
   };
 };
 

@@ -11,6 +11,11 @@ export interface StorageConfig {
   forcePathStyle: boolean;
   /** Browser origins allowed to upload and download straight to and from the bucket (CORS). */
   browserOrigins: readonly string[];
+  /**
+   * Also sign each part's x-amz-checksum-sha256 into its URL, for servers that verify it (AWS S3,
+   * recent MinIO). Off by default: Content-MD5 is checked everywhere, this header is not.
+   */
+  checksumSha256?: boolean;
 }
 
 export const createS3Client = (config: StorageConfig): S3Client =>

@@ -1,9 +1,19 @@
+export {
+  createPushTopic,
+  deletePushTopic,
+  notifyTopic,
+  OBJECT_CREATED_EVENTS,
+} from "./bucket-notifications";
 export type { StorageConfig } from "./client";
 export { createS3Client } from "./client";
 export {
+  type ChecksumAlgorithm,
   type DownloadOptions,
   type KeyPage,
   ObjectStorage,
+  type ObjectStream,
+  type SignedUpload,
   type StoredObject,
   type StoredPart,
+  type UploadChecksum,
 } from "./object-storage";

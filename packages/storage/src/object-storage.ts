@@ -1,6 +1,8 @@
+import { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -17,6 +19,7 @@ import {
   PutObjectTaggingCommand,
   type S3Client,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { createS3Client, type StorageConfig } from "./client";
@@ -26,7 +29,23 @@ export interface StoredPart {
   partNumber: number;
   size: number;
   etag: string;
+  /** Only where parts carry x-amz-checksum-sha256: completion must repeat it. */
+  checksumSha256?: string | undefined;
 }
+
+/** A part's checksums, base64: signed into its URL so storage refuses other bytes. */
+export interface UploadChecksum {
+  md5: string;
+  sha256?: string | undefined;
+}
+
+/** A presigned URL and the headers the uploader must send with it, exactly (they are signed). */
+export interface SignedUpload {
+  url: string;
+  headers: Record<string, string>;
+}
+
+export type ChecksumAlgorithm = "md5" | "sha256";
 
 export interface StoredObject {
   size: number;
@@ -40,19 +59,41 @@ export interface KeyPage {
   next: string | undefined;
 }
 
+// Kept as headers, never hoisted into the query: storage checks a header against the body, and
+// the signature then binds the uploader to sending it.
+const CHECKSUM_HEADERS = new Set(["x-amz-checksum-sha256"]);
+
 export interface DownloadOptions {
   expiresInSeconds: number;
   contentDisposition: string;
   contentType: string;
+  /** Cache-Control storage answers with (a response override, like the two above). */
+  cacheControl?: string;
 }
+
+/** An object being read: its stored length and ETag, and its bytes as they arrive. */
+export interface ObjectStream {
+  size: number;
+  etag: string;
+  body: Readable;
+}
+
+/** CopyObject copies at most 5 GiB; larger objects are copied in parts of this size. */
+const COPY_OBJECT_MAX = 5 * 1024 ** 3;
+const COPY_PART_SIZE = 512 * 1024 ** 2;
 
 /** A bucket of S3-compatible storage, as the artifact store uses it. */
 export class ObjectStorage {
   readonly bucket: string;
+  /** The checksums storage verifies on each part and PUT, when they are signed into its URL. */
+  readonly checksumAlgorithms: readonly ChecksumAlgorithm[];
   private readonly s3: S3Client;
+  private readonly config: StorageConfig;
 
   constructor(config: StorageConfig, s3: S3Client = createS3Client(config)) {
+    this.config = config;
     this.bucket = config.bucket;
+    this.checksumAlgorithms = config.checksumSha256 ? ["md5", "sha256"] : ["md5"];
     this.s3 = s3;
   }
 
@@ -131,7 +172,12 @@ export class ObjectStorage {
   async startMultipartUpload(key: string, contentType: string): Promise<string> {
     const answer = await this.call("CreateMultipartUpload", () =>
       this.s3.send(
-        new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+        new CreateMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ContentType: contentType,
+          ...(this.signsSha256 ? { ChecksumAlgorithm: "SHA256" as const } : {}),
+        }),
       ),
     );
     if (!answer.UploadId)
@@ -139,24 +185,57 @@ export class ObjectStorage {
     return answer.UploadId;
   }
 
-  presignPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(
+  /** With a checksum, storage refuses a part whose bytes do not match it (400 BadDigest). */
+  async presignPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    expiresInSeconds: number,
+    checksum?: UploadChecksum,
+  ): Promise<SignedUpload> {
+    const headers = this.checksumHeaders(checksum);
+    const url = await getSignedUrl(
       this.s3,
-      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }),
-      { expiresIn: expiresInSeconds },
+      new UploadPartCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        ContentMD5: headers["content-md5"],
+        ChecksumSHA256: headers["x-amz-checksum-sha256"],
+      }),
+      { expiresIn: expiresInSeconds, unhoistableHeaders: CHECKSUM_HEADERS },
     );
+    return { url, headers };
   }
 
-  /** The Content-Type is signed: the uploader must send exactly this header. */
-  presignPut(key: string, contentType: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(
+  /** The Content-Type is signed, and the checksums when given: the uploader must send exactly these headers. */
+  async presignPut(
+    key: string,
+    contentType: string,
+    expiresInSeconds: number,
+    checksum?: UploadChecksum,
+  ): Promise<SignedUpload> {
+    const headers: Record<string, string> = {
+      "content-type": contentType,
+      ...this.checksumHeaders(checksum),
+    };
+    const url = await getSignedUrl(
       this.s3,
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ContentType: contentType,
+        ContentMD5: headers["content-md5"],
+        ChecksumSHA256: headers["x-amz-checksum-sha256"],
+      }),
       {
         expiresIn: expiresInSeconds,
         signableHeaders: new Set(["content-type"]),
+        unhoistableHeaders: CHECKSUM_HEADERS,
       },
     );
+    return { url, headers };
   }
 
   presignDownload(key: string, options: DownloadOptions): Promise<string> {
@@ -167,6 +246,7 @@ export class ObjectStorage {
         Key: key,
         ResponseContentDisposition: options.contentDisposition,
         ResponseContentType: options.contentType,
+        ...(options.cacheControl ? { ResponseCacheControl: options.cacheControl } : {}),
       }),
       { expiresIn: options.expiresInSeconds },
     );
@@ -193,7 +273,12 @@ export class ObjectStorage {
         throw storageUnavailable("ListParts", error);
       }
       for (const part of page.Parts ?? []) {
-        parts.push({ partNumber: part.PartNumber ?? 0, size: part.Size ?? 0, etag: part.ETag ?? "" });
+        parts.push({
+          partNumber: part.PartNumber ?? 0,
+          size: part.Size ?? 0,
+          etag: part.ETag ?? "",
+          ...(part.ChecksumSHA256 ? { checksumSha256: part.ChecksumSHA256 } : {}),
+        });
       }
       marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
     } while (marker);
@@ -211,7 +296,13 @@ export class ObjectStorage {
           Bucket: this.bucket,
           Key: key,
           UploadId: uploadId,
-          MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+          MultipartUpload: {
+            Parts: parts.map((part) => ({
+              PartNumber: part.partNumber,
+              ETag: part.etag,
+              ...(part.checksumSha256 ? { ChecksumSHA256: part.checksumSha256 } : {}),
+            })),
+          },
         }),
       ),
     );
@@ -237,6 +328,69 @@ export class ObjectStorage {
     } catch (error) {
       if (isNotFound(error, "NotFound", "NoSuchKey")) return null;
       throw storageUnavailable("HeadObject", error);
+    }
+  }
+
+  /** The same storage and credentials, another bucket (backups live in one of their own). */
+  otherBucket(bucket: string): ObjectStorage {
+    return new ObjectStorage({ ...this.config, bucket }, this.s3);
+  }
+
+  /**
+   * Copies an object from another bucket of the same storage into this one, server-side: no
+   * bytes pass through this process. Objects over 5 GiB (CopyObject's limit) go part by part.
+   * Returns the copy's ETag.
+   */
+  async copyFrom(source: ObjectStorage, sourceKey: string, key: string, size: number): Promise<string> {
+    const copySource = `${source.bucket}/${encodeURIComponent(sourceKey).replaceAll("%2F", "/")}`;
+    if (size <= COPY_OBJECT_MAX) {
+      const answer = await this.call("CopyObject", () =>
+        this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: key, CopySource: copySource })),
+      );
+      return answer.CopyObjectResult?.ETag ?? "";
+    }
+    const uploadId = await this.startMultipartUpload(key, "application/octet-stream");
+    try {
+      const parts: StoredPart[] = [];
+      for (let start = 0, partNumber = 1; start < size; start += COPY_PART_SIZE, partNumber += 1) {
+        const end = Math.min(start + COPY_PART_SIZE, size) - 1;
+        const answer = await this.call("UploadPartCopy", () =>
+          this.s3.send(
+            new UploadPartCopyCommand({
+              Bucket: this.bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber: partNumber,
+              CopySource: copySource,
+              CopySourceRange: `bytes=${start}-${end}`,
+            }),
+          ),
+        );
+        parts.push({ partNumber, size: end - start + 1, etag: answer.CopyPartResult?.ETag ?? "" });
+      }
+      return await this.completeMultipartUpload(key, uploadId, parts);
+    } catch (error) {
+      await this.abortMultipartUpload(key, uploadId);
+      throw error;
+    }
+  }
+
+  async putBytes(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    await this.call("PutObject", () =>
+      this.s3.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      ),
+    );
+  }
+
+  /** An object's bytes, whole (small objects only); null when there is no such object. */
+  async getBytes(key: string): Promise<Uint8Array | null> {
+    try {
+      const answer = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
+    } catch (error) {
+      if (isNotFound(error, "NoSuchKey", "NotFound")) return null;
+      throw storageUnavailable("GetObject", error);
     }
   }
 
@@ -283,6 +437,24 @@ export class ObjectStorage {
     }
   }
 
+  /**
+   * An object's bytes as a stream, read from storage by this process (verification); null when
+   * there is no such object. The caller must consume or destroy the body.
+   */
+  async readObject(key: string): Promise<ObjectStream | null> {
+    try {
+      const answer = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return {
+        size: answer.ContentLength ?? 0,
+        etag: answer.ETag ?? "",
+        body: (answer.Body ?? Readable.from([])) as Readable,
+      };
+    } catch (error) {
+      if (isNotFound(error, "NoSuchKey", "NotFound")) return null;
+      throw storageUnavailable("GetObject", error);
+    }
+  }
+
   /** An object's body as text; null when there is no such object. */
   async getText(key: string): Promise<string | null> {
     try {
@@ -304,6 +476,19 @@ export class ObjectStorage {
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
       ),
     );
+  }
+
+  private get signsSha256(): boolean {
+    return this.checksumAlgorithms.includes("sha256");
+  }
+
+  /** The checksum headers to sign; x-amz-checksum-sha256 only where storage is configured to check it. */
+  private checksumHeaders(checksum: UploadChecksum | undefined): Record<string, string> {
+    if (!checksum) return {};
+    return {
+      "content-md5": checksum.md5,
+      ...(this.signsSha256 && checksum.sha256 ? { "x-amz-checksum-sha256": checksum.sha256 } : {}),
+    };
   }
 
   private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {

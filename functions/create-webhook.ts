@@ -1,0 +1,16 @@
+import { routes, webhookView } from "@artifact-store/api";
+import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
+import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { handle } from "hono/aws-lambda";
+
+export const app = createFunctionApp();
+
+mount(app, routes.createWebhook, async ({ body }, { c, principal }) => {
+  const { webhooks } = await readyCatalogRuntime();
+  const { subscription, secret } = await webhooks.subscribe(principal, body);
+  noteAuditTargets(c, { target: subscription.id });
+  c.header("Cache-Control", "no-store");
+  return c.json({ ...webhookView(subscription), secret }, 201);
+});
+
+export const handler = handle(app);

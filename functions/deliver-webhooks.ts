@@ -1,0 +1,7 @@
+import { createFunctionApp, httpOrScheduled } from "@artifact-store/http";
+import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+
+// Scheduled only: sends the outbox's due deliveries. It has no route of its own.
+export const app = createFunctionApp();
+
+export const handler = httpOrScheduled(app, async () => (await readyCatalogRuntime()).webhooks.deliverDue());

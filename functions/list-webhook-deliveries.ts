@@ -1,0 +1,14 @@
+import { routes, webhookDeliveryView } from "@artifact-store/api";
+import { createFunctionApp, mount } from "@artifact-store/http";
+import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { handle } from "hono/aws-lambda";
+
+export const app = createFunctionApp();
+
+mount(app, routes.listWebhookDeliveries, async ({ params, query }, { c, principal }) => {
+  const { webhooks } = await readyCatalogRuntime();
+  const deliveries = await webhooks.deliveries(principal, params.webhookId, query.limit ?? 50);
+  return c.json({ deliveries: deliveries.map(webhookDeliveryView) });
+});
+
+export const handler = handle(app);

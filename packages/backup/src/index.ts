@@ -1,0 +1,3 @@
+export { type BackupSettings, Backups } from "./backups";
+export { ContentStore, contentKey } from "./content-store";
+export { type RetentionSettings, snapshotsToKeep } from "./retention";

@@ -1,0 +1,118 @@
+import type { Artifact, IntegrityRun, IntegrityRunKind, UploadSession } from "@artifact-store/core";
+import type { Database } from "./database";
+import { artifactFromRow, type Row, uploadFromRow } from "./rows";
+
+const toJson = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value);
+
+const runFromRow = (row: Row): IntegrityRun => ({
+  id: String(row.id),
+  kind: row.kind as IntegrityRunKind,
+  startedAt: new Date(String(row.started_at)),
+  finishedAt: row.finished_at ? new Date(String(row.finished_at)) : null,
+  summary: toJson(row.summary) as Record<string, unknown>,
+  findings: toJson(row.findings) as Record<string, unknown>[],
+});
+
+/** What the scrubber and the reconciler read from the catalogue, and the reports they leave. */
+export class IntegrityRecords {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Claims the verified artifact least recently verified before `staleBefore` that no other run
+   * holds, until `claimUntil`; later ones of a run only when they fit its remaining budget. A run
+   * cut off part-way leaves the rest least recently verified, so the next run resumes there.
+   */
+  async claimStale(
+    staleBefore: Date,
+    now: Date,
+    claimUntil: Date,
+    maxSize: number | null,
+  ): Promise<Artifact | null> {
+    const [row] = await this.db.query<Row>(
+      `update artifacts set verify_claimed_until = $3::timestamptz
+       where id = (
+         select id from artifacts
+         where state = 'verified' and verified_at < $1::timestamptz
+           and (verify_claimed_until is null or verify_claimed_until <= $2::timestamptz)
+           and ($4::bigint is null or size <= $4::bigint)
+         order by verified_at, id
+         limit 1
+         for update skip locked)
+       returning *`,
+      [staleBefore.toISOString(), now.toISOString(), claimUntil.toISOString(), maxSize],
+    );
+    return row ? artifactFromRow(row) : null;
+  }
+
+  /** Upload sessions still open past their expiry, oldest first. */
+  async expiredUploads(now: Date, limit: number): Promise<UploadSession[]> {
+    const rows = await this.db.query<Row>(
+      `select * from upload_sessions where state = 'open' and expires_at <= $1::timestamptz
+       order by expires_at limit $2`,
+      [now.toISOString(), limit],
+    );
+    return rows.map(uploadFromRow);
+  }
+
+  /**
+   * Artifacts whose bytes should be in storage, with keys in (after, upTo] (upTo null: to the
+   * end), in byte order as S3 lists keys (collation "C"): matched against one page of a listing.
+   */
+  async storedKeysBetween(
+    after: string | null,
+    upTo: string | null,
+  ): Promise<{ id: string; objectKey: string }[]> {
+    const rows = await this.db.query<Row>(
+      `select id, object_key from artifacts
+       where state in ('uploaded', 'verified', 'corrupt')
+         and ($1::text is null or object_key > $1::text collate "C")
+         and ($2::text is null or object_key <= $2::text collate "C")
+       order by object_key collate "C"`,
+      [after, upTo],
+    );
+    return rows.map((row) => ({ id: String(row.id), objectKey: String(row.object_key) }));
+  }
+
+  /** Which of these object keys some artifact (in any state, pending too) claims. */
+  async knownKeys(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db.query<Row>(
+      "select object_key from artifacts where object_key = any($1::text[])",
+      [keys],
+    );
+    return new Set(rows.map((row) => String(row.object_key)));
+  }
+
+  async startRun(id: string, kind: IntegrityRunKind, at: Date): Promise<void> {
+    await this.db.query(
+      "insert into integrity_runs (id, kind, started_at) values ($1, $2, $3::timestamptz)",
+      [id, kind, at.toISOString()],
+    );
+  }
+
+  async finishRun(
+    id: string,
+    at: Date,
+    summary: Record<string, unknown>,
+    findings: readonly Record<string, unknown>[],
+  ): Promise<IntegrityRun> {
+    const [row] = await this.db.query<Row>(
+      `update integrity_runs set finished_at = $2::timestamptz, summary = $3::text::jsonb,
+         findings = $4::text::jsonb
+       where id = $1 returning *`,
+      [id, at.toISOString(), JSON.stringify(summary), JSON.stringify(findings)],
+    );
+    if (!row) throw new Error(`integrity run ${id} vanished`);
+    return runFromRow(row);
+  }
+
+  /** The latest runs, newest first; of one kind when given. */
+  async recentRuns(limit: number, kind?: IntegrityRunKind): Promise<IntegrityRun[]> {
+    const rows = await this.db.query<Row>(
+      `select * from integrity_runs where ($1::text is null or kind = $1::text)
+       order by started_at desc limit $2`,
+      [kind ?? null, limit],
+    );
+    return rows.map(runFromRow);
+  }
+}

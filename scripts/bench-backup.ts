@@ -1,0 +1,174 @@
+// Backup and restore throughput (issue 7): seeds N small artifacts (objects put straight to
+// storage, catalogue rows inserted set-based) and a few large ones, then times a full backup, an
+// incremental one with nothing new, and a full restore (bytes copied back, re-hashed, records
+// written). The baseline, measured in the same run: a bare CopyObject of every object into another
+// bucket at the same concurrency, what a backup cannot beat. Scale with BENCH_BACKUP_SMALL (10000),
+// BENCH_BACKUP_LARGE (3) and BENCH_BACKUP_LARGE_MIB (64). `npm run bench` calls benchBackup() at
+// the end; `npx tsx scripts/bench-backup.ts` runs it alone. Prints a table; asserts nothing.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { printTable } from "./bench-table";
+
+const MiB = 1024 * 1024;
+const SMALL = Number(process.env.BENCH_BACKUP_SMALL ?? 10_000);
+const LARGE = Number(process.env.BENCH_BACKUP_LARGE ?? 3);
+const LARGE_SIZE = Number(process.env.BENCH_BACKUP_LARGE_MIB ?? 64) * MiB;
+const SEED_CONCURRENCY = 64;
+const COPY_CONCURRENCY = 16;
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> => {
+  const started = performance.now();
+  const value = await work();
+  return { seconds: (performance.now() - started) / 1000, value };
+};
+
+const inParallel = async <T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<unknown>,
+) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let index = next++; index < items.length; index = next++) await work(items[index] as T);
+    }),
+  );
+};
+
+interface Seeded {
+  id: string;
+  owner: string;
+  key: string;
+  size: number;
+  sha256: string;
+}
+
+export const benchBackup = async (): Promise<void> => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  process.env.LOG_LEVEL ??= "silent";
+  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
+  const bucket = `bench-backup-${randomUUID().slice(0, 8)}`;
+  const api = await startLocalApi(
+    {
+      ...process.env,
+      ...storage.env,
+      S3_BUCKET: bucket,
+      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
+      CATALOG_DATA_DIR: "memory://",
+      DATABASE_URL: "",
+    },
+    0,
+  );
+  const { runtime } = api;
+  const live = runtime.storage;
+  const seeded: Seeded[] = [];
+  try {
+    say(`seeding ${SMALL} small and ${LARGE} x ${LARGE_SIZE / MiB} MiB artifacts`);
+    const large = Array.from({ length: LARGE }, () => randomBytes(LARGE_SIZE));
+    const bodies: Buffer[] = [
+      ...Array.from({ length: SMALL }, (_, i) => randomBytes(200 + (i % 800))),
+      ...large,
+    ];
+    for (const [index, body] of bodies.entries()) {
+      const id = randomUUID();
+      const owner = `bench-owner-${index % 10}`;
+      seeded.push({
+        id,
+        owner,
+        key: `artifacts/users/${owner}/${id}.bin`,
+        size: body.length,
+        sha256: createHash("sha256").update(body).digest("hex"),
+      });
+    }
+    await inParallel([...seeded.keys()], SEED_CONCURRENCY, async (index) => {
+      const item = seeded[index] as Seeded;
+      await live.putBytes(item.key, bodies[index] as Buffer, "application/octet-stream");
+    });
+    const now = new Date().toISOString();
+    for (let start = 0; start < seeded.length; start += 2000) {
+      const batch = seeded.slice(start, start + 2000);
+      await runtime.catalog.db.query(
+        `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256, state,
+           created_at, updated_at, uploaded_at, verified_at)
+         select id, owner, key, 'payload.bin', 'application/octet-stream', size, sha256, 'verified',
+           $6::timestamptz, $6::timestamptz, $6::timestamptz, $6::timestamptz
+         from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[]) as t(id, owner, key, size, sha256)`,
+        [
+          batch.map((item) => item.id),
+          batch.map((item) => item.owner),
+          batch.map((item) => item.key),
+          batch.map((item) => item.size),
+          batch.map((item) => item.sha256),
+          now,
+        ],
+      );
+    }
+    const totalMiB = seeded.reduce((sum, item) => sum + item.size, 0) / MiB;
+    const count = seeded.length;
+
+    // Baseline: every object copied server-side once, nothing else.
+    const scratch = live.otherBucket(`${bucket}-copy`);
+    await scratch.ensureBucket();
+    const baseline = await timed(() =>
+      inParallel(seeded, COPY_CONCURRENCY, (item) => scratch.copyFrom(live, item.key, item.key, item.size)),
+    );
+    const full = await timed(() => runtime.backups.run());
+    const incremental = await timed(() => runtime.backups.run());
+    const restore = await timed(() => runtime.backups.restore(incremental.value.snapshot.id));
+    if (restore.value.mismatched.length > 0) throw new Error("restored bytes do not match their SHA-256");
+
+    const row = (what: string, artifacts: number, mib: number, seconds: number) => [
+      what,
+      artifacts,
+      mib.toFixed(1),
+      seconds.toFixed(2),
+      (artifacts / seconds).toFixed(0),
+      (mib / seconds).toFixed(1),
+      (artifacts / seconds / (count / baseline.seconds)).toFixed(2),
+    ];
+    printTable(
+      `Backup and restore of ${SMALL} small + ${LARGE} x ${LARGE_SIZE / MiB} MiB artifacts (${totalMiB.toFixed(0)} MiB)`,
+      ["what", "artifacts", "MiB", "seconds", "artifacts/s", "MiB/s", "ratio vs baseline"],
+      [
+        row("CopyObject of every object, 16 at once (baseline)", count, totalMiB, baseline.seconds),
+        row(
+          `full backup (${full.value.snapshot.copied} copied)`,
+          full.value.snapshot.artifacts,
+          totalMiB,
+          full.seconds,
+        ),
+        row(
+          `incremental backup (${incremental.value.snapshot.copied} copied)`,
+          incremental.value.snapshot.artifacts,
+          incremental.value.snapshot.copiedBytes / MiB,
+          incremental.seconds,
+        ),
+        row("full restore (copy back + re-hash + record)", restore.value.restored, totalMiB, restore.seconds),
+      ],
+    );
+    // The large objects are what fills a small test store: gone from all three buckets.
+    for (const item of seeded.filter((entry) => entry.size >= MiB)) {
+      await live.deleteObject(item.key);
+      await scratch.deleteObject(item.key);
+      await live
+        .otherBucket(runtime.config.backup.bucket)
+        .deleteObject(`content/sha256/${item.sha256.slice(0, 2)}/${item.sha256}`);
+    }
+  } finally {
+    await api.close();
+    await storage.stop();
+  }
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  benchBackup().catch((error: unknown) => {
+    console.error(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exit(1);
+  });
+}
