@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IntegrityRecords } from "@artifact-store/catalog";
 import type { IntegrityRun } from "@artifact-store/core";
-import type { Verifier } from "./verifier";
+import { claimsWithinBudget, type Verifier } from "./verifier";
 
 export interface ScrubSettings {
   /** Bytes one run reads at most (its first artifact is taken whatever its size). */
@@ -37,14 +37,14 @@ export class Scrubber {
       budgetBytes: this.settings.budgetBytes,
     };
     const findings: Record<string, unknown>[] = [];
-    let budget = this.settings.budgetBytes;
-    for (let first = true; first || budget > 0; first = false) {
-      const now = this.now();
-      const claimUntil = new Date(now.getTime() + this.settings.claimSeconds * 1000);
-      // Only what was verified before this run began: nothing is checked twice in one run.
-      const artifact = await this.records.claimStale(startedAt, now, claimUntil, first ? null : budget);
-      if (!artifact) break;
-      budget -= artifact.size;
+    // Only what was verified before this run began: nothing is checked twice in one run.
+    const claims = claimsWithinBudget(
+      this.settings.budgetBytes,
+      this.settings.claimSeconds,
+      this.now,
+      (...args) => this.records.claimStale(startedAt, ...args),
+    );
+    for await (const artifact of claims) {
       summary.checked += 1;
       summary.bytes += artifact.size;
       try {

@@ -28,6 +28,27 @@ export interface VerificationSettings {
   contentTypeMismatch: ContentTypeMismatchPolicy;
 }
 
+/**
+ * Claims for one budgeted run: `claim(now, claimUntil, maxSize)` hands back the next artifact (or
+ * null when none is left); the first is taken whatever its size, later ones only when they fit in
+ * what is left of `budgetBytes`. Claims last `claimSeconds`, so a run that dies leaves nothing stuck.
+ */
+export async function* claimsWithinBudget(
+  budgetBytes: number,
+  claimSeconds: number,
+  now: () => Date,
+  claim: (now: Date, claimUntil: Date, maxSize: number | null) => Promise<Artifact | null>,
+): AsyncGenerator<Artifact> {
+  let budget = budgetBytes;
+  for (let first = true; first || budget > 0; first = false) {
+    const at = now();
+    const claimed = await claim(at, new Date(at.getTime() + claimSeconds * 1000), first ? null : budget);
+    if (!claimed) return;
+    budget -= claimed.size;
+    yield claimed;
+  }
+}
+
 /** The states whose bytes are in storage, so can be (re-)verified. */
 const CHECKABLE: readonly ArtifactState[] = ["uploaded", "verified", "corrupt"];
 
@@ -132,13 +153,13 @@ export class Verifier {
   async verifyPending(): Promise<VerificationRun> {
     const started = performance.now();
     const run: VerificationRun = { verified: 0, corrupt: 0, failed: 0, bytes: 0, ms: 0, failures: [] };
-    let budget = this.settings.runBudgetBytes;
-    for (let first = true; first || budget > 0; first = false) {
-      const now = this.now();
-      const claimUntil = new Date(now.getTime() + this.settings.claimSeconds * 1000);
-      const claimed = await this.catalog.claimUnverified(now, claimUntil, first ? null : budget);
-      if (!claimed) break;
-      budget -= claimed.size;
+    const claims = claimsWithinBudget(
+      this.settings.runBudgetBytes,
+      this.settings.claimSeconds,
+      this.now,
+      (...args) => this.catalog.claimUnverified(...args),
+    );
+    for await (const claimed of claims) {
       run.bytes += claimed.size;
       try {
         const checked = await this.verify(claimed);

@@ -67,54 +67,64 @@ Try it (curl and jq):
 
 Ctrl-C stops everything.`);
 
-  // Deployed, verify-artifacts runs every minute; here the server runs it, a little more often.
-  let verifying: Promise<void> | null = null;
-  const verifyTimer = setInterval(() => {
-    verifying ??= api.runtime.verifier
-      .verifyPending()
-      .then(
-        (run) => {
-          if (run.verified + run.corrupt + run.failed > 0) say(`verification: ${JSON.stringify(run)}`);
-        },
-        (error: unknown) =>
-          say(`verification failed: ${error instanceof Error ? error.message : String(error)}`),
-      )
-      .finally(() => {
-        verifying = null;
-      });
-  }, 15_000);
-
-  // Deployed, deliver-webhooks runs every minute; here the server sends due deliveries as often.
-  let delivering: Promise<void> | null = null;
-  const deliverTimer = setInterval(() => {
-    delivering ??= api.runtime.webhooks
-      .deliverDue()
-      .then(
-        (run) => {
-          if (run.delivered + run.retrying + run.failed > 0) say(`webhooks: ${JSON.stringify(run)}`);
-        },
-        (error: unknown) =>
-          say(`webhook delivery failed: ${error instanceof Error ? error.message : String(error)}`),
-      )
-      .finally(() => {
-        delivering = null;
-      });
-  }, 15_000);
+  // Deployed, verify-artifacts and deliver-webhooks run every minute; here the server runs them,
+  // a little more often.
+  const verifying = repeatEvery(
+    15_000,
+    "verification",
+    () => api.runtime.verifier.verifyPending(),
+    (run) => run.verified + run.corrupt + run.failed > 0,
+  );
+  const delivering = repeatEvery(
+    15_000,
+    "webhook delivery",
+    () => api.runtime.webhooks.deliverDue(),
+    (run) => run.delivered + run.retrying + run.failed > 0,
+  );
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     say("stopping...");
-    clearInterval(verifyTimer);
-    clearInterval(deliverTimer);
-    await Promise.all([verifying, delivering]);
+    await Promise.all([verifying.stop(), delivering.stop()]);
     await api.close();
     await storage.stop();
     process.exit(0);
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+};
+
+/**
+ * Runs a scheduled job every `ms`, never two at once, saying what a run did when it did something.
+ * `stop` clears the timer and waits for a run in progress.
+ */
+const repeatEvery = <T>(
+  ms: number,
+  name: string,
+  job: () => Promise<T>,
+  worthSaying: (run: T) => boolean,
+) => {
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    running ??= job()
+      .then(
+        (run) => {
+          if (worthSaying(run)) say(`${name}: ${JSON.stringify(run)}`);
+        },
+        (error: unknown) => say(`${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => {
+        running = null;
+      });
+  }, ms);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 };
 
 main().catch((error: unknown) => {
