@@ -18,9 +18,9 @@ export default $config({
   },
   async run() {
     // sst.config.ts may not import at the top level.
-    const { FUNCTIONS, LAMBDA_EXTERNAL, gatewayRoute, lambdaHandler, resourceName } = await import(
-      "./packages/manifest/src/index"
-    );
+    const { FUNCTIONS, LAMBDA_EXTERNAL, LAMBDA_PLUGINS, gatewayRoute, lambdaHandler, resourceName } =
+      await import("./packages/manifest/src/index");
+    const { SCHEMA_VERSION } = await import("./packages/catalog/src/schema-version");
 
     /** Headers the functions' own CORS middleware allows and exposes (packages/http/src/app.ts). */
     const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "If-Match", "X-API-Key", "X-Request-Id"];
@@ -99,6 +99,8 @@ export default $config({
         minify: true,
         // Deployed functions always use DATABASE_URL; PGlite stays out of every bundle.
         esbuild: { external: [...LAMBDA_EXTERNAL] },
+        // Environment credentials in place of the SDK's whole default chain (see the file).
+        plugins: LAMBDA_PLUGINS,
         ...args.nodejs,
       };
       args.environment = { ...environment, ...args.environment };
@@ -141,6 +143,14 @@ export default $config({
         new sst.aws.CronV2(`${name}Schedule`, { schedule: entry.schedule, function: fn.arn });
       }
       if (entry.url) urls[`${entry.name}Url`] = fn.url;
+      if (entry.runOnDeploy) {
+        // Invoked again only when the schema version changes (a new trigger value).
+        new aws.lambda.Invocation(`${name}OnDeploy`, {
+          functionName: fn.name,
+          input: JSON.stringify({ deploy: entry.name }),
+          triggers: { schemaVersion: String(SCHEMA_VERSION) },
+        });
+      }
     }
     return { api: api.url, ...urls };
   },

@@ -1,12 +1,12 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { backupsOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
 
 export const app = createFunctionApp();
 
 mount(app, routes.backupNow, async (_input, { c }) => {
-  const { backups } = await readyRuntime();
+  const backups = backupsOf(await readyStorageRuntime());
   return c.json(await backups.run());
 });
 
-export const handler = httpOrScheduled(app, async () => (await readyRuntime()).backups.run());
+export const handler = httpOrScheduled(app, async () => backupsOf(await readyStorageRuntime()).run());

@@ -1,13 +1,16 @@
-import { artifactView, routes } from "@artifact-store/api";
+import { artifactView } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { readyStorageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.completeUpload, async ({ params, body }, { c, principal }) => {
-  const { uploads } = await readyRuntime();
-  const artifact = await uploads.complete(principal, params.uploadId, body?.sha256);
+  const runtime = await readyStorageRuntime();
+  const uploaded = await uploadsOf(runtime).complete(principal, params.uploadId, body?.sha256);
+  // Small objects are proven before the uploader hears back; large ones by a scheduled run.
+  const artifact = await verifierOf(runtime).afterUpload(uploaded);
   noteAuditTargets(c, { artifactId: artifact.id });
   return c.json(artifactView(artifact));
 });

@@ -1,4 +1,5 @@
-import { apiKeyView, routes } from "@artifact-store/api";
+import { apiKeyView } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
 import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
 import { handle } from "hono/aws-lambda";

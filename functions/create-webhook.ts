@@ -1,12 +1,14 @@
-import { routes, webhookView } from "@artifact-store/api";
+import { webhookView } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
 import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { webhooksOf } from "@artifact-store/runtime/webhooks";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.createWebhook, async ({ body }, { c, principal }) => {
-  const { webhooks } = await readyCatalogRuntime();
+  const webhooks = webhooksOf(await readyCatalogRuntime());
   const { subscription, secret } = await webhooks.subscribe(principal, body);
   noteAuditTargets(c, { target: subscription.id });
   c.header("Cache-Control", "no-store");

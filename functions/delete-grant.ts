@@ -1,12 +1,12 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { artifactsOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.deleteGrant, async ({ params }, { c, principal }) => {
-  const { artifacts } = await readyRuntime();
+  const artifacts = artifactsOf(await readyStorageRuntime());
   await artifacts.revokeGrant(principal, params.artifactId, params.grantee);
   return c.body(null, 204);
 });

@@ -1,12 +1,12 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { auditExportOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
 
 export const app = createFunctionApp();
 
 mount(app, routes.exportAudit, async (_input, { c }) => {
-  const { exportAudit } = await readyRuntime();
+  const exportAudit = auditExportOf(await readyStorageRuntime());
   return c.json({ exported: await exportAudit() });
 });
 
-export const handler = httpOrScheduled(app, async () => (await readyRuntime()).exportAudit());
+export const handler = httpOrScheduled(app, async () => auditExportOf(await readyStorageRuntime())());

@@ -1,12 +1,13 @@
-import { integrityRunView, routes } from "@artifact-store/api";
+import { integrityRunView } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { integrityOf, readyCatalogRuntime } from "@artifact-store/runtime/catalog";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.integrityReport, async ({ query }, { c }) => {
-  const { integrity } = await readyCatalogRuntime();
+  const integrity = integrityOf(await readyCatalogRuntime());
   const runs = await integrity.recentRuns(query.limit ?? 20, query.kind);
   return c.json({ runs: runs.map(integrityRunView) });
 });

@@ -1,12 +1,12 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { backupsOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.listBackups, async (_input, { c }) => {
-  const { backups } = await readyRuntime();
+  const backups = backupsOf(await readyStorageRuntime());
   return c.json(await backups.list());
 });
 

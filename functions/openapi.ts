@@ -1,5 +1,5 @@
-import { routes } from "@artifact-store/api";
 import { buildOpenApiDocument } from "@artifact-store/api/openapi";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
 import { handle } from "hono/aws-lambda";
 

@@ -1,14 +1,15 @@
-import { integrityRunView, routes } from "@artifact-store/api";
+import { integrityRunView } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { readyStorageRuntime, reconcilerOf } from "@artifact-store/runtime/storage";
 
 export const app = createFunctionApp();
 
 mount(app, routes.reconcileStorage, async (_input, { c }) => {
-  const { reconciler } = await readyRuntime();
+  const reconciler = reconcilerOf(await readyStorageRuntime());
   return c.json(integrityRunView(await reconciler.run()));
 });
 
 export const handler = httpOrScheduled(app, async () =>
-  integrityRunView(await (await readyRuntime()).reconciler.run()),
+  integrityRunView(await reconcilerOf(await readyStorageRuntime()).run()),
 );

@@ -1,12 +1,14 @@
-import { routes, webhookDeliveryView } from "@artifact-store/api";
+import { webhookDeliveryView } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
 import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { webhooksOf } from "@artifact-store/runtime/webhooks";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.redeliverWebhook, async ({ params }, { c, principal }) => {
-  const { webhooks } = await readyCatalogRuntime();
+  const webhooks = webhooksOf(await readyCatalogRuntime());
   return c.json(webhookDeliveryView(await webhooks.redeliver(principal, params.deliveryId)));
 });
 

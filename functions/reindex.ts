@@ -1,12 +1,12 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { readyStorageRuntime, reindexOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.reindex, async (_input, { c }) => {
-  const { reindex } = await readyRuntime();
+  const reindex = reindexOf(await readyStorageRuntime());
   return c.json(await reindex());
 });
 

@@ -1,14 +1,15 @@
-import { integrityRunView, routes } from "@artifact-store/api";
+import { integrityRunView } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { readyStorageRuntime, scrubberOf } from "@artifact-store/runtime/storage";
 
 export const app = createFunctionApp();
 
 mount(app, routes.scrubArtifacts, async (_input, { c }) => {
-  const { scrubber } = await readyRuntime();
+  const scrubber = scrubberOf(await readyStorageRuntime());
   return c.json(integrityRunView(await scrubber.run()));
 });
 
 export const handler = httpOrScheduled(app, async () =>
-  integrityRunView(await (await readyRuntime()).scrubber.run()),
+  integrityRunView(await scrubberOf(await readyStorageRuntime()).run()),
 );

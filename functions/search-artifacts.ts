@@ -1,12 +1,12 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { readyCatalogRuntime, searchOf } from "@artifact-store/runtime/catalog";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.searchArtifacts, async ({ query }, { c, principal }) => {
-  const { search } = await readyCatalogRuntime();
+  const search = searchOf(await readyCatalogRuntime());
   return c.json(await search.search(principal, query));
 });
 

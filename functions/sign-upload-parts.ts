@@ -1,12 +1,12 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { readyStorageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
 export const app = createFunctionApp();
 
 mount(app, routes.signUploadParts, async ({ params, body }, { c, principal }) => {
-  const { uploads } = await readyRuntime();
+  const uploads = uploadsOf(await readyStorageRuntime());
   return c.json(await uploads.sign(principal, params.uploadId, body));
 });
 

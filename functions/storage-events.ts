@@ -1,15 +1,15 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, storageEventsCaller } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { readyStorageRuntime, storageEventsOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
 // Storage posts bucket notifications here (deployed: through the function's own URL).
 export const app = createFunctionApp();
 
 mount(app, routes.storageEvents, async ({ body }, { c }) => {
-  const runtime = await readyRuntime();
+  const runtime = await readyStorageRuntime();
   storageEventsCaller(c, runtime.config.storageEventsToken);
-  return c.json(await runtime.storageEvents.receive(body));
+  return c.json(await storageEventsOf(runtime).receive(body));
 });
 
 export const handler = handle(app);

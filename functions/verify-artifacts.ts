@@ -1,12 +1,15 @@
-import { artifactView, routes } from "@artifact-store/api";
+import { artifactView } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { readyRuntime } from "@artifact-store/runtime";
+import { readyStorageRuntime, verifierOf } from "@artifact-store/runtime/storage";
 
 export const app = createFunctionApp();
 
 mount(app, routes.verifyArtifact, async ({ params }, { c }) => {
-  const { verifier } = await readyRuntime();
+  const verifier = verifierOf(await readyStorageRuntime());
   return c.json(artifactView(await verifier.reverify(params.artifactId)));
 });
 
-export const handler = httpOrScheduled(app, async () => (await readyRuntime()).verifier.verifyPending());
+export const handler = httpOrScheduled(app, async () =>
+  verifierOf(await readyStorageRuntime()).verifyPending(),
+);

@@ -1,4 +1,4 @@
-import { routes } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
 import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
 import { handle } from "hono/aws-lambda";

@@ -17,6 +17,12 @@ const BENCH_DATABASE = "artifact_store_bench";
 /** Issue 4: p95 under 50 ms on PostgreSQL at 1M artifacts. */
 export const SEARCH_TARGET_P95_MS = 50;
 
+/**
+ * BENCH_SEARCH_KEEP=1 keeps the seeded PostgreSQL database after the run, and a later run with it
+ * set reuses a database that already holds the rows asked for, so plans can be studied without
+ * seeding again (a changed migration is not re-applied to it).
+ */
+const KEEP = process.env.BENCH_SEARCH_KEEP === "1";
 const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 60);
 const DEEP_RUNS = Number(process.env.BENCH_SEARCH_DEEP_RUNS ?? 25);
 const DEEP_PAGES = 20;
@@ -258,6 +264,25 @@ interface Seeded {
 
 const secondsSince = (started: number) => (performance.now() - started) / 1000;
 
+const sizesMiB = async (db: Database): Promise<{ tableMiB: number; indexesMiB: number }> => {
+  const [sizes] = await db.query<{ table_mib: number; indexes_mib: number }>(
+    `select (pg_table_size('artifacts') + pg_table_size('artifact_tags')) / 1048576.0 as table_mib,
+       (pg_indexes_size('artifacts') + pg_indexes_size('artifact_tags')) / 1048576.0 as indexes_mib`,
+  );
+  return { tableMiB: Number(sizes?.table_mib ?? 0), indexesMiB: Number(sizes?.indexes_mib ?? 0) };
+};
+
+/** A database kept by an earlier run (BENCH_SEARCH_KEEP): nothing timed, sizes as they are. */
+const kept = async (db: Database): Promise<Seeded> => {
+  const [grants] = await db.query<{ n: number }>("select count(*)::int as n from artifact_grants");
+  return {
+    seconds: { load: 0, grants: 0, indexes: 0, analyze: 0, total: 0 },
+    batches: 0,
+    grants: grants?.n ?? 0,
+    ...(await sizesMiB(db)),
+  };
+};
+
 /**
  * Bulk load as one would: secondary indexes (those the migrations made, not the ones behind
  * constraints) dropped, rows inserted in a few big set-based batches, the table put in creation
@@ -349,21 +374,12 @@ const seed = async (db: Database, total: number, anchor: Date, batchSize: number
   await db.exec("vacuum analyze artifact_grants");
   await db.exec("vacuum analyze artifact_tags");
   const analyze = secondsSince(analyzeStarted);
-  const [sizes] = await db.query<{
-    table_bytes: string | number;
-    index_bytes: string | number;
-    grants: string | number;
-  }>(
-    `select pg_table_size('artifacts') + pg_table_size('artifact_tags') as table_bytes,
-       pg_indexes_size('artifacts') + pg_indexes_size('artifact_tags') as index_bytes,
-       (select count(*) from artifact_grants) as grants`,
-  );
+  const [granted] = await db.query<{ n: number }>("select count(*)::int as n from artifact_grants");
   return {
     seconds: { load, grants, indexes: indexSeconds, analyze, total: secondsSince(started) },
     batches: ranges.length,
-    grants: Number(sizes?.grants ?? 0),
-    tableMiB: Number(sizes?.table_bytes ?? 0) / 1024 ** 2,
-    indexesMiB: Number(sizes?.index_bytes ?? 0) / 1024 ** 2,
+    grants: granted?.n ?? 0,
+    ...(await sizesMiB(db)),
   };
 };
 
@@ -811,20 +827,25 @@ interface EngineRun {
   seeded: Seeded;
 }
 
-const seedRow = (run: EngineRun) => [
-  run.engine,
-  run.rows.toLocaleString("en-US"),
-  String(run.seeded.batches),
-  run.seeded.seconds.load.toFixed(1),
-  run.seeded.seconds.grants.toFixed(1),
-  run.seeded.seconds.indexes.toFixed(1),
-  run.seeded.seconds.analyze.toFixed(1),
-  run.seeded.seconds.total.toFixed(1),
-  fixed(run.rows / run.seeded.seconds.total),
-  run.seeded.grants.toLocaleString("en-US"),
-  fixed(run.seeded.tableMiB),
-  fixed(run.seeded.indexesMiB),
-];
+const seedRow = (run: EngineRun) => {
+  const { seconds } = run.seeded;
+  // A database kept from an earlier run (BENCH_SEARCH_KEEP) was not seeded by this one.
+  const timed = (value: number) => (seconds.total > 0 ? value.toFixed(1) : "kept");
+  return [
+    run.engine,
+    run.rows.toLocaleString("en-US"),
+    String(run.seeded.batches),
+    timed(seconds.load),
+    timed(seconds.grants),
+    timed(seconds.indexes),
+    timed(seconds.analyze),
+    timed(seconds.total),
+    seconds.total > 0 ? fixed(run.rows / seconds.total) : "kept",
+    run.seeded.grants.toLocaleString("en-US"),
+    fixed(run.seeded.tableMiB),
+    fixed(run.seeded.indexesMiB),
+  ];
+};
 
 const runEngine = async (
   engine: "postgres" | "pglite",
@@ -836,14 +857,21 @@ const runEngine = async (
   const misses: string[] = [];
   try {
     if (engine === "postgres") {
-      url = await ensurePostgres(BENCH_DATABASE, say);
+      url = await ensurePostgres(BENCH_DATABASE, say, { fresh: !KEEP });
       // Two connections to seed (one per core), then a pool as the runtime opens it.
       const seeding = await openDatabase({ url, embeddedDataDir: "", maxConnections: 2 });
       let seeded: Seeded;
       try {
         await migrate(seeding);
-        say(`seeding ${rows.toLocaleString("en-US")} artifacts in PostgreSQL`);
-        seeded = await seed(seeding, rows, anchor, 250_000);
+        const [held] = await seeding.query<{ n: number }>("select count(*)::int as n from artifacts");
+        if (KEEP && held?.n === rows) {
+          say(`reusing the ${rows.toLocaleString("en-US")} artifacts kept in ${BENCH_DATABASE}`);
+          seeded = await kept(seeding);
+        } else {
+          if ((held?.n ?? 0) > 0) await seeding.exec("truncate artifacts, artifact_grants cascade");
+          say(`seeding ${rows.toLocaleString("en-US")} artifacts in PostgreSQL`);
+          seeded = await seed(seeding, rows, anchor, 250_000);
+        }
       } finally {
         await seeding.close();
       }
@@ -883,7 +911,7 @@ const runEngine = async (
     return { run: { engine: "PGlite", rows, seeded }, misses };
   } finally {
     await db?.close();
-    if (url) {
+    if (url && !KEEP) {
       const server = new URL(url);
       server.pathname = "/postgres";
       const admin = postgres(server.toString(), { max: 1, onnotice: () => {} });

@@ -199,9 +199,13 @@ describe("who sees what", () => {
     await bob.update(artifact.id, { visibility: "public" });
     expect(names(await searchAs(STRANGER, { tags: edited }))).toEqual(["edited.txt"]);
     expect(names(await searchAs(null, { tags: edited, contentType: "text/*" }))).toEqual(["edited.txt"]);
-    await bob.update(artifact.id, { tags: { add: [moved], remove: [edited] } });
+    const updated = await bob.update(artifact.id, { tags: { add: [moved], remove: [edited] } });
     expect(names(await searchAs(STRANGER, { tags: edited }))).toEqual([]);
     expect(names(await searchAs(STRANGER, { tags: moved }))).toEqual(["edited.txt"]);
+    // A result is the artifact as GET shows it: its version (for If-Match) and expiry included.
+    const [found] = (await searchAs(B, { tags: moved })).artifacts;
+    expect(found).toEqual(await bob.get(artifact.id));
+    expect(found?.version).toBe(updated.version);
     await bob.delete(artifact.id);
     expect(names(await searchAs(STRANGER, { tags: moved }))).toEqual([]);
     expect(names(await searchAs(B, { tags: moved, state: "deleted" }))).toEqual(["edited.txt"]);
@@ -245,6 +249,12 @@ describe("filters", () => {
     ["free text on a source host", { q: "example.org" }, ["screenshot.jpeg"]],
     ["free text on a word of a URL", { q: "shop" }, ["logo.png", "pricing-page.html"]],
     ["free text with an exclusion", { q: "shop -logo" }, ["pricing-page.html"]],
+    ["a quoted phrase", { q: '"pricing plans"' }, ["pricing-page.html"]],
+    ["a quoted phrase, words in another order", { q: '"plans pricing"' }, []],
+    ["a quoted phrase over a stop word", { q: '"plans for teams"' }, ["pricing-page.html"]],
+    ["a quoted phrase, excluded", { q: 'shop - "pricing plans"' }, ["logo.png"]],
+    ["a quoted phrase as one alternative", { q: '"plans pricing" or logo' }, ["logo.png"]],
+    ["quoted phrases glued to an or", { q: '"pricing plans"or"no such words"' }, ["pricing-page.html"]],
     ["several filters at once", { tags: RUN, contentType: "image/*", jobId: "job-1" }, ["logo.png"]],
   ];
 

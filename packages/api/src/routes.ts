@@ -32,9 +32,17 @@ export interface RouteContract {
   responses: Record<number, ResponseContract>;
 }
 
-const defineRoute = <const T extends RouteContract>(route: T): T => route;
+// Marked free of side effects, so a bundle keeps only the routes (and schemas) it uses; an object
+// spread in a route would defeat that (a bundler must assume it may run a getter).
+/* @__NO_SIDE_EFFECTS__ */
+function defineRoute<const T extends RouteContract>(route: T): T {
+  return route;
+}
 
-const error = (description: string) => ({ description, schema: s.ErrorBody });
+/* @__NO_SIDE_EFFECTS__ */
+function error(description: string) {
+  return { description, schema: s.ErrorBody };
+}
 const errors = {
   400: error("Invalid input"),
   401: error("Missing or invalid credentials"),
@@ -42,6 +50,15 @@ const errors = {
   404: error("Not found, or not visible to the caller"),
 } as const;
 const limited = { 429: error("Too many signing requests; see Retry-After") } as const;
+
+/** A route's own responses and the shared ones it can give (no object spread: see defineRoute). */
+/* @__NO_SIDE_EFFECTS__ */
+function withShared(
+  own: Record<number, ResponseContract>,
+  ...shared: Record<number, ResponseContract>[]
+): Record<number, ResponseContract> {
+  return Object.assign({}, ...shared, own);
+}
 
 export const createUpload = defineRoute({
   operationId: "createUpload",
@@ -53,18 +70,20 @@ export const createUpload = defineRoute({
   scope: "upload",
   rateLimited: true,
   body: s.CreateUploadBody,
-  responses: {
-    200: {
-      description: "Deduplicated: the caller already holds this content; nothing to upload",
-      schema: s.UploadDeduplicated,
+  responses: withShared(
+    {
+      200: {
+        description: "Deduplicated: the caller already holds this content; nothing to upload",
+        schema: s.UploadDeduplicated,
+      },
+      201: { description: "Upload opened", schema: s.UploadCreated },
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      413: error("Declared size over the limit"),
     },
-    201: { description: "Upload opened", schema: s.UploadCreated },
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    413: error("Declared size over the limit"),
-    ...limited,
-  },
+    limited,
+  ),
 });
 
 export const signUploadParts = defineRoute({
@@ -78,13 +97,15 @@ export const signUploadParts = defineRoute({
   rateLimited: true,
   params: s.UploadParams,
   body: s.SignPartsBody,
-  responses: {
-    200: { description: "Fresh part URLs", schema: s.SignedParts },
-    ...errors,
-    409: error("Upload no longer open"),
-    410: error("Upload expired"),
-    ...limited,
-  },
+  responses: withShared(
+    {
+      200: { description: "Fresh part URLs", schema: s.SignedParts },
+      409: error("Upload no longer open"),
+      410: error("Upload expired"),
+    },
+    errors,
+    limited,
+  ),
 });
 
 export const getUpload = defineRoute({
@@ -96,7 +117,7 @@ export const getUpload = defineRoute({
   auth: "required",
   scope: "upload",
   params: s.UploadParams,
-  responses: { 200: { description: "Upload status", schema: s.UploadStatus }, ...errors },
+  responses: withShared({ 200: { description: "Upload status", schema: s.UploadStatus } }, errors),
 });
 
 export const completeUpload = defineRoute({
@@ -109,12 +130,14 @@ export const completeUpload = defineRoute({
   scope: "upload",
   params: s.UploadParams,
   body: s.CompleteUploadBody,
-  responses: {
-    200: { description: "The recorded artifact", schema: s.ArtifactView },
-    ...errors,
-    409: error("Parts missing, sizes wrong, or upload aborted"),
-    410: error("Upload expired"),
-  },
+  responses: withShared(
+    {
+      200: { description: "The recorded artifact", schema: s.ArtifactView },
+      409: error("Parts missing, sizes wrong, or upload aborted"),
+      410: error("Upload expired"),
+    },
+    errors,
+  ),
 });
 
 export const abortUpload = defineRoute({
@@ -126,7 +149,7 @@ export const abortUpload = defineRoute({
   auth: "required",
   scope: "upload",
   params: s.UploadParams,
-  responses: { 204: { description: "Aborted" }, ...errors, 409: error("Upload already completed") },
+  responses: withShared({ 204: { description: "Aborted" }, 409: error("Upload already completed") }, errors),
 });
 
 export const searchArtifacts = defineRoute({
@@ -156,10 +179,10 @@ export const getArtifact = defineRoute({
   auth: "optional",
   scope: "read",
   params: s.ArtifactParams,
-  responses: {
-    200: { description: 'The artifact, with ETag: "<version>"', schema: s.ArtifactView },
-    ...errors,
-  },
+  responses: withShared(
+    { 200: { description: 'The artifact, with ETag: "<version>"', schema: s.ArtifactView } },
+    errors,
+  ),
 });
 
 export const updateArtifact = defineRoute({
@@ -167,18 +190,20 @@ export const updateArtifact = defineRoute({
   method: "patch",
   path: "/v1/artifacts/:artifactId",
   summary:
-    "Change an artifact's visibility, metadata or tags (owner or admin); If-Match on its version guards against lost updates",
+    "Change an artifact's visibility, metadata, tags or expiry (owner or admin) or its legal hold (admin); If-Match on its version guards against lost updates",
   tag: "artifacts",
   auth: "required",
   scope: "write",
   ifMatch: true,
   params: s.ArtifactParams,
   body: s.UpdateArtifactBody,
-  responses: {
-    200: { description: 'The changed artifact, with ETag: "<version>"', schema: s.ArtifactView },
-    ...errors,
-    412: error("If-Match names a version the artifact no longer has; details.currentVersion holds it"),
-  },
+  responses: withShared(
+    {
+      200: { description: 'The changed artifact, with ETag: "<version>"', schema: s.ArtifactView },
+      412: error("If-Match names a version the artifact no longer has; details.currentVersion holds it"),
+    },
+    errors,
+  ),
 });
 
 export const artifactHistory = defineRoute({
@@ -190,7 +215,10 @@ export const artifactHistory = defineRoute({
   auth: "required",
   scope: "write",
   params: s.ArtifactParams,
-  responses: { 200: { description: "Versions, newest first", schema: s.ArtifactHistory }, ...errors },
+  responses: withShared(
+    { 200: { description: "Versions, newest first", schema: s.ArtifactHistory } },
+    errors,
+  ),
 });
 
 export const downloadArtifact = defineRoute({
@@ -204,27 +232,35 @@ export const downloadArtifact = defineRoute({
   rateLimited: true,
   params: s.ArtifactParams,
   query: s.DownloadQuery,
-  responses: {
-    200: { description: "The URL, with redirect=false", schema: s.DownloadLink },
-    302: { description: "Redirect to the presigned URL" },
-    ...errors,
-    409: error(
-      "The bytes are not served: artifact_not_verified (not checked yet; see Retry-After), artifact_corrupt (quarantined; details.reason says why), or not available (pending)",
-    ),
-    ...limited,
-  },
+  responses: withShared(
+    {
+      200: { description: "The URL, with redirect=false", schema: s.DownloadLink },
+      302: { description: "Redirect to the presigned URL" },
+      409: error(
+        "The bytes are not served: artifact_not_verified (not checked yet; see Retry-After), artifact_corrupt (quarantined; details.reason says why), or not available (pending)",
+      ),
+    },
+    errors,
+    limited,
+  ),
 });
 
 export const deleteArtifact = defineRoute({
   operationId: "deleteArtifact",
   method: "delete",
   path: "/v1/artifacts/:artifactId",
-  summary: "Delete an artifact's object and mark its record deleted (owner or admin)",
+  summary: "Delete an artifact's object and mark its record deleted (owner or admin; never under legal hold)",
   tag: "artifacts",
   auth: "required",
   scope: "write",
   params: s.ArtifactParams,
-  responses: { 204: { description: "Deleted" }, ...errors },
+  responses: withShared(
+    {
+      204: { description: "Deleted" },
+      409: error("Under legal hold (legal_hold), or still uploading (upload_in_progress)"),
+    },
+    errors,
+  ),
 });
 
 export const listGrants = defineRoute({
@@ -236,7 +272,7 @@ export const listGrants = defineRoute({
   auth: "required",
   scope: "write",
   params: s.ArtifactParams,
-  responses: { 200: { description: "Grants", schema: s.GrantList }, ...errors },
+  responses: withShared({ 200: { description: "Grants", schema: s.GrantList } }, errors),
 });
 
 export const putGrant = defineRoute({
@@ -249,7 +285,7 @@ export const putGrant = defineRoute({
   scope: "write",
   params: s.GrantParams,
   body: s.PutGrantBody,
-  responses: { 200: { description: "The grant", schema: s.GrantView }, ...errors },
+  responses: withShared({ 200: { description: "The grant", schema: s.GrantView } }, errors),
 });
 
 export const deleteGrant = defineRoute({
@@ -261,7 +297,7 @@ export const deleteGrant = defineRoute({
   auth: "required",
   scope: "write",
   params: s.GrantParams,
-  responses: { 204: { description: "Revoked" }, ...errors },
+  responses: withShared({ 204: { description: "Revoked" } }, errors),
 });
 
 export const createApiKey = defineRoute({
@@ -273,7 +309,7 @@ export const createApiKey = defineRoute({
   auth: "required",
   scope: "admin",
   body: s.CreateApiKeyBody,
-  responses: { 201: { description: "The key, shown once", schema: s.CreatedApiKey }, ...errors },
+  responses: withShared({ 201: { description: "The key, shown once", schema: s.CreatedApiKey } }, errors),
 });
 
 export const listApiKeys = defineRoute({
@@ -284,7 +320,7 @@ export const listApiKeys = defineRoute({
   tag: "api-keys",
   auth: "required",
   scope: "admin",
-  responses: { 200: { description: "Keys", schema: s.ApiKeyList }, ...errors },
+  responses: withShared({ 200: { description: "Keys", schema: s.ApiKeyList } }, errors),
 });
 
 export const revokeApiKey = defineRoute({
@@ -296,7 +332,7 @@ export const revokeApiKey = defineRoute({
   auth: "required",
   scope: "admin",
   params: s.ApiKeyParams,
-  responses: { 204: { description: "Revoked" }, ...errors },
+  responses: withShared({ 204: { description: "Revoked" } }, errors),
 });
 
 export const queryAudit = defineRoute({
@@ -308,7 +344,7 @@ export const queryAudit = defineRoute({
   auth: "required",
   scope: "admin",
   query: s.AuditQuery,
-  responses: { 200: { description: "A page of events", schema: s.AuditPage }, ...errors },
+  responses: withShared({ 200: { description: "A page of events", schema: s.AuditPage } }, errors),
 });
 
 export const verifyAudit = defineRoute({
@@ -319,7 +355,7 @@ export const verifyAudit = defineRoute({
   tag: "audit",
   auth: "required",
   scope: "admin",
-  responses: { 200: { description: "Verification report", schema: s.AuditVerifyReport }, ...errors },
+  responses: withShared({ 200: { description: "Verification report", schema: s.AuditVerifyReport } }, errors),
 });
 
 export const exportAudit = defineRoute({
@@ -330,7 +366,7 @@ export const exportAudit = defineRoute({
   tag: "audit",
   auth: "required",
   scope: "admin",
-  responses: { 200: { description: "Segments exported", schema: s.AuditExportResult }, ...errors },
+  responses: withShared({ 200: { description: "Segments exported", schema: s.AuditExportResult } }, errors),
 });
 
 export const reindex = defineRoute({
@@ -342,7 +378,10 @@ export const reindex = defineRoute({
   tag: "operations",
   auth: "required",
   scope: "admin",
-  responses: { 200: { description: "What was restored and skipped", schema: s.ReindexReport }, ...errors },
+  responses: withShared(
+    { 200: { description: "What was restored and skipped", schema: s.ReindexReport } },
+    errors,
+  ),
 });
 
 export const backupNow = defineRoute({
@@ -354,7 +393,7 @@ export const backupNow = defineRoute({
   tag: "operations",
   auth: "required",
   scope: "admin",
-  responses: { 200: { description: "The snapshot taken", schema: s.BackupReport }, ...errors },
+  responses: withShared({ 200: { description: "The snapshot taken", schema: s.BackupReport } }, errors),
 });
 
 export const listBackups = defineRoute({
@@ -365,7 +404,7 @@ export const listBackups = defineRoute({
   tag: "operations",
   auth: "required",
   scope: "admin",
-  responses: { 200: { description: "Snapshots", schema: s.BackupList }, ...errors },
+  responses: withShared({ 200: { description: "Snapshots", schema: s.BackupList } }, errors),
 });
 
 export const restoreBackup = defineRoute({
@@ -379,7 +418,10 @@ export const restoreBackup = defineRoute({
   scope: "admin",
   params: s.BackupParams,
   body: s.RestoreRequest,
-  responses: { 200: { description: "What was (or would be) restored", schema: s.RestoreReport }, ...errors },
+  responses: withShared(
+    { 200: { description: "What was (or would be) restored", schema: s.RestoreReport } },
+    errors,
+  ),
 });
 
 export const scrubArtifacts = defineRoute({
@@ -391,7 +433,7 @@ export const scrubArtifacts = defineRoute({
   tag: "operations",
   auth: "required",
   scope: "admin",
-  responses: { 200: { description: "The run's report", schema: s.IntegrityRunView }, ...errors },
+  responses: withShared({ 200: { description: "The run's report", schema: s.IntegrityRunView } }, errors),
 });
 
 export const reconcileStorage = defineRoute({
@@ -403,7 +445,19 @@ export const reconcileStorage = defineRoute({
   tag: "operations",
   auth: "required",
   scope: "admin",
-  responses: { 200: { description: "The run's report", schema: s.IntegrityRunView }, ...errors },
+  responses: withShared({ 200: { description: "The run's report", schema: s.IntegrityRunView } }, errors),
+});
+
+export const expireArtifacts = defineRoute({
+  operationId: "expireArtifacts",
+  method: "post",
+  path: "/v1/admin/lifecycle/expire",
+  summary:
+    "Delete artifacts past their expiry now, oldest expiry first, within the run's budget; artifacts under legal hold are kept (admin; also scheduled)",
+  tag: "operations",
+  auth: "required",
+  scope: "admin",
+  responses: withShared({ 200: { description: "What the run deleted", schema: s.ExpiryRunView } }, errors),
 });
 
 export const integrityReport = defineRoute({
@@ -415,7 +469,7 @@ export const integrityReport = defineRoute({
   auth: "required",
   scope: "admin",
   query: s.IntegrityReportQuery,
-  responses: { 200: { description: "Recent runs", schema: s.IntegrityReport }, ...errors },
+  responses: withShared({ 200: { description: "Recent runs", schema: s.IntegrityReport } }, errors),
 });
 
 export const verifyArtifact = defineRoute({
@@ -428,11 +482,13 @@ export const verifyArtifact = defineRoute({
   auth: "required",
   scope: "admin",
   params: s.ArtifactParams,
-  responses: {
-    200: { description: "The artifact with its new integrity report", schema: s.ArtifactView },
-    ...errors,
-    409: error("The artifact is pending or deleted: no bytes to verify"),
-  },
+  responses: withShared(
+    {
+      200: { description: "The artifact with its new integrity report", schema: s.ArtifactView },
+      409: error("The artifact is pending or deleted: no bytes to verify"),
+    },
+    errors,
+  ),
 });
 
 export const createWebhook = defineRoute({
@@ -444,10 +500,10 @@ export const createWebhook = defineRoute({
   auth: "required",
   scope: "write",
   body: s.CreateWebhookBody,
-  responses: {
-    201: { description: "The subscription and its secret", schema: s.CreatedWebhook },
-    ...errors,
-  },
+  responses: withShared(
+    { 201: { description: "The subscription and its secret", schema: s.CreatedWebhook } },
+    errors,
+  ),
 });
 
 export const listWebhooks = defineRoute({
@@ -459,7 +515,7 @@ export const listWebhooks = defineRoute({
   auth: "required",
   scope: "read",
   query: s.ListWebhooksQuery,
-  responses: { 200: { description: "Subscriptions", schema: s.WebhookList }, ...errors },
+  responses: withShared({ 200: { description: "Subscriptions", schema: s.WebhookList } }, errors),
 });
 
 export const deleteWebhook = defineRoute({
@@ -471,7 +527,7 @@ export const deleteWebhook = defineRoute({
   auth: "required",
   scope: "write",
   params: s.WebhookParams,
-  responses: { 204: { description: "Deleted" }, ...errors },
+  responses: withShared({ 204: { description: "Deleted" } }, errors),
 });
 
 export const resumeWebhook = defineRoute({
@@ -483,7 +539,7 @@ export const resumeWebhook = defineRoute({
   auth: "required",
   scope: "write",
   params: s.WebhookParams,
-  responses: { 200: { description: "The subscription", schema: s.WebhookView }, ...errors },
+  responses: withShared({ 200: { description: "The subscription", schema: s.WebhookView } }, errors),
 });
 
 export const listWebhookDeliveries = defineRoute({
@@ -496,7 +552,7 @@ export const listWebhookDeliveries = defineRoute({
   scope: "read",
   params: s.WebhookParams,
   query: s.WebhookDeliveriesQuery,
-  responses: { 200: { description: "Deliveries", schema: s.WebhookDeliveryList }, ...errors },
+  responses: withShared({ 200: { description: "Deliveries", schema: s.WebhookDeliveryList } }, errors),
 });
 
 export const redeliverWebhook = defineRoute({
@@ -508,7 +564,10 @@ export const redeliverWebhook = defineRoute({
   auth: "required",
   scope: "write",
   params: s.WebhookDeliveryParams,
-  responses: { 200: { description: "The delivery, queued", schema: s.WebhookDeliveryView }, ...errors },
+  responses: withShared(
+    { 200: { description: "The delivery, queued", schema: s.WebhookDeliveryView } },
+    errors,
+  ),
 });
 
 export const storageEvents = defineRoute({
@@ -579,6 +638,7 @@ export const ROUTES: readonly RouteContract[] = [
   verifyArtifact,
   scrubArtifacts,
   reconcileStorage,
+  expireArtifacts,
   integrityReport,
   createWebhook,
   listWebhooks,

@@ -102,6 +102,8 @@ export const CreateUploadBody = v.strictObject({
   md5: v.optional(Md5Base64),
   /** Checksums of the parts to sign URLs for in the answer (when the caller knows the part size). */
   parts: v.optional(PartChecksumList),
+  /** When the artifact is to be deleted: in the future, at most 10 years ahead. */
+  expiresAt: v.optional(IsoTime),
 });
 export type CreateUploadInput = v.InferOutput<typeof CreateUploadBody>;
 
@@ -189,6 +191,14 @@ export const IntegrityView = v.object({
 });
 export type IntegrityView = v.InferOutput<typeof IntegrityView>;
 
+/** Who put an artifact under legal hold, when and why. */
+export const LegalHoldView = v.object({
+  setBy: v.string(),
+  setAt: v.string(),
+  reason: v.nullable(v.string()),
+});
+export type LegalHoldView = v.InferOutput<typeof LegalHoldView>;
+
 export const ArtifactView = v.object({
   id: Id,
   ownerId: v.string(),
@@ -209,6 +219,10 @@ export const ArtifactView = v.object({
   uploadedAt: v.nullable(v.string()),
   /** For the owner and admins only. */
   integrity: v.optional(IntegrityView),
+  /** When the expiry job deletes it (not while a legal hold is on); null: kept until deleted. */
+  expiresAt: v.optional(v.nullable(v.string())),
+  /** Null when no hold is on; while one is, no one can delete it (409 legal_hold). Owner and admins only. */
+  legalHold: v.optional(v.nullable(LegalHoldView)),
 });
 export type ArtifactView = v.InferOutput<typeof ArtifactView>;
 
@@ -338,6 +352,12 @@ export const UpdateArtifactBody = v.strictObject({
   tags: v.optional(
     v.strictObject({ add: v.optional(TagList), remove: v.optional(TagList), replace: v.optional(TagList) }),
   ),
+  /** A time in the future (at most 10 years ahead) sets the expiry; null clears it. */
+  expiresAt: v.optional(v.nullable(IsoTime)),
+  /** true puts the artifact under legal hold, false releases it: admins only (403 otherwise). */
+  legalHold: v.optional(v.boolean()),
+  /** Why the hold is set; only with legalHold: true. */
+  legalHoldReason: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000))),
 });
 export type UpdateArtifactInput = v.InferOutput<typeof UpdateArtifactBody>;
 
@@ -382,6 +402,20 @@ export const IntegrityReportQuery = v.strictObject({
 });
 export const IntegrityReport = v.object({ runs: v.array(IntegrityRunView) });
 export type IntegrityReport = v.InferOutput<typeof IntegrityReport>;
+
+/** What one run of the expiry job did: artifacts past their expiry deleted, within its budget. */
+export const ExpiryRunView = v.object({
+  startedAt: v.string(),
+  finishedAt: v.string(),
+  deleted: v.number(),
+  failed: v.number(),
+  /** True when the run stopped at its budget with expired artifacts left; the next run goes on. */
+  more: v.boolean(),
+  /** The artifacts deleted (at most 1000 listed; deleted counts them all). */
+  expired: v.array(v.object({ artifactId: v.string(), ownerId: v.string(), expiresAt: v.string() })),
+  failures: v.array(v.object({ artifactId: v.string(), error: v.string() })),
+});
+export type ExpiryRunView = v.InferOutput<typeof ExpiryRunView>;
 
 export const ReindexReport = v.object({
   /** Sidecars read. */

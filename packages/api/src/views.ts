@@ -5,6 +5,7 @@ import type {
   Grant,
   Integrity,
   IntegrityRun,
+  LegalHold,
   Principal,
   Provenance,
   UploadSession,
@@ -19,6 +20,7 @@ import type {
   GrantView,
   IntegrityRunView,
   IntegrityView,
+  LegalHoldView,
   ProvenanceView,
   UploadStatus,
   WebhookDeliveryView,
@@ -72,12 +74,30 @@ export const artifactView = (artifact: Artifact): ArtifactView => ({
   updatedAt: artifact.updatedAt.toISOString(),
   uploadedAt: artifact.uploadedAt?.toISOString() ?? null,
   integrity: integrityView(artifact.integrity),
+  // Absent for a record made in memory without them (the catalogue always reads both).
+  ...(artifact.expiresAt === undefined ? {} : { expiresAt: artifact.expiresAt?.toISOString() ?? null }),
+  ...(artifact.legalHold === undefined
+    ? {}
+    : {
+        legalHold: artifact.legalHold && {
+          setBy: artifact.legalHold.setBy,
+          setAt: artifact.legalHold.setAt.toISOString(),
+          reason: artifact.legalHold.reason,
+        },
+      }),
 });
 
-/** What a caller sees of an artifact: readers who neither own it nor administer get no integrity report. */
+/** The view back into the record (sidecars): null when no hold is on. */
+export const legalHoldOf = (view: LegalHoldView | null | undefined): LegalHold | null =>
+  view ? { setBy: view.setBy, setAt: new Date(view.setAt), reason: view.reason } : null;
+
+/**
+ * What a caller sees of an artifact: readers who neither own it nor administer get no integrity
+ * report and no legal hold (its reason may be confidential).
+ */
 export const artifactViewFor = (principal: Principal, artifact: Artifact): ArtifactView => {
-  const { integrity, ...view } = artifactView(artifact);
-  return isOwner(principal, artifact) || isAdmin(principal) ? { ...view, integrity } : view;
+  const { integrity, legalHold, ...view } = artifactView(artifact);
+  return isOwner(principal, artifact) || isAdmin(principal) ? { ...view, integrity, legalHold } : view;
 };
 
 /** The current version first, then the states changes replaced, newest first. */

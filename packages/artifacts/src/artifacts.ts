@@ -6,6 +6,7 @@ import {
   type ArtifactVersion,
   actorName,
   applyEdit,
+  applyLifecycleEdit,
   attachmentDisposition,
   canManageArtifact,
   canReadArtifact,
@@ -14,6 +15,8 @@ import {
   forbidden,
   type Grant,
   invalid,
+  isAdmin,
+  legalHoldConflict,
   notFound,
   type Principal,
   preconditionFailed,
@@ -21,6 +24,7 @@ import {
   servedContentType,
 } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
+import { removeArtifact } from "./expiry";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
 import { writeSidecar } from "./sidecar";
@@ -114,11 +118,15 @@ export class Artifacts {
     acceptVersions: readonly number[] | null,
   ): Promise<Artifact> {
     const artifact = await this.managed(principal, artifactId);
+    if (edit.legalHold !== undefined && !isAdmin(principal)) {
+      throw forbidden("legal_hold_admin_only", "Only an admin may set or release a legal hold.");
+    }
+    const by = { actor: actorName(principal), at: this.now() };
     const outcome = await this.versions.edit(artifact.id, {
       acceptVersions,
-      changedBy: actorName(principal),
-      at: this.now(),
-      change: (current) => applyEdit(current, edit),
+      changedBy: by.actor,
+      at: by.at,
+      change: (current) => ({ ...applyEdit(current, edit), ...applyLifecycleEdit(current, edit, by) }),
       publish: async (updated) => {
         if (edit.tags) await mirrorTags(this.storage, updated);
         await writeSidecar(this.storage, updated);
@@ -178,18 +186,21 @@ export class Artifacts {
   }
 
   /**
-   * Removes the object, then tombstones the record and its sidecar. Each step is safe to repeat,
-   * so a retry after a failure part-way finishes the job.
+   * Tombstones the record and, before that commits, removes the object and rewrites the sidecar.
+   * Refused (409 legal_hold) while a hold is on, for owners and admins alike; the hold is checked
+   * under the same row lock as the tombstone is written, so a hold set first always wins. A failure
+   * part-way rolls the tombstone back, so a retry finishes the job.
    */
   async delete(principal: Principal, artifactId: string): Promise<void> {
     const artifact = await this.managed(principal, artifactId);
-    if (artifact.state === "pending") {
+    const outcome = await this.catalog.deleteArtifact(artifact.id, this.now(), (deleted) =>
+      removeArtifact(this.storage, deleted),
+    );
+    if (outcome.kind === "held") throw legalHoldConflict(outcome.artifact);
+    if (outcome.kind === "uploading") {
       throw conflict("upload_in_progress", "This artifact is still uploading; abort its upload instead.");
     }
-    await this.storage.deleteObject(artifact.objectKey);
-    const deletedAt = this.now();
-    await writeSidecar(this.storage, { ...artifact, state: "deleted", updatedAt: deletedAt }, deletedAt);
-    await this.catalog.markArtifactDeleted(artifact.id, deletedAt);
+    if (outcome.kind === "missing") throw notFound("artifact", artifactId);
   }
 
   /**

@@ -1,4 +1,5 @@
 export { Artifacts } from "./artifacts";
+export { type AuditAppend, EXPIRY_DEFAULTS, Expiry, type ExpirySettings, removeArtifact } from "./expiry";
 export { checkHealth } from "./health";
 export { mirrorTags, OBJECT_TAGS_MAX, objectTagsOf } from "./object-tags";
 export { Reconciler } from "./reconciler";

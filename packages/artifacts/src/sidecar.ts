@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ArtifactView, artifactView, integrityOf } from "@artifact-store/api";
+import { ArtifactView, artifactView, integrityOf, legalHoldOf } from "@artifact-store/api";
 import { type Artifact, artifactSidecarKey, canonicalJson } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import * as v from "valibot";
@@ -85,6 +85,9 @@ export const readSidecar = (text: string): SidecarReading => {
       uploadedAt: date(view.uploadedAt),
       // Sidecars written before verification existed carry none.
       integrity: integrityOf(view.integrity),
+      // Sidecars written before artifact lifecycle existed carry neither.
+      expiresAt: date(view.expiresAt ?? null),
+      legalHold: legalHoldOf(view.legalHold),
     },
   };
 };

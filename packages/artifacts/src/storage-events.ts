@@ -104,7 +104,7 @@ export class StorageEvents {
    */
   private async completeUpload(ownerId: string, uploadId: string): Promise<Outcome> {
     try {
-      await this.uploads.complete(ownerOf(ownerId), uploadId);
+      await this.verifier.afterUpload(await this.uploads.complete(ownerOf(ownerId), uploadId));
       return "completed";
     } catch (error) {
       if (isDomainError(error) && error.kind !== "unavailable") return "ignored";

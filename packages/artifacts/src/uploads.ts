@@ -28,6 +28,7 @@ import {
   type PartChecksum,
   type Principal,
   type ProvenanceInput,
+  parseExpiry,
   planUpload,
   type UploadPlan,
   type UploadSession,
@@ -39,7 +40,6 @@ import type { ObjectStorage, StoredPart } from "@artifact-store/storage";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
 import { writeSidecar } from "./sidecar";
-import type { Verifier } from "./verifier";
 
 export interface CreateUploadRequest {
   filename: string;
@@ -56,6 +56,8 @@ export interface CreateUploadRequest {
   md5?: string | undefined;
   /** Checksums of the parts whose URLs the answer should carry. */
   parts?: PartChecksum[] | undefined;
+  /** ISO time when the artifact is to be deleted (in the future, at most 10 years ahead). */
+  expiresAt?: string | undefined;
 }
 
 /** A part to sign, with the checksums its URL will demand when the uploader gave them. */
@@ -104,7 +106,6 @@ export class Uploads {
     private readonly storage: ObjectStorage,
     private readonly settings: ServiceSettings,
     private readonly partChecksums: PartChecksumRecords,
-    private readonly verifier: Verifier,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -119,8 +120,8 @@ export class Uploads {
   /**
    * Opens an upload, or, when the caller declares a SHA-256 and already holds an uploaded or
    * verified artifact with that hash and size, answers that artifact and opens nothing (unless
-   * `dedupe: false`). The existing artifact is answered as it is: its name, tags, metadata and
-   * provenance are not changed.
+   * `dedupe: false`). The existing artifact is answered as it is: its name, tags, metadata,
+   * provenance and expiry are not changed.
    */
   async create(
     principal: Principal,
@@ -131,6 +132,7 @@ export class Uploads {
     const tags = normalizeTags(request.tags ?? []);
     const metadata = validateMetadata(request.metadata ?? {});
     const provenance = normalizeProvenance(request.provenance);
+    const expiresAt = request.expiresAt === undefined ? null : parseExpiry(request.expiresAt, this.now());
     const plan = planUpload(request.size, this.settings.limits);
     const firstParts = this.initialParts(plan, request);
     if (request.sha256 && request.dedupe !== false) {
@@ -163,6 +165,8 @@ export class Uploads {
       createdAt: now,
       updatedAt: now,
       uploadedAt: null,
+      expiresAt,
+      legalHold: null,
     };
     const upload: UploadSession = {
       id: randomUUID(),
@@ -235,7 +239,9 @@ export class Uploads {
 
   /**
    * Completes from what storage holds, never from a client's list. Completing twice answers
-   * the same artifact, so a client that lost the first answer can simply retry.
+   * the same artifact, so a client that lost the first answer can simply retry. The artifact is
+   * `uploaded`: the caller hands it to the verifier (Verifier.afterUpload), which this class does
+   * not hold, so functions that only open or sign uploads carry no content sniffing.
    */
   async complete(principal: Principal, uploadId: string, declaredSha256?: string): Promise<Artifact> {
     const upload = await this.ownedUpload(principal, uploadId);
@@ -277,8 +283,7 @@ export class Uploads {
     const completed = artifact ?? (await this.artifactOf(upload));
     // A new object has no tags: only an artifact with some needs the extra request.
     if (completed.tags.length > 0) await mirrorTags(this.storage, completed);
-    // Small objects are proven before the uploader hears back; large ones by a scheduled run.
-    return this.verifier.afterUpload(completed);
+    return completed;
   }
 
   async abort(principal: Principal, uploadId: string): Promise<void> {

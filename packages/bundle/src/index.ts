@@ -11,6 +11,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LAMBDA_EXTERNAL } from "@artifact-store/manifest";
 import { type BuildOptions, build, type Metafile } from "esbuild";
+import lambdaPlugins from "../lambda-plugins.mjs";
 
 /** What SST's Node runtime always leaves out of a bundle. */
 export const SST_FORCE_EXTERNAL: readonly string[] = ["sharp", "pg-native"];
@@ -24,7 +25,10 @@ export const SST_ESM_BANNER = [
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ].join("\n");
 
-/** The esbuild options of a deployed function (sst.config.ts: format esm, minify, LAMBDA_EXTERNAL). */
+/**
+ * The esbuild options of a deployed function (sst.config.ts: format esm, minify, LAMBDA_EXTERNAL,
+ * and the plugins of lambda-plugins.mjs).
+ */
 export const lambdaBuildOptions = (outfile: string, external: readonly string[] = LAMBDA_EXTERNAL) =>
   ({
     bundle: true,
@@ -40,6 +44,7 @@ export const lambdaBuildOptions = (outfile: string, external: readonly string[] 
     outfile,
     external: [...SST_FORCE_EXTERNAL, ...external],
     banner: { js: SST_ESM_BANNER },
+    plugins: lambdaPlugins,
     logLevel: "silent",
   }) satisfies BuildOptions;
 

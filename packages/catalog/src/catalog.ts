@@ -1,16 +1,64 @@
-import { type Artifact, type Integrity, sourceHostOf, type UploadSession } from "@artifact-store/core";
-import type { Database } from "./database";
+import {
+  type Artifact,
+  type Integrity,
+  isUnderLegalHold,
+  sourceHostOf,
+  type UploadSession,
+} from "@artifact-store/core";
+import type { Database, Sql } from "./database";
 import { artifactFromRow, integrityColumn, type Row, uploadFromRow } from "./rows";
 import { appendArtifactEvent } from "./webhook-records";
 
-/** Every column an artifact row is written with, in the order of artifactParams. */
-const ARTIFACT_INSERT = `insert into artifacts (id, owner_id, object_key, filename, content_type, size, sha256,
-    metadata, tags, visibility, state, etag, version, created_at, updated_at, uploaded_at, deleted_at,
-    source_url, source_host, final_url, http_status, fetched_at, job_id, run_id, user_agent, response_headers,
-    verified_at, integrity)
-  values ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text[], $10, $11, $12, $13, $14::timestamptz,
-    $15::timestamptz, $16::timestamptz, $17::timestamptz, $18, $19, $20, $21, $22::timestamptz, $23, $24,
-    $25, $26::text::jsonb, $27::timestamptz, $28::text::jsonb)`;
+/**
+ * Every column an artifact row is written with (create, reindex, restore) and the cast of its
+ * parameter, in the order of artifactParams: the one list both the insert and the overwrite read.
+ */
+const ARTIFACT_COLUMNS: readonly (readonly [column: string, cast: string])[] = [
+  ["id", ""],
+  ["owner_id", ""],
+  ["object_key", ""],
+  ["filename", ""],
+  ["content_type", ""],
+  ["size", ""],
+  ["sha256", ""],
+  ["metadata", "::text::jsonb"],
+  ["tags", "::text[]"],
+  ["visibility", ""],
+  ["state", ""],
+  ["etag", ""],
+  ["version", ""],
+  ["created_at", "::timestamptz"],
+  ["updated_at", "::timestamptz"],
+  ["uploaded_at", "::timestamptz"],
+  ["deleted_at", "::timestamptz"],
+  ["source_url", ""],
+  ["source_host", ""],
+  ["final_url", ""],
+  ["http_status", ""],
+  ["fetched_at", "::timestamptz"],
+  ["job_id", ""],
+  ["run_id", ""],
+  ["user_agent", ""],
+  ["response_headers", "::text::jsonb"],
+  ["verified_at", "::timestamptz"],
+  ["integrity", "::text::jsonb"],
+  ["expires_at", "::timestamptz"],
+  ["legal_hold", "::boolean"],
+  ["legal_hold_by", ""],
+  ["legal_hold_at", "::timestamptz"],
+  ["legal_hold_reason", ""],
+];
+
+/** Every column of an artifact record, as the search reads them (it skips the search vectors). */
+export const ARTIFACT_COLUMN_NAMES: readonly string[] = ARTIFACT_COLUMNS.map(([column]) => column);
+
+const ARTIFACT_INSERT = `insert into artifacts (${ARTIFACT_COLUMNS.map(([column]) => column).join(", ")})
+  values (${ARTIFACT_COLUMNS.map(([, cast], index) => `$${index + 1}${cast}`).join(", ")})`;
+
+/** On conflict, every column but the id as the incoming record has it. */
+const ARTIFACT_OVERWRITE = ARTIFACT_COLUMNS.filter(([column]) => column !== "id")
+  .map(([column]) => `${column} = excluded.${column}`)
+  .join(", ");
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 
@@ -46,6 +94,11 @@ const artifactParams = (artifact: Artifact, deletedAt: Date | null): unknown[] =
     JSON.stringify(provenance?.headers ?? {}),
     iso(artifact.integrity?.verifiedAt),
     integrityColumn(artifact.integrity),
+    iso(artifact.expiresAt),
+    Boolean(artifact.legalHold),
+    artifact.legalHold?.setBy ?? null,
+    iso(artifact.legalHold?.setAt),
+    artifact.legalHold?.reason ?? null,
   ];
 };
 
@@ -161,17 +214,7 @@ export class Catalog {
   async restoreArtifact(artifact: Artifact, deletedAt: Date | null): Promise<boolean> {
     const rows = await this.db.query<Row>(
       `${ARTIFACT_INSERT}
-       on conflict (id) do update set owner_id = excluded.owner_id, object_key = excluded.object_key,
-         filename = excluded.filename, content_type = excluded.content_type, size = excluded.size,
-         sha256 = excluded.sha256, metadata = excluded.metadata, tags = excluded.tags,
-         visibility = excluded.visibility, state = excluded.state, etag = excluded.etag,
-         version = excluded.version, created_at = excluded.created_at, updated_at = excluded.updated_at,
-         uploaded_at = excluded.uploaded_at, deleted_at = excluded.deleted_at,
-         source_url = excluded.source_url, source_host = excluded.source_host, final_url = excluded.final_url,
-         http_status = excluded.http_status, fetched_at = excluded.fetched_at, job_id = excluded.job_id,
-         run_id = excluded.run_id, user_agent = excluded.user_agent,
-         response_headers = excluded.response_headers, verified_at = excluded.verified_at,
-         integrity = excluded.integrity
+       on conflict (id) do update set ${ARTIFACT_OVERWRITE}
        where artifacts.version <= excluded.version
        returning id`,
       artifactParams(artifact, deletedAt),
@@ -239,17 +282,81 @@ export class Catalog {
     });
   }
 
-  async markArtifactDeleted(id: string, at: Date): Promise<Artifact | null> {
+  /**
+   * Tombstones a live artifact unless a legal hold is on, deciding under the row lock: a hold set
+   * before wins, a hold asked for meanwhile waits for the lock and finds the artifact deleted.
+   * `publish` (removing the object, rewriting the sidecar) runs before commit, so a failure rolls
+   * the tombstone back and a retry finishes the job. The outbox gets `artifact.deleted` in the
+   * same transaction.
+   */
+  deleteArtifact(
+    id: string,
+    at: Date,
+    publish: (deleted: Artifact) => Promise<void>,
+  ): Promise<DeleteOutcome> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<Row>(
-        `update artifacts set state = 'deleted', deleted_at = $2::timestamptz, updated_at = $2::timestamptz
-         where id = $1 and state <> 'deleted' returning *`,
-        [id, at.toISOString()],
+        "select * from artifacts where id = $1 and state <> 'deleted' for update",
+        [id],
+      );
+      if (!row) return { kind: "missing" };
+      return tombstone(tx, artifactFromRow(row), at, publish, {});
+    });
+  }
+
+  /**
+   * Deletes the live artifact longest past its expiry at `now`, if it is not held, as
+   * deleteArtifact does (webhook reason "expired"). Rows another run holds are skipped, so runs
+   * on many instances never take the same artifact; `exclude` names ids that failed this run.
+   * Null when none is left.
+   */
+  deleteNextExpired(
+    now: Date,
+    exclude: readonly string[],
+    publish: (deleted: Artifact) => Promise<void>,
+  ): Promise<Artifact | null> {
+    return this.db.transaction(async (tx) => {
+      // The first three conditions are the partial index's (artifacts_expiring).
+      const [row] = await tx.query<Row>(
+        `select * from artifacts
+         where expires_at is not null and not legal_hold and state <> 'deleted'
+           and state <> 'pending' and expires_at <= $1::timestamptz and not (id = any($2::uuid[]))
+         order by expires_at, id
+         limit 1
+         for update skip locked`,
+        [now.toISOString(), exclude],
       );
       if (!row) return null;
-      const artifact = artifactFromRow(row);
-      await appendArtifactEvent(tx, "artifact.deleted", artifact, at);
-      return artifact;
+      const outcome = await tombstone(tx, artifactFromRow(row), now, publish, { reason: "expired" });
+      return outcome.kind === "deleted" ? outcome.artifact : null;
     });
   }
 }
+
+export type DeleteOutcome =
+  | { kind: "deleted"; artifact: Artifact }
+  | { kind: "held"; artifact: Artifact }
+  | { kind: "uploading" }
+  | { kind: "missing" };
+
+/** The delete itself, on a row the transaction has locked. */
+const tombstone = async (
+  tx: Sql,
+  current: Artifact,
+  at: Date,
+  publish: (deleted: Artifact) => Promise<void>,
+  extra: Record<string, unknown>,
+): Promise<DeleteOutcome> => {
+  if (isUnderLegalHold(current)) return { kind: "held", artifact: current };
+  if (current.state === "pending") return { kind: "uploading" };
+  const [row] = await tx.query<Row>(
+    `update artifacts set state = 'deleted', deleted_at = $2::timestamptz, updated_at = $2::timestamptz
+     where id = $1 returning *`,
+    [current.id, at.toISOString()],
+  );
+  if (!row) return { kind: "missing" };
+  const deleted = artifactFromRow(row);
+  await appendArtifactEvent(tx, "artifact.deleted", deleted, at, extra);
+  await publish(deleted);
+  return { kind: "deleted", artifact: deleted };
+};

@@ -3,6 +3,7 @@ import type {
   ArtifactState,
   ArtifactVersion,
   Integrity,
+  LegalHold,
   Provenance,
   UploadMode,
   UploadSession,
@@ -68,6 +69,16 @@ export const integrityColumn = (integrity: Integrity | null | undefined): string
       })
     : null;
 
+/** The legal hold columns back into one value; null when no hold is on. */
+const legalHoldFromRow = (row: Row): LegalHold | null =>
+  row.legal_hold === true || row.legal_hold === "t"
+    ? {
+        setBy: nullableText(row.legal_hold_by) ?? "unknown",
+        setAt: toDate(row.legal_hold_at ?? row.updated_at),
+        reason: nullableText(row.legal_hold_reason),
+      }
+    : null;
+
 export const artifactFromRow = (row: Row): Artifact => ({
   id: String(row.id),
   ownerId: String(row.owner_id),
@@ -82,11 +93,13 @@ export const artifactFromRow = (row: Row): Artifact => ({
   visibility: row.visibility as Visibility,
   state: row.state as ArtifactState,
   etag: (row.etag as string | null) ?? null,
-  version: row.version === undefined ? 1 : toNumber(row.version),
+  version: toNumber(row.version),
   createdAt: toDate(row.created_at),
   updatedAt: toDate(row.updated_at),
   uploadedAt: toNullableDate(row.uploaded_at),
   integrity: integrityFromRow(row),
+  expiresAt: toNullableDate(row.expires_at),
+  legalHold: legalHoldFromRow(row),
 });
 
 export const versionFromRow = (row: Row): ArtifactVersion => ({

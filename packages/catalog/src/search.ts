@@ -1,4 +1,5 @@
 import type { Artifact, ArtifactState, Visibility } from "@artifact-store/core";
+import { ARTIFACT_COLUMN_NAMES } from "./catalog";
 import type { Database } from "./database";
 import { artifactFromRow, type Row } from "./rows";
 
@@ -79,15 +80,11 @@ const SORT_COLUMNS: Record<SortKey, { column: string; asText: string; cast: stri
   filename: { column: "filename", asText: "artifacts.filename", cast: "text" },
 };
 
-/** Every column but the search vector, which only the filter needs. */
-const COLUMNS = `id, owner_id, object_key, filename, content_type, size, sha256, metadata, tags, visibility, state,
-  etag, created_at, updated_at, uploaded_at, deleted_at, source_url, final_url, http_status, fetched_at, job_id,
-  run_id, user_agent, response_headers, verified_at, integrity`;
-
-/** Qualified, because a tag search joins artifact_tags, which has a created_at of its own. */
-const SELECTED = COLUMNS.split(",")
-  .map((column) => `artifacts.${column.trim()}`)
-  .join(", ");
+/**
+ * Every column of the record (not the search vectors, which only the filter needs), qualified,
+ * because a tag search joins artifact_tags, which has a created_at of its own.
+ */
+const SELECTED = ARTIFACT_COLUMN_NAMES.map((column) => `artifacts.${column}`).join(", ");
 
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (match) => `\\${match}`);
 
@@ -143,12 +140,48 @@ const accessSlices = (
   return slices;
 };
 
+/**
+ * The quoted phrases every match must contain, as websearch_to_tsquery reads the text: none when
+ * the text has an `or` (a phrase may be one alternative), none negated (`-"..."`), none of one
+ * word, none left unclosed. Each adds the index-served condition that the artifact holds the
+ * phrase's adjacent word pairs (migration 14); the tsquery still decides, so a phrase left out
+ * here only costs speed.
+ */
+export const requiredPhrases = (text: string): string[] => {
+  // Erring on the side of leaving a phrase out: "or" anywhere, even glued to a quote, and any
+  // minus before a quote, spaces between or not.
+  if (/\bor\b/i.test(text)) return [];
+  return [...text.matchAll(/(-\s*)?"([^"]*)"/g)]
+    .filter(([, negated, phrase]) => negated === undefined && /\S\s+\S/.test(phrase ?? ""))
+    .map(([, , phrase]) => phrase as string);
+};
+
+/**
+ * Free text. A quoted phrase is found through its word pairs (migration 14), and then the words
+ * index is kept out of the plan: GIN cannot check word order, so for a phrase of common words it
+ * would hand over every artifact holding them, only to be intersected with the few the pairs
+ * index found. `|| ''` hides the column from that index without changing what matches. A phrase
+ * whose pairs are all stop words has none; then the words index serves. Both branches are decided
+ * when the query is planned (the pairs of a parameter are folded to a constant).
+ */
+const textClauses = (text: string, p: Params, c: Column): string[] => {
+  const query = `websearch_to_tsquery('english', ${p.add(text)})`;
+  const phrases = requiredPhrases(text);
+  if (phrases.length === 0) return [`${c("search_text")} @@ ${query}`];
+  const pairs = phrases
+    .map((phrase) => `tsvector_adjacent_pairs(to_tsvector('english', ${p.add(phrase)}))`)
+    .join(" || ");
+  return [
+    `${c("search_pairs")} @> (${pairs})`,
+    `case when cardinality(${pairs}) > 0 then (${c("search_text")} || ''::tsvector) @@ ${query}
+      else ${c("search_text")} @@ ${query} end`,
+  ];
+};
+
 const filterClauses = (filter: SearchFilter, p: Params, c: Column): string[] => {
   const where: string[] = [];
   const f = filter;
-  if (f.text !== undefined) {
-    where.push(`${c("search_text")} @@ websearch_to_tsquery('english', ${p.add(f.text)})`);
-  }
+  if (f.text !== undefined) where.push(...textClauses(f.text, p, c));
   if (f.tagsAll?.length) where.push(`${c("tags")} @> ${p.add(f.tagsAll)}::text[]`);
   if (f.tagsAny?.length) where.push(`${c("tags")} && ${p.add(f.tagsAny)}::text[]`);
   if (f.tagsNone?.length) where.push(`not (${c("tags")} && ${p.add(f.tagsNone)}::text[])`);

@@ -1,4 +1,4 @@
-import type { Artifact, ArtifactVersion, EditableFields } from "@artifact-store/core";
+import type { Artifact, ArtifactVersion, EditableFields, Lifecycle } from "@artifact-store/core";
 import type { Database } from "./database";
 import { artifactFromRow, type Row, versionFromRow } from "./rows";
 
@@ -7,8 +7,11 @@ export interface EditRequest {
   acceptVersions: readonly number[] | null;
   changedBy: string;
   at: Date;
-  /** The new fields from the current ones, computed under the row lock (so tag adds never race). */
-  change: (current: Artifact) => EditableFields;
+  /**
+   * The new fields from the current ones, computed under the row lock (so tag adds never race).
+   * Expiry and legal hold change with the version, but only the editable fields go to history.
+   */
+  change: (current: Artifact) => EditableFields & Lifecycle;
   /** Runs before commit, with the row still locked: a failure rolls the change back. */
   publish: (updated: Artifact) => Promise<void>;
 }
@@ -42,9 +45,23 @@ export class ArtifactVersions {
       const at = request.at.toISOString();
       const [updated] = await tx.query<Row>(
         `update artifacts set metadata = $3::text::jsonb, tags = $4::text[], visibility = $5,
-           version = version + 1, updated_at = $6::timestamptz
+           version = version + 1, updated_at = $6::timestamptz, expires_at = $7::timestamptz,
+           legal_hold = $8::boolean, legal_hold_by = $9, legal_hold_at = $10::timestamptz,
+           legal_hold_reason = $11
          where id = $1 and version = $2 returning *`,
-        [artifactId, current.version, JSON.stringify(next.metadata), next.tags, next.visibility, at],
+        [
+          artifactId,
+          current.version,
+          JSON.stringify(next.metadata),
+          next.tags,
+          next.visibility,
+          at,
+          next.expiresAt?.toISOString() ?? null,
+          next.legalHold !== null,
+          next.legalHold?.setBy ?? null,
+          next.legalHold?.setAt.toISOString() ?? null,
+          next.legalHold?.reason ?? null,
+        ],
       );
       if (!updated) return { kind: "stale", version: current.version };
       await tx.query(

@@ -1,4 +1,4 @@
-// npm run cli -- <command>: API keys, the audit trail, reindexing and verification, through the API with an admin token.
+// npm run cli -- <command>: API keys, the audit trail, reindexing, verification, backups and expiry, through the API with an admin token.
 import { parseArgs } from "node:util";
 import type { ArtifactView, ErrorBody } from "@artifact-store/api";
 import { ArtifactStoreClient, ArtifactStoreError } from "@artifact-store/client";
@@ -17,10 +17,19 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   integrity reconcile              compare catalogue and bucket; abort expired upload sessions
   artifacts corrupt [--cursor C]   quarantined artifacts: their bytes failed verification, and why
   artifacts verify ARTIFACT-ID     read an artifact's bytes back now and record verified or corrupt
+  artifacts expire                 delete artifacts past their expiry now (legal holds are kept)
+  backups now                      take a snapshot now (new content copied server-side), then apply retention
+  backups list                     the snapshots in the backup bucket, newest first
+  backups restore SNAPSHOT-ID [--dry-run] [--owner ID] [--tag T ...] [--id ARTIFACT-ID ...] [--overwrite-newer]
+                                   restore a snapshot, all or a selection; --dry-run lists what would change
 
 Environment: ARTIFACT_STORE_URL (default http://127.0.0.1:8787), ARTIFACT_STORE_TOKEN (an admin JWT or API key).`;
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+/** Progress and summaries go to stderr, so stdout stays the JSON answer. */
+const say = (line: string) => console.error(line);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const seconds = (startedAt: number) => `${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
 
 /** An admin operation the SDK does not wrap: POST, JSON answer, API errors as the SDK throws them. */
 const adminPost = async <T>(baseUrl: string, token: string, path: string): Promise<T> => {
@@ -58,6 +67,11 @@ const run = async (argv: string[]): Promise<number> => {
       to: { type: "string" },
       cursor: { type: "string" },
       kind: { type: "string" },
+      "dry-run": { type: "boolean" },
+      owner: { type: "string" },
+      tag: { type: "string", multiple: true },
+      id: { type: "string", multiple: true },
+      "overwrite-newer": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -178,6 +192,60 @@ const run = async (argv: string[]): Promise<number> => {
       );
       print({ id: artifact.id, state: artifact.state, integrity: artifact.integrity });
       return artifact.state === "verified" ? 0 : 1;
+    }
+    case "artifacts expire": {
+      const run = await client.expireArtifacts();
+      print(run);
+      say(
+        `expiry: ${run.deleted} deleted, ${run.failed} failed${run.more ? "; more are due (budget reached)" : ""}`,
+      );
+      return run.failed === 0 ? 0 : 1;
+    }
+    case "backups now": {
+      say("taking a snapshot (records to the backup bucket, new content copied server-side)...");
+      const started = performance.now();
+      const report = await client.backupNow();
+      print(report);
+      const { snapshot, pruned } = report;
+      say(
+        `snapshot ${snapshot.id}${report.resumed ? " (resumed)" : ""}: ${snapshot.artifacts} artifacts, ` +
+          `${mib(snapshot.bytes)}; copied ${snapshot.copied} objects (${mib(snapshot.copiedBytes)}) ` +
+          `in ${seconds(started)}; pruned ${pruned.snapshots.length} snapshots, ${pruned.contentObjects} content objects`,
+      );
+      return 0;
+    }
+    case "backups list": {
+      const { snapshots } = await client.listBackups();
+      print(snapshots);
+      say(`${snapshots.length} snapshot(s)${snapshots[0] ? `, newest ${snapshots[0].id}` : ""}`);
+      return 0;
+    }
+    case "backups restore": {
+      if (!argument) {
+        console.error("backups restore needs a snapshot id (see backups list).");
+        return 2;
+      }
+      const request = {
+        ...(values["dry-run"] ? { dryRun: true } : {}),
+        ...(values.owner ? { owner: values.owner } : {}),
+        ...(values.tag ? { tags: values.tag } : {}),
+        ...(values.id ? { ids: values.id } : {}),
+        ...(values["overwrite-newer"] ? { overwriteNewer: true } : {}),
+      };
+      say(`${request.dryRun ? "dry run: " : ""}restoring from ${argument}...`);
+      const started = performance.now();
+      const report = await client.restoreBackup(argument, request);
+      print(report);
+      const count = (action: string) => report.changes.filter((change) => change.action === action).length;
+      const plan = `create ${count("create")}, replace ${count("replace")}, keep newer ${count("keep_newer")}`;
+      say(
+        report.dryRun
+          ? `dry run: ${report.selected} selected; would ${plan}; nothing changed`
+          : `${report.selected} selected (${plan}): ${report.restored} records restored, ` +
+              `${report.copied} objects copied back (${mib(report.copiedBytes)}) in ${seconds(started)}` +
+              (report.mismatched.length > 0 ? `; SHA-256 MISMATCH: ${report.mismatched.join(", ")}` : ""),
+      );
+      return report.mismatched.length === 0 ? 0 : 1;
     }
     default:
       console.error(`Unknown command "${positionals.join(" ")}".\n\n${USAGE}`);

@@ -2,11 +2,16 @@ import type {
   ApiKeyView,
   ArtifactHistory,
   ArtifactView,
+  BackupList,
+  BackupReport,
   DownloadLink,
+  ExpiryRunView,
   GrantView,
   IntegrityReport,
   IntegrityRunView,
   ReindexReport,
+  RestoreReport,
+  RestoreRequest,
   SearchPage,
   SearchQuery,
   UpdateArtifactInput,
@@ -218,5 +223,25 @@ export class ArtifactStoreClient {
 
   exportAudit(): Promise<{ exported: { fromSeq: number; toSeq: number; key: string }[] }> {
     return this.transport.request("POST", "/v1/audit/export");
+  }
+
+  /** Admin: take a snapshot now (new content copied server-side), then apply retention. */
+  backupNow(): Promise<BackupReport> {
+    return this.transport.request("POST", "/v1/admin/backups");
+  }
+
+  /** Admin: the snapshots in the backup bucket, newest first. */
+  listBackups(): Promise<BackupList> {
+    return this.transport.request("GET", "/v1/admin/backups");
+  }
+
+  /** Admin: restore a snapshot, all of it or a selection; `dryRun` lists what would change. */
+  restoreBackup(snapshotId: string, request: NonNullable<RestoreRequest> = {}): Promise<RestoreReport> {
+    return this.transport.request("POST", `/v1/admin/backups/${path(snapshotId)}/restore`, request);
+  }
+
+  /** Admin: delete artifacts past their expiry now (those under legal hold are kept). */
+  expireArtifacts(): Promise<ExpiryRunView> {
+    return this.transport.request("POST", "/v1/admin/lifecycle/expire");
   }
 }

@@ -49,6 +49,8 @@ export interface UploadOptions {
    * SHA-256 and size. Default true (it only takes effect with a known `sha256`).
    */
   dedupe?: boolean;
+  /** When the artifact is to be deleted (in the future, at most 10 years ahead). */
+  expiresAt?: string | Date;
   /** Parts in flight at once. */
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
@@ -186,6 +188,12 @@ export class Uploader {
       ...(options.tags ? { tags: options.tags } : {}),
       ...(options.visibility ? { visibility: options.visibility } : {}),
       ...(options.provenance ? { provenance: provenanceBody(options.provenance) } : {}),
+      ...(options.expiresAt === undefined
+        ? {}
+        : {
+            expiresAt:
+              options.expiresAt instanceof Date ? options.expiresAt.toISOString() : options.expiresAt,
+          }),
       ...(options.dedupe === false ? { dedupe: false } : {}),
       ...(md5 ? { md5 } : {}),
     });

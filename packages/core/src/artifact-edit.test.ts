@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyEdit } from "./artifact-edit";
+import { applyEdit, applyLifecycleEdit } from "./artifact-edit";
 import { canonicalJson } from "./canonical-json";
 import { DomainError } from "./errors";
 import type { EditableFields } from "./model";
@@ -33,5 +33,30 @@ describe("canonicalJson", () => {
     expect(canonicalJson({ b: [1, { d: 1, c: null }], a: "x", u: undefined })).toBe(
       '{"a":"x","b":[1,{"c":null,"d":1}]}',
     );
+  });
+});
+
+describe("applyLifecycleEdit", () => {
+  const at = new Date("2026-11-30T12:00:00Z");
+  const by = { actor: "user:admin", at };
+
+  it("sets, keeps and clears an expiry, which must be in the future and within 10 years", () => {
+    expect(applyLifecycleEdit({}, { expiresAt: "2026-12-01T00:00:00Z" }, by).expiresAt).toEqual(
+      new Date("2026-12-01T00:00:00Z"),
+    );
+    const expiresAt = new Date("2027-01-01T00:00:00Z");
+    expect(applyLifecycleEdit({ expiresAt }, { metadata: {} }, by).expiresAt).toBe(expiresAt);
+    expect(applyLifecycleEdit({ expiresAt }, { expiresAt: null }, by).expiresAt).toBeNull();
+    expect(() => applyLifecycleEdit({}, { expiresAt: "2026-11-30T11:59:59Z" }, by)).toThrow(/future/);
+    expect(() => applyLifecycleEdit({}, { expiresAt: "2037-01-01T00:00:00Z" }, by)).toThrow(/10 years/);
+  });
+
+  it("puts on a hold with who, when and why; a repeat keeps the first; false releases it", () => {
+    const held = applyLifecycleEdit({}, { legalHold: true, legalHoldReason: "case 1" }, by).legalHold;
+    expect(held).toEqual({ setBy: "user:admin", setAt: at, reason: "case 1" });
+    const later = { actor: "user:other", at: new Date("2026-12-05T00:00:00Z") };
+    expect(applyLifecycleEdit({ legalHold: held }, { legalHold: true }, later).legalHold).toEqual(held);
+    expect(applyLifecycleEdit({ legalHold: held }, { legalHold: false }, later).legalHold).toBeNull();
+    expect(() => applyLifecycleEdit({}, { legalHoldReason: "why" }, by)).toThrow(/legalHold: true/);
   });
 });

@@ -6,6 +6,7 @@ export * from "./errors";
 export * from "./integrity";
 export * from "./integrity-run";
 export * from "./keys";
+export * from "./lifecycle";
 export * from "./model";
 export * from "./part-checksums";
 export * from "./principal";

@@ -47,6 +47,17 @@ export interface Artifact {
   uploadedAt: Date | null;
   /** What the last check of the stored bytes found; absent or null until one ran. */
   integrity?: Integrity | null;
+  /** When the expiry job deletes it (not while a legal hold is on); absent or null: kept. */
+  expiresAt?: Date | null;
+  /** Set by an admin: no one, and no expiry, may delete it until released; absent or null: none. */
+  legalHold?: LegalHold | null;
+}
+
+/** Who put an artifact under legal hold, when, and why. */
+export interface LegalHold {
+  setBy: string;
+  setAt: Date;
+  reason: string | null;
 }
 
 /** Why an artifact's bytes are not the bytes its uploader declared. */

@@ -1,8 +1,8 @@
 import { ANONYMOUS, actorName, type Principal } from "@artifact-store/core";
-import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { Hono } from "hono/tiny";
 import { type AuditTargets, recordAudit } from "./audit";
 import { toHttpError } from "./errors";
 import { log } from "./log";

@@ -38,10 +38,15 @@ const startDebianPostgres = (log: (line: string) => void) => {
 };
 
 /**
- * A fresh database of the given name for tests and benchmarks, on the server DATABASE_URL names,
- * else on 127.0.0.1:5432 (started, or installed and started, when it is not answering).
+ * A fresh database of the given name for tests and benchmarks (or, with `fresh: false`, the one
+ * already there), on the server DATABASE_URL names, else on 127.0.0.1:5432 (started, or installed
+ * and started, when it is not answering).
  */
-export const ensurePostgres = async (database: string, log: (line: string) => void): Promise<string> => {
+export const ensurePostgres = async (
+  database: string,
+  log: (line: string) => void,
+  { fresh = true }: { fresh?: boolean } = {},
+): Promise<string> => {
   const server = process.env.DATABASE_URL || LOCAL_SERVER;
   if (!(await canConnect(server))) {
     if (server !== LOCAL_SERVER) throw new Error("The PostgreSQL server DATABASE_URL names does not answer.");
@@ -51,8 +56,9 @@ export const ensurePostgres = async (database: string, log: (line: string) => vo
   }
   const admin = postgres(server, { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`drop database if exists "${database}" with (force)`);
-    await admin.unsafe(`create database "${database}"`);
+    if (fresh) await admin.unsafe(`drop database if exists "${database}" with (force)`);
+    const [exists] = await admin.unsafe("select 1 from pg_database where datname = $1", [database]);
+    if (!exists) await admin.unsafe(`create database "${database}"`);
   } finally {
     await admin.end({ timeout: 1 });
   }

@@ -82,12 +82,20 @@ Ctrl-C stops everything.`);
     (run) => run.delivered + run.retrying + run.failed > 0,
   );
 
+  // Deployed, expire-artifacts runs hourly; here every minute, so an expiry set in a test shows.
+  const expiring = repeatEvery(
+    60_000,
+    "expiry",
+    () => api.runtime.expiry.run(),
+    (run) => run.deleted + run.failed > 0,
+  );
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     say("stopping...");
-    await Promise.all([verifying.stop(), delivering.stop()]);
+    await Promise.all([verifying.stop(), delivering.stop(), expiring.stop()]);
     await api.close();
     await storage.stop();
     process.exit(0);

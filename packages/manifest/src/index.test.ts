@@ -24,11 +24,10 @@ describe("manifest", () => {
     expect(new Set(routes).size).toBe(routes.length);
   });
 
-  it("gives every entry a way to be invoked: routes, a schedule or a function URL", () => {
+  it("gives every entry a way to be invoked: routes, a schedule, a function URL or the deploy", () => {
     for (const entry of FUNCTIONS) {
-      expect(entry.routes.length > 0 || entry.schedule !== undefined || entry.url === true, entry.name).toBe(
-        true,
-      );
+      const invokedBy = [entry.routes.length > 0, entry.schedule, entry.url, entry.runOnDeploy];
+      expect(invokedBy.some(Boolean), entry.name).toBe(true);
       if (entry.schedule) expect(entry.schedule).toMatch(/^(rate\(\d+ (minute|hour|day)s?\)|cron\(.+\))$/);
     }
   });

@@ -20,6 +20,11 @@ export interface FunctionEntry {
   schedule?: ScheduleExpression;
   /** Give the function its own Lambda function URL (e.g. storage notifications posting to it). */
   url?: boolean;
+  /**
+   * Invoked by `sst deploy` (an `aws.lambda.Invocation`) whenever the catalogue's schema version
+   * changes: the migrate-catalog function.
+   */
+  runOnDeploy?: boolean;
   /** Lambda timeout when the 30 s default is not enough (scheduled jobs). */
   timeoutSeconds?: number;
   /** Lambda memory when the 512 MiB default is not enough. */
@@ -37,6 +42,12 @@ export const LAMBDA_EXTERNAL: readonly string[] = [
   // it is not installed, so it stays out and debug prints without colours.
   "supports-color",
 ];
+
+/**
+ * The esbuild plugins file of every Lambda bundle, relative to sst.config.ts (SST's
+ * `nodejs.plugins`); packages/bundle imports the same file.
+ */
+export const LAMBDA_PLUGINS = "packages/bundle/lambda-plugins.mjs";
 
 /** `create-upload` -> `CreateUpload`: SST resource names are PascalCase letters and digits. */
 export const resourceName = (name: string): string =>
@@ -218,6 +229,15 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     timeoutSeconds: 900,
   },
   {
+    // Artifacts past their expiry and not under legal hold, deleted within a budget per run.
+    name: "expire-artifacts",
+    module: "functions/expire-artifacts.ts",
+    routes: [routes.expireArtifacts],
+    usesStorage: true,
+    schedule: "rate(1 hour)",
+    timeoutSeconds: 300,
+  },
+  {
     name: "integrity-report",
     module: "functions/integrity-report.ts",
     routes: [routes.integrityReport],
@@ -258,6 +278,15 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     module: "functions/redeliver-webhook.ts",
     routes: [routes.redeliverWebhook],
     usesStorage: false,
+  },
+  {
+    // Applies catalogue migrations on deploy; every other function only checks the version.
+    name: "migrate-catalog",
+    module: "functions/migrate-catalog.ts",
+    routes: [],
+    usesStorage: false,
+    runOnDeploy: true,
+    timeoutSeconds: 300,
   },
   {
     // The outbox's due deliveries, signed and POSTed to their subscribers, with backoff.

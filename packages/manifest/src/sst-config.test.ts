@@ -4,12 +4,14 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { SCHEMA_VERSION } from "@artifact-store/catalog";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   FUNCTIONS,
   type FunctionEntry,
   gatewayRoute,
   LAMBDA_EXTERNAL,
+  LAMBDA_PLUGINS,
   lambdaHandler,
   resourceName,
 } from "./index";
@@ -35,13 +37,30 @@ interface Declared {
   apis: { name: string; args: Args }[];
   routes: { api: string; route: string; handler: unknown }[];
   crons: { name: string; args: Args }[];
+  invocations: { name: string; args: Args }[];
 }
 
-const GLOBALS = ["$config", "$app", "$transform", "$output", "$resolve", "$interpolate", "sst"] as const;
+const GLOBALS = [
+  "$config",
+  "$app",
+  "$transform",
+  "$output",
+  "$resolve",
+  "$interpolate",
+  "sst",
+  "aws",
+] as const;
 
 /** Installs the SST globals as stand-ins that record every declaration. */
 const installStandIns = (): Declared => {
-  const declared: Declared = { secrets: new Map(), functions: new Map(), apis: [], routes: [], crons: [] };
+  const declared: Declared = {
+    secrets: new Map(),
+    functions: new Map(),
+    apis: [],
+    routes: [],
+    crons: [],
+    invocations: [],
+  };
   const transforms = new Map<unknown, Transform[]>();
   const applyTransforms = (component: unknown, name: string, args: Args) => {
     for (const transform of transforms.get(component) ?? []) transform(args, {}, name);
@@ -66,11 +85,13 @@ const installStandIns = (): Declared => {
   }
   class FunctionStandIn {
     readonly arn: string;
+    readonly name: Output<string>;
     readonly url: Output<string>;
     constructor(name: string, args: Args) {
       unique("Function", name, declared.functions.has(name));
       applyTransforms(FunctionStandIn, name, args);
       this.arn = `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+      this.name = new Output(`artifact-store-ci-${name}`);
       this.url = new Output(`https://${name.toLowerCase()}.lambda-url.us-east-1.on.aws/`);
       declared.functions.set(name, { args, arn: this.arn, url: this.url });
     }
@@ -94,6 +115,12 @@ const installStandIns = (): Declared => {
       declared.crons.push({ name, args });
     }
   }
+  /** The Pulumi AWS provider's `aws.lambda.Invocation`: invokes a function during the deploy. */
+  class Invocation {
+    constructor(name: string, args: Args) {
+      declared.invocations.push({ name, args });
+    }
+  }
 
   const globals: Record<string, unknown> = {
     $config: (config: unknown) => config,
@@ -104,6 +131,7 @@ const installStandIns = (): Declared => {
     $output: <T>(value: T) => new Output(value),
     $resolve: (values: Output<unknown>[]) => new Output(values.map((value) => value.value)),
     sst: { Secret, aws: { Function: FunctionStandIn, ApiGatewayV2, CronV2 } },
+    aws: { lambda: { Invocation } },
   };
   Object.assign(globalThis, globals);
   return declared;
@@ -211,6 +239,27 @@ describe("sst.config.ts", () => {
     }
   });
 
+  it("invokes the migrate-catalog function on deploy, again whenever the schema version changes", async () => {
+    await runConfig(declared);
+    const onDeploy = FUNCTIONS.filter((entry) => entry.runOnDeploy);
+    expect(onDeploy.map((entry) => entry.name)).toEqual(["migrate-catalog"]);
+    expect(declared.invocations).toEqual(
+      onDeploy.map((entry) => ({
+        name: `${resourceName(entry.name)}OnDeploy`,
+        args: expect.objectContaining({
+          functionName: new Output(`artifact-store-ci-${resourceName(entry.name)}`),
+          triggers: { schemaVersion: String(SCHEMA_VERSION) },
+        }),
+      })),
+    );
+    // Nothing but the deployer can run it: no route, no URL, no schedule.
+    for (const entry of onDeploy) {
+      expect(entry.routes).toEqual([]);
+      expect(entry.url ?? false).toBe(false);
+      expect(entry.schedule).toBeUndefined();
+    }
+  });
+
   it("declares the storage, catalogue and JWT secrets, and hands them to every function", async () => {
     await runConfig(declared);
     const required = ["S3AccessKeyId", "S3SecretAccessKey", "DatabaseUrl"];
@@ -255,6 +304,9 @@ describe("sst.config.ts", () => {
       expect(nodejs).toMatchObject({ format: "esm", minify: true });
       expect(nodejs.esbuild.external).toEqual(expect.arrayContaining([...LAMBDA_EXTERNAL]));
       expect(nodejs.esbuild.external).toContain("@electric-sql/pglite");
+      // The plugins file packages/bundle builds with too, found where SST resolves it (from the root).
+      expect((args.nodejs as { plugins?: string }).plugins, name).toBe(LAMBDA_PLUGINS);
+      expect(existsSync(resolve(root, LAMBDA_PLUGINS))).toBe(true);
     }
   });
 

@@ -1,28 +1,27 @@
-import { ArtifactSearch } from "@artifact-store/artifacts";
 import { AuditTrail } from "@artifact-store/audit";
 import { ApiKeys, createTokenVerifier, looksLikeApiKey } from "@artifact-store/auth";
 import {
   ApiKeyRecords,
   Catalog,
+  checkSchema,
+  type Database,
   GrantRecords,
-  IntegrityRecords,
-  migrate,
   openDatabase,
   PartChecksumRecords,
   RateLimitWindows,
-  SearchRecords,
-  WebhookRecords,
 } from "@artifact-store/catalog";
 import type { Principal } from "@artifact-store/core";
-import { Webhooks } from "@artifact-store/webhooks";
+import type { StorageConfig } from "@artifact-store/storage";
 import { type Config, loadConfig } from "./config";
 
 /**
- * What every function needs: settings, token verification and the catalogue. Nothing here
- * imports the AWS SDK, so functions that never talk to storage stay small and start fast.
+ * What every function needs: settings, token verification, rate limits, the audit trail and the
+ * catalogue. Services are built from it on first use (catalog-services.ts, storage-services.ts),
+ * so a function's bundle holds only those it uses; nothing here imports the AWS SDK.
  */
 export interface CatalogRuntime {
-  config: Config;
+  /** Storage settings are here when the runtime was built with them; else read on first use. */
+  config: Config & { storage?: StorageConfig };
   /** The principal behind a bearer credential: an API key or a JWT. */
   authenticate: (credential: string) => Promise<Principal>;
   catalog: Catalog;
@@ -32,13 +31,7 @@ export interface CatalogRuntime {
   apiKeys: ApiKeys;
   rateLimits: RateLimitWindows;
   audit: AuditTrail;
-  /** Scrub and reconcile reports, and what those runs read from the catalogue. */
-  integrity: IntegrityRecords;
-  /** Finding artifacts: needs only the catalogue. */
-  search: ArtifactSearch;
-  /** Webhook subscriptions, and delivery of the catalogue's outbox to them. */
-  webhooks: Webhooks;
-  /** Resolves once migrations ran; requests that touch data await it. */
+  /** Resolves once the catalogue is ready (see createCatalogRuntime); requests that touch data await it. */
   ready: () => Promise<void>;
   close: () => Promise<void>;
 }
@@ -55,13 +48,21 @@ export const once = (prepare: () => Promise<void>): (() => Promise<void>) => {
   };
 };
 
-export const createCatalogRuntime = async (config: Config = loadConfig()): Promise<CatalogRuntime> => {
+/**
+ * `prepare` readies the catalogue before the first request that touches data: deployed functions
+ * check its schema version (the migrate-catalog function migrates, once per deploy); the full
+ * runtime of npm start and the tests passes `migrate`.
+ */
+export const createCatalogRuntime = async (
+  config: CatalogRuntime["config"] = loadConfig(),
+  prepare: (db: Database) => Promise<unknown> = checkSchema,
+): Promise<CatalogRuntime> => {
   const db = await openDatabase(config.database);
   const catalog = new Catalog(db);
   const verifyToken = createTokenVerifier(config.auth);
   const apiKeys = new ApiKeys(new ApiKeyRecords(db));
   const ready = once(async () => {
-    await migrate(db);
+    await prepare(db);
   });
   return {
     config,
@@ -76,9 +77,6 @@ export const createCatalogRuntime = async (config: Config = loadConfig()): Promi
     apiKeys,
     rateLimits: new RateLimitWindows(db),
     audit: new AuditTrail(db),
-    integrity: new IntegrityRecords(db),
-    search: new ArtifactSearch(new SearchRecords(db)),
-    webhooks: new Webhooks(new WebhookRecords(db), config.webhooks),
     ready,
     close: () => catalog.db.close(),
   };

@@ -6,4 +6,5 @@ export {
   sharedCatalogRuntime,
   useCatalogRuntime,
 } from "./catalog-runtime";
+export { integrityOf, searchOf } from "./catalog-services";
 export { type Config, ConfigError, loadConfig } from "./config";

@@ -1,2 +1,2 @@
 export { type Config, ConfigError, loadConfig, loadStorageConfig } from "./config";
-export { createRuntime, type Runtime, readyRuntime, sharedRuntime, useRuntime } from "./runtime";
+export { createRuntime, type Runtime, useRuntime } from "./runtime";
