@@ -23,6 +23,8 @@ const ids: Record<string, string> = {};
 /** The records as the second snapshot saw them. */
 const atSnapshot = new Map<string, Artifact>();
 let first: BackupReport;
+/** When a grant taken into the snapshots runs out: before the full restore. */
+let shortGrantEnds: Date;
 let second: BackupReport;
 
 const backupNow = async (): Promise<BackupReport> => {
@@ -82,6 +84,10 @@ beforeAll(async () => {
   // The same bytes under another owner: stored once in the backup.
   await upload(bob, "b1.txt", shared, ["crawl:1"]);
   await upload(bob, "b2.txt", randomBytesOf(303));
+  // Sharing is part of what a snapshot keeps: one grant that lasts, one that runs out first.
+  await alice.grant(ids["a3.txt"] as string, B);
+  shortGrantEnds = new Date(Date.now() + 3000);
+  await alice.grant(ids["a1.txt"] as string, B, shortGrantEnds);
 
   // A second runtime on an empty catalogue over the same buckets: the catalogue was lost.
   ({ runtime: rebuilt, close: closeRebuilt } = await runtimeWithEmptyCatalogue(stack));
@@ -148,6 +154,7 @@ it("restores one owner's artifacts only", async () => {
 });
 
 it("restores everything: every artifact's bytes and record match the snapshot", async () => {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, shortGrantEnds.getTime() - Date.now())));
   const report = await rebuilt.backups.restore(second.snapshot.id);
   expect(report).toMatchObject({ selected: 6, restored: 6, copied: 6, mismatched: [] });
   for (const [id, recorded] of atSnapshot) {
@@ -160,6 +167,11 @@ it("restores everything: every artifact's bytes and record match the snapshot", 
     name: "a2.txt",
     reviewed: true,
   });
+  // Bob may read alice's a3.txt again; the grant that ran out since the snapshot stays gone.
+  expect(await rebuilt.grants.list(ids["a3.txt"] as string)).toEqual([
+    expect.objectContaining({ grantee: B, grantedBy: A, expiresAt: null }),
+  ]);
+  expect(await rebuilt.grants.list(ids["a1.txt"] as string)).toEqual([]);
 });
 
 it("never overwrites newer records unless asked to", async () => {

@@ -6,8 +6,8 @@ import type {
   RestoreRequest,
 } from "@artifact-store/api";
 import { sidecarOf, type Verifier } from "@artifact-store/artifacts";
-import type { BackupProgress, BackupRecords, Catalog } from "@artifact-store/catalog";
-import { conflict } from "@artifact-store/core";
+import type { BackupProgress, BackupRecords, Catalog, GrantRecords } from "@artifact-store/catalog";
+import { conflict, type Grant } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import { ContentStore, contentKey } from "./content-store";
 import { mapLimited } from "./limited";
@@ -17,9 +17,17 @@ import {
   listSnapshots,
   type ManifestEntry,
   newSnapshotId,
+  type SnapshotGrant,
   writeManifestPage,
   writeSummary,
 } from "./snapshots";
+
+const snapshotGrant = (grant: Grant): SnapshotGrant => ({
+  grantee: grant.grantee,
+  grantedBy: grant.grantedBy,
+  createdAt: grant.createdAt.toISOString(),
+  expiresAt: grant.expiresAt?.toISOString() ?? null,
+});
 
 export interface BackupSettings extends RetentionSettings {
   /** The bucket snapshots and the content store live in, on the same storage as the artifacts. */
@@ -45,6 +53,7 @@ export class Backups {
   constructor(
     private readonly records: BackupRecords,
     private readonly catalog: Catalog,
+    private readonly grants: GrantRecords,
     private readonly live: ObjectStorage,
     private readonly verifier: Verifier,
     readonly settings: BackupSettings,
@@ -75,17 +84,19 @@ export class Backups {
       for (;;) {
         const records = await this.records.artifactsAfter(progress.cursor || null, PAGE_SIZE);
         if (records.length === 0) break;
-        const entries = await mapLimited(records, CONCURRENCY, async ({ artifact, deletedAt }) => {
+        const entries = await mapLimited(records, CONCURRENCY, async ({ artifact, deletedAt, grants }) => {
           const record = sidecarOf(artifact, deletedAt ?? undefined);
+          const kept = grants.map(snapshotGrant);
           // Only verified bytes go in: the store's names are promises about its content.
           const { sha256 } = artifact;
-          if (artifact.state !== "verified" || sha256 === null) return { record, content: null };
+          if (artifact.state !== "verified" || sha256 === null)
+            return { record, content: null, grants: kept };
           if (await content.store({ ...artifact, sha256 })) {
             progress.copied += 1;
             progress.copiedBytes += artifact.size;
           }
           progress.bytes += artifact.size;
-          return { record, content: contentKey(sha256) } satisfies ManifestEntry;
+          return { record, content: contentKey(sha256), grants: kept } satisfies ManifestEntry;
         });
         progress.pages += 1;
         await writeManifestPage(this.backup, id, progress.pages, entries);
@@ -121,7 +132,13 @@ export class Backups {
   async restore(snapshotId: string, request: RestoreRequest = {}): Promise<RestoreReport> {
     await this.ready();
     return restoreSnapshot(
-      { catalog: this.catalog, live: this.live, backup: this.backup, verifier: this.verifier },
+      {
+        catalog: this.catalog,
+        grants: this.grants,
+        live: this.live,
+        backup: this.backup,
+        verifier: this.verifier,
+      },
       snapshotId,
       request ?? {},
     );

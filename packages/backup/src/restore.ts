@@ -1,16 +1,17 @@
 import type { RestoreReport, RestoreRequest } from "@artifact-store/api";
 import { readSidecar, type Verifier, writeSidecar } from "@artifact-store/artifacts";
-import type { Catalog } from "@artifact-store/catalog";
+import type { Catalog, GrantRecords } from "@artifact-store/catalog";
 import { type Artifact, invalid } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import { ContentStore } from "./content-store";
 import { mapLimited } from "./limited";
-import { type ManifestEntry, readManifest, readSummary } from "./snapshots";
+import { type ManifestEntry, readManifest, readSummary, type SnapshotGrant } from "./snapshots";
 
 const CONCURRENCY = 16;
 
 export interface RestoreDeps {
   catalog: Catalog;
+  grants: GrantRecords;
   live: ObjectStorage;
   backup: ObjectStorage;
   verifier: Verifier;
@@ -26,9 +27,29 @@ const selects = (request: RestoreRequest & object, entry: ManifestEntry): boolea
 };
 
 /**
+ * Puts back the grants an artifact had, but none that has run out since: a restore brings back
+ * who could read it, never more than that. Grants made since the snapshot are kept.
+ */
+const restoreGrants = async (grants: GrantRecords, artifactId: string, kept: readonly SnapshotGrant[]) => {
+  const now = Date.now();
+  for (const grant of kept) {
+    const expiresAt = grant.expiresAt ? new Date(grant.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= now) continue;
+    await grants.put({
+      artifactId,
+      grantee: grant.grantee,
+      grantedBy: grant.grantedBy,
+      createdAt: new Date(grant.createdAt),
+      expiresAt,
+    });
+  }
+};
+
+/**
  * Restores the selected records of a snapshot: bytes copied back from the content store
  * (server-side) and read back to prove their SHA-256, records written to the catalogue and the
- * sidecars. A record changed in the catalogue after the snapshot is kept unless overwriteNewer.
+ * sidecars, with its grants. A record changed in the catalogue after the snapshot is kept unless
+ * overwriteNewer.
  */
 export const restoreSnapshot = async (
   deps: RestoreDeps,
@@ -80,6 +101,7 @@ export const restoreSnapshot = async (
       report.copiedBytes += artifact.size;
     }
     await deps.catalog.restoreArtifact(artifact, reading.deletedAt);
+    await restoreGrants(deps.grants, artifact.id, entry.grants ?? []);
     report.restored += 1;
     if (entry.content) {
       const checked = await deps.verifier.verify(artifact);

@@ -13,6 +13,15 @@ export interface ManifestEntry {
   record: Sidecar;
   /** The content store key of its bytes; null for records without verified bytes. */
   content: string | null;
+  /** Its grants to other users (absent in snapshots taken before grants were kept). */
+  grants?: SnapshotGrant[];
+}
+
+export interface SnapshotGrant {
+  grantee: string;
+  grantedBy: string;
+  createdAt: string;
+  expiresAt: string | null;
 }
 
 const SNAPSHOTS = "snapshots/";

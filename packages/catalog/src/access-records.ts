@@ -18,7 +18,7 @@ const apiKeyFromRow = (row: Row): ApiKeyRecord => ({
   lastUsedAt: toDate(row.last_used_at),
 });
 
-const grantFromRow = (row: Row): Grant => ({
+export const grantFromRow = (row: Row): Grant => ({
   artifactId: String(row.artifact_id),
   grantee: String(row.grantee),
   grantedBy: String(row.granted_by),

@@ -1,4 +1,5 @@
-import type { Artifact } from "@artifact-store/core";
+import type { Artifact, Grant } from "@artifact-store/core";
+import { grantFromRow } from "./access-records";
 import type { Database } from "./database";
 import { artifactFromRow, type Row } from "./rows";
 
@@ -31,6 +32,8 @@ export interface BackupProgress {
 export interface ArtifactRecord {
   artifact: Artifact;
   deletedAt: Date | null;
+  /** Who else may read it: restored with it, so sharing survives a lost catalogue. */
+  grants: Grant[];
 }
 
 const runFromRow = (row: Row): BackupRun => ({
@@ -120,9 +123,18 @@ export class BackupRecords {
       `select * from artifacts where ($1::uuid is null or id > $1::uuid) order by id limit $2`,
       [after, limit],
     );
+    const grants = await this.db.query<Row>(
+      "select * from artifact_grants where artifact_id = any($1::uuid[]) order by created_at",
+      [rows.map((row) => String(row.id))],
+    );
+    const grantsOf = new Map<string, Grant[]>();
+    for (const grant of grants.map(grantFromRow)) {
+      grantsOf.set(grant.artifactId, [...(grantsOf.get(grant.artifactId) ?? []), grant]);
+    }
     return rows.map((row) => ({
       artifact: artifactFromRow(row),
       deletedAt: row.deleted_at ? new Date(String(row.deleted_at)) : null,
+      grants: grantsOf.get(String(row.id)) ?? [],
     }));
   }
 }

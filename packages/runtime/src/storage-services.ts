@@ -113,6 +113,7 @@ export const backupsOf = (runtime: CatalogRuntime): Backups =>
       new Backups(
         new BackupRecords(runtime.catalog.db),
         runtime.catalog,
+        runtime.grants,
         storageOf(runtime),
         verifierOf(runtime),
         runtime.config.backup,
