@@ -1,6 +1,7 @@
 // Every function bundled as `sst deploy` bundles it (packages/bundle), then: bundle size, whether
 // the AWS SDK is inside, and the cold import time in a fresh `node` process (median of RUNS),
-// against the targets of issue 8 and two baselines bundled and measured in the same run.
+// against the targets of issue 8 and two baselines bundled and measured in the same run, plus the
+// floor every catalogue function stands on (Hono, postgres, jose, valibot and nothing of ours).
 // `npm run bench` calls benchFunctions() at the end; `npm run bench:functions` runs it alone.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -39,6 +40,25 @@ const app = new Hono();
 app.post("/", async (c) => {
   await s3.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "k" }));
   return c.json({ url: await getSignedUrl(s3, new UploadPartCommand({ Bucket: "b", Key: "k", UploadId: "u", PartNumber: 1 })) });
+});
+export const handler = handle(app);`,
+  },
+  {
+    // The floor of a catalogue function: the libraries every one of them needs, and none of ours.
+    name: "reference: Hono + postgres + jose + valibot",
+    source: `import { Hono } from "hono/tiny";
+import { handle } from "hono/aws-lambda";
+import { jwtVerify } from "jose";
+import postgres from "postgres";
+import * as v from "valibot";
+const sql = postgres(process.env.DATABASE_URL ?? "postgres://localhost/x", { max: 1 });
+const Body = v.object({ name: v.pipe(v.string(), v.maxLength(100)) });
+const key = new TextEncoder().encode("x".repeat(32));
+const app = new Hono();
+app.post("/", async (c) => {
+  await jwtVerify(c.req.header("authorization") ?? "", key);
+  const body = v.parse(Body, await c.req.json());
+  return c.json(await sql\`select \${body.name} as name\`);
 });
 export const handler = handle(app);`,
   },
