@@ -88,7 +88,8 @@ export const startTestStack = async (
  * stack's catalogue is its own anyway): for tests of jobs that sweep the whole catalogue, such as
  * the scrubber and the reconciler, which must not meet other test files' artifacts (and buckets).
  */
-const ownDatabase = async (): Promise<{ url: string; drop: () => Promise<void> } | null> => {
+/** An empty database of its own on the PostgreSQL server the tests run on; null on PGlite. */
+export const ownDatabase = async (): Promise<{ url: string; drop: () => Promise<void> } | null> => {
   const shared = process.env.DATABASE_URL;
   if (!shared) return null;
   const name = `artifact_store_t_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
