@@ -3,6 +3,7 @@ import type { ExpiryRunView } from "@artifact-store/api";
 import type { AuditEvent } from "@artifact-store/audit";
 import type { Catalog } from "@artifact-store/catalog";
 import type { Artifact } from "@artifact-store/core";
+import { messageOf } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import { writeSidecar } from "./sidecar";
 
@@ -110,5 +111,3 @@ export class Expiry {
     }
   }
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

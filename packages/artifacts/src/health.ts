@@ -1,4 +1,5 @@
 import type { Health } from "@artifact-store/api";
+import { messageOf } from "@artifact-store/core";
 
 type Check = Health["checks"]["storage"];
 
@@ -17,7 +18,7 @@ const timed = async (probe: () => Promise<unknown>, timeoutMs: number): Promise<
     return {
       status: "down",
       latencyMs: Math.round(performance.now() - started),
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
     };
   } finally {
     clearTimeout(timer);

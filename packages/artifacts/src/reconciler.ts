@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Catalog, IntegrityRecords } from "@artifact-store/catalog";
 import type { IntegrityRun } from "@artifact-store/core";
+import { messageOf } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import type { Verifier } from "./verifier";
 
@@ -141,5 +142,3 @@ export class Reconciler {
     }
   }
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IntegrityRecords } from "@artifact-store/catalog";
 import type { IntegrityRun } from "@artifact-store/core";
+import { messageOf } from "@artifact-store/core";
 import { claimsWithinBudget, type Verifier } from "./verifier";
 
 export interface ScrubSettings {
@@ -65,7 +66,7 @@ export class Scrubber {
         findings.push({
           kind: "check_failed",
           artifactId: artifact.id,
-          error: error instanceof Error ? error.message : String(error),
+          error: messageOf(error),
         });
       }
     }

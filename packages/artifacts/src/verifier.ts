@@ -9,6 +9,7 @@ import {
   conflict,
   integrityVerdict,
   mediaTypeOf,
+  messageOf,
   notFound,
   type ObservedBytes,
   unavailable,
@@ -79,10 +80,7 @@ const readBack = async (
     }
   } catch (error) {
     object.body.destroy();
-    throw unavailable(
-      "storage_unavailable",
-      `Reading ${key} back from storage failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw unavailable("storage_unavailable", `Reading ${key} back from storage failed: ${messageOf(error)}`);
   }
   return { size, sha256: hash.digest("hex"), head: Buffer.concat(head) };
 };
@@ -170,7 +168,7 @@ export class Verifier {
         run.failed += 1;
         run.failures.push({
           artifactId: claimed.id,
-          error: error instanceof Error ? error.message : String(error),
+          error: messageOf(error),
         });
       }
     }

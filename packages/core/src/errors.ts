@@ -56,3 +56,6 @@ export const rateLimited = (retryAfterSeconds: number) =>
   });
 
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;
+
+/** What a failure says, for reports and logs: its message, or the thrown value as text. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,5 +1,5 @@
 import type { AuditEvent } from "@artifact-store/audit";
-import { ANONYMOUS, actorName, ID_PATTERN } from "@artifact-store/core";
+import { ANONYMOUS, actorName, ID_PATTERN, messageOf } from "@artifact-store/core";
 import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
 import type { Context } from "hono";
 import type { AppEnv } from "./app";
@@ -54,7 +54,7 @@ export const recordAudit = async (c: Context<AppEnv>): Promise<void> => {
     log("error", "audit_append_failed", {
       requestId: event.requestId,
       action: event.action,
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
     });
   }
 };

@@ -6,6 +6,7 @@ import {
   DomainError,
   forbidden,
   isAdmin,
+  messageOf,
   nextWebhookAttempt,
   type Principal,
   type WebhookDelivery,
@@ -51,8 +52,6 @@ const webhookNotFound = (what: "webhook" | "delivery", id: string) =>
 
 /** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
 const newSecret = (): string => `whsec_${randomBytes(32).toString("base64")}`;
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 interface Answer {
   status: number;
