@@ -7,7 +7,7 @@ import type {
 } from "@artifact-store/api";
 import { sidecarOf, type Verifier } from "@artifact-store/artifacts";
 import type { BackupProgress, BackupRecords, Catalog, GrantRecords } from "@artifact-store/catalog";
-import { conflict, type Grant } from "@artifact-store/core";
+import { conflict, type Grant, once } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import { ContentStore, contentKey } from "./content-store";
 import { mapLimited } from "./limited";
@@ -48,7 +48,6 @@ const CLAIM_MS = 15 * 60 * 1000;
  */
 export class Backups {
   private readonly backup: ObjectStorage;
-  private prepared: Promise<void> | undefined;
 
   constructor(
     private readonly records: BackupRecords,
@@ -145,14 +144,5 @@ export class Backups {
   }
 
   /** The backup bucket exists and is closed to anonymous callers, as the artifacts' is. */
-  private ready(): Promise<void> {
-    this.prepared ??= (async () => {
-      await this.backup.ensureBucket();
-      await this.backup.denyAnonymousAccess();
-    })().catch((error: unknown) => {
-      this.prepared = undefined;
-      throw error;
-    });
-    return this.prepared;
-  }
+  private readonly ready = once(() => this.backup.prepareBucket());
 }

@@ -8,6 +8,7 @@ export * from "./integrity-run";
 export * from "./keys";
 export * from "./lifecycle";
 export * from "./model";
+export * from "./once";
 export * from "./part-checksums";
 export * from "./principal";
 export * from "./provenance";

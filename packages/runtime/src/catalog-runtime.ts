@@ -10,7 +10,7 @@ import {
   PartChecksumRecords,
   RateLimitWindows,
 } from "@artifact-store/catalog";
-import type { Principal } from "@artifact-store/core";
+import { once, type Principal } from "@artifact-store/core";
 import type { StorageConfig } from "@artifact-store/storage";
 import { type Config, loadConfig } from "./config";
 
@@ -35,18 +35,6 @@ export interface CatalogRuntime {
   ready: () => Promise<void>;
   close: () => Promise<void>;
 }
-
-/** Memoises a preparation step, but forgets a failure so the next request tries again. */
-export const once = (prepare: () => Promise<void>): (() => Promise<void>) => {
-  let running: Promise<void> | undefined;
-  return () => {
-    running ??= prepare().catch((error: unknown) => {
-      running = undefined;
-      throw error;
-    });
-    return running;
-  };
-};
 
 /**
  * `prepare` readies the catalogue before the first request that touches data: deployed functions

@@ -14,8 +14,9 @@ import {
 import type { ExportedSegment } from "@artifact-store/audit";
 import { Backups } from "@artifact-store/backup";
 import { ArtifactVersions, BackupRecords, StorageEventRecords } from "@artifact-store/catalog";
+import { once } from "@artifact-store/core";
 import { ObjectStorage, type StorageConfig } from "@artifact-store/storage";
-import { type CatalogRuntime, once, readyCatalogRuntime } from "./catalog-runtime";
+import { type CatalogRuntime, readyCatalogRuntime } from "./catalog-runtime";
 import { integrityOf } from "./catalog-services";
 import { loadStorageConfig } from "./config";
 import { provided } from "./provided";
@@ -29,13 +30,7 @@ export const storageOf = (runtime: CatalogRuntime): ObjectStorage =>
 /** Creates the bucket, shuts out anonymous access and allows browser origins, once per process. */
 export const bucketPreparationOf = (runtime: CatalogRuntime): (() => Promise<void>) =>
   provided(runtime, "prepareBucket", () =>
-    once(async () => {
-      const storage = storageOf(runtime);
-      const { browserOrigins } = storageConfigOf(runtime);
-      await storage.ensureBucket();
-      await storage.denyAnonymousAccess();
-      if (browserOrigins.length > 0) await storage.allowBrowserOrigins(browserOrigins);
-    }),
+    once(() => storageOf(runtime).prepareBucket(storageConfigOf(runtime).browserOrigins)),
   );
 
 /** The shared runtime once its catalogue is migrated and its bucket is ready. */

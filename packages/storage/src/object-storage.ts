@@ -97,6 +97,16 @@ export class ObjectStorage {
     this.s3 = s3;
   }
 
+  /**
+   * Readies the bucket for use: it exists, is closed to anonymous callers, and (when origins are
+   * given) lets those browser origins upload straight to it. Each step is safe to repeat.
+   */
+  async prepareBucket(browserOrigins: readonly string[] = []): Promise<void> {
+    await this.ensureBucket();
+    await this.denyAnonymousAccess();
+    if (browserOrigins.length > 0) await this.allowBrowserOrigins(browserOrigins);
+  }
+
   async ensureBucket(): Promise<void> {
     try {
       await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
