@@ -5,6 +5,7 @@ import {
   sourceHostOf,
   type UploadSession,
 } from "@artifact-store/core";
+import { claimNextArtifact } from "./claims";
 import type { Database, Sql } from "./database";
 import { artifactFromRow, integrityColumn, type Row, uploadFromRow } from "./rows";
 import { appendArtifactEvent } from "./webhook-records";
@@ -227,20 +228,10 @@ export class Catalog {
    * a run whatever its size, later ones only when they fit in what is left of the run's budget.
    * Skips rows another transaction has locked, so verifiers on many instances never collide.
    */
-  async claimUnverified(now: Date, claimUntil: Date, maxSize: number | null): Promise<Artifact | null> {
-    const [row] = await this.db.query<Row>(
-      `update artifacts set verify_claimed_until = $2::timestamptz
-       where id = (
-         select id from artifacts
-         where state = 'uploaded' and (verify_claimed_until is null or verify_claimed_until <= $1::timestamptz)
-           and ($3::bigint is null or size <= $3::bigint)
-         order by uploaded_at, id
-         limit 1
-         for update skip locked)
-       returning *`,
-      [now.toISOString(), claimUntil.toISOString(), maxSize],
-    );
-    return row ? artifactFromRow(row) : null;
+  claimUnverified(now: Date, claimUntil: Date, maxSize: number | null): Promise<Artifact | null> {
+    // The queue is the partial index artifacts_unverified.
+    const queue = { where: "state = 'uploaded'", order: "uploaded_at, id", params: [] };
+    return claimNextArtifact(this.db, queue, now, claimUntil, maxSize);
   }
 
   /**

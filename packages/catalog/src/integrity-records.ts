@@ -1,6 +1,7 @@
 import type { Artifact, IntegrityRun, IntegrityRunKind, UploadSession } from "@artifact-store/core";
+import { claimNextArtifact } from "./claims";
 import type { Database } from "./database";
-import { artifactFromRow, type Row, uploadFromRow } from "./rows";
+import { type Row, uploadFromRow } from "./rows";
 
 const toJson = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value);
 
@@ -22,26 +23,19 @@ export class IntegrityRecords {
    * holds, until `claimUntil`; later ones of a run only when they fit its remaining budget. A run
    * cut off part-way leaves the rest least recently verified, so the next run resumes there.
    */
-  async claimStale(
+  claimStale(
     staleBefore: Date,
     now: Date,
     claimUntil: Date,
     maxSize: number | null,
   ): Promise<Artifact | null> {
-    const [row] = await this.db.query<Row>(
-      `update artifacts set verify_claimed_until = $3::timestamptz
-       where id = (
-         select id from artifacts
-         where state = 'verified' and verified_at < $1::timestamptz
-           and (verify_claimed_until is null or verify_claimed_until <= $2::timestamptz)
-           and ($4::bigint is null or size <= $4::bigint)
-         order by verified_at, id
-         limit 1
-         for update skip locked)
-       returning *`,
-      [staleBefore.toISOString(), now.toISOString(), claimUntil.toISOString(), maxSize],
-    );
-    return row ? artifactFromRow(row) : null;
+    // The queue is the partial index artifacts_scrub_order.
+    const queue = {
+      where: "state = 'verified' and verified_at < $4::timestamptz",
+      order: "verified_at, id",
+      params: [staleBefore.toISOString()],
+    };
+    return claimNextArtifact(this.db, queue, now, claimUntil, maxSize);
   }
 
   /** Upload sessions still open past their expiry, oldest first. */
