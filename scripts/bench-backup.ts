@@ -9,6 +9,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import pMap from "p-map";
 import { printTable } from "./bench-table";
 
 const MiB = 1024 * 1024;
@@ -24,19 +25,6 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; valu
   const started = performance.now();
   const value = await work();
   return { seconds: (performance.now() - started) / 1000, value };
-};
-
-const inParallel = async <T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<unknown>,
-) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let index = next++; index < items.length; index = next++) await work(items[index] as T);
-    }),
-  );
 };
 
 interface Seeded {
@@ -84,10 +72,14 @@ export const benchBackup = async (): Promise<void> => {
         sha256: createHash("sha256").update(body).digest("hex"),
       });
     }
-    await inParallel([...seeded.keys()], SEED_CONCURRENCY, async (index) => {
-      const item = seeded[index] as Seeded;
-      await live.putBytes(item.key, bodies[index] as Buffer, "application/octet-stream");
-    });
+    await pMap(
+      [...seeded.keys()],
+      async (index) => {
+        const item = seeded[index] as Seeded;
+        await live.putBytes(item.key, bodies[index] as Buffer, "application/octet-stream");
+      },
+      { concurrency: SEED_CONCURRENCY },
+    );
     const now = new Date().toISOString();
     for (let start = 0; start < seeded.length; start += 2000) {
       const batch = seeded.slice(start, start + 2000);
@@ -114,7 +106,9 @@ export const benchBackup = async (): Promise<void> => {
     const scratch = live.otherBucket(`${bucket}-copy`);
     await scratch.ensureBucket();
     const baseline = await timed(() =>
-      inParallel(seeded, COPY_CONCURRENCY, (item) => scratch.copyFrom(live, item.key, item.key, item.size)),
+      pMap(seeded, (item) => scratch.copyFrom(live, item.key, item.key, item.size), {
+        concurrency: COPY_CONCURRENCY,
+      }),
     );
     const full = await timed(() => runtime.backups.run());
     const incremental = await timed(() => runtime.backups.run());

@@ -10,6 +10,7 @@ import { ArtifactSearch } from "@artifact-store/artifacts";
 import { type Database, migrate, openDatabase, SearchRecords, type Sql } from "@artifact-store/catalog";
 import type { Principal } from "@artifact-store/core";
 import { ensurePostgres } from "@artifact-store/local";
+import pMap from "p-map";
 import postgres from "postgres";
 import { printTable } from "./bench-table";
 
@@ -308,35 +309,32 @@ const seed = async (db: Database, total: number, anchor: Date, batchSize: number
     ranges.push([from, Math.min(total, from + batchSize - 1)]);
   // On PostgreSQL two statements at a time, one per core; PGlite runs one at a time anyway.
   const workers = db.engine === "postgres" ? 2 : 1;
-  const inParallel = async <T>(items: T[], work: (item: T) => Promise<void>) => {
-    const queue = [...items];
-    const worker = async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-    };
-    await Promise.all(Array.from({ length: workers }, worker));
-  };
   let loadStarted = performance.now();
-  await inParallel(ranges, async ([from, to]) => {
-    const batchStarted = performance.now();
-    await db.transaction(async (tx) => {
-      await tx.exec(settings);
-      await tx.query("select setseed($1)", [(from % 9973) / 9973]);
-      await tx.query(SEED_SQL, [
-        from,
-        to,
-        owners,
-        anchor.toISOString(),
-        WORDS,
-        TAGS,
-        SECTIONS,
-        LANGS,
-        TYPES,
-        HOST_KINDS,
-        TLDS,
-      ]);
-    });
-    say(`  ${db.engine}: rows ${from}..${to} in ${secondsSince(batchStarted).toFixed(1)} s`);
-  });
+  await pMap(
+    ranges,
+    async ([from, to]) => {
+      const batchStarted = performance.now();
+      await db.transaction(async (tx) => {
+        await tx.exec(settings);
+        await tx.query("select setseed($1)", [(from % 9973) / 9973]);
+        await tx.query(SEED_SQL, [
+          from,
+          to,
+          owners,
+          anchor.toISOString(),
+          WORDS,
+          TAGS,
+          SECTIONS,
+          LANGS,
+          TYPES,
+          HOST_KINDS,
+          TLDS,
+        ]);
+      });
+      say(`  ${db.engine}: rows ${from}..${to} in ${secondsSince(batchStarted).toFixed(1)} s`);
+    },
+    { concurrency: workers },
+  );
   const load = secondsSince(loadStarted);
   loadStarted = performance.now();
   await db.transaction(async (tx) => {
@@ -360,14 +358,18 @@ const seed = async (db: Database, total: number, anchor: Date, batchSize: number
   const byCost = indexes
     .filter((index) => index !== byTime)
     .sort((a, b) => Number(/using gin/i.test(b.definition)) - Number(/using gin/i.test(a.definition)));
-  await inParallel(byCost, async (index) => {
-    const one = performance.now();
-    await db.transaction(async (tx) => {
-      await tx.exec(settings);
-      await tx.exec(index.definition);
-    });
-    say(`  ${db.engine}: index ${index.name} in ${secondsSince(one).toFixed(1)} s`);
-  });
+  await pMap(
+    byCost,
+    async (index) => {
+      const one = performance.now();
+      await db.transaction(async (tx) => {
+        await tx.exec(settings);
+        await tx.exec(index.definition);
+      });
+      say(`  ${db.engine}: index ${index.name} in ${secondsSince(one).toFixed(1)} s`);
+    },
+    { concurrency: workers },
+  );
   const indexSeconds = secondsSince(indexStarted);
   const analyzeStarted = performance.now();
   await db.exec("vacuum analyze artifacts");

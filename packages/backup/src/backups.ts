@@ -9,8 +9,8 @@ import { sidecarOf, type Verifier } from "@artifact-store/artifacts";
 import type { BackupProgress, BackupRecords, Catalog, GrantRecords } from "@artifact-store/catalog";
 import { conflict, type Grant, once } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
+import pMap from "p-map";
 import { ContentStore, contentKey } from "./content-store";
-import { mapLimited } from "./limited";
 import { restoreSnapshot } from "./restore";
 import { prune, type RetentionSettings } from "./retention";
 import {
@@ -83,20 +83,24 @@ export class Backups {
       for (;;) {
         const records = await this.records.artifactsAfter(progress.cursor || null, PAGE_SIZE);
         if (records.length === 0) break;
-        const entries = await mapLimited(records, CONCURRENCY, async ({ artifact, deletedAt, grants }) => {
-          const record = sidecarOf(artifact, deletedAt ?? undefined);
-          const kept = grants.map(snapshotGrant);
-          // Only verified bytes go in: the store's names are promises about its content.
-          const { sha256 } = artifact;
-          if (artifact.state !== "verified" || sha256 === null)
-            return { record, content: null, grants: kept };
-          if (await content.store({ ...artifact, sha256 })) {
-            progress.copied += 1;
-            progress.copiedBytes += artifact.size;
-          }
-          progress.bytes += artifact.size;
-          return { record, content: contentKey(sha256), grants: kept } satisfies ManifestEntry;
-        });
+        const entries = await pMap(
+          records,
+          async ({ artifact, deletedAt, grants }) => {
+            const record = sidecarOf(artifact, deletedAt ?? undefined);
+            const kept = grants.map(snapshotGrant);
+            // Only verified bytes go in: the store's names are promises about its content.
+            const { sha256 } = artifact;
+            if (artifact.state !== "verified" || sha256 === null)
+              return { record, content: null, grants: kept };
+            if (await content.store({ ...artifact, sha256 })) {
+              progress.copied += 1;
+              progress.copiedBytes += artifact.size;
+            }
+            progress.bytes += artifact.size;
+            return { record, content: contentKey(sha256), grants: kept } satisfies ManifestEntry;
+          },
+          { concurrency: CONCURRENCY },
+        );
         progress.pages += 1;
         await writeManifestPage(this.backup, id, progress.pages, entries);
         progress.artifacts += records.length;

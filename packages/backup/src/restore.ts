@@ -3,8 +3,8 @@ import { readSidecar, type Verifier, writeSidecar } from "@artifact-store/artifa
 import type { Catalog, GrantRecords } from "@artifact-store/catalog";
 import { type Artifact, invalid } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
+import pMap from "p-map";
 import { ContentStore } from "./content-store";
-import { mapLimited } from "./limited";
 import { type ManifestEntry, readManifest, readSummary, type SnapshotGrant } from "./snapshots";
 
 const CONCURRENCY = 16;
@@ -115,7 +115,7 @@ export const restoreSnapshot = async (
   for await (const entries of readManifest(deps.backup, snapshotId)) {
     const selected = entries.filter((entry) => selects(request, entry));
     report.selected += selected.length;
-    report.changes.push(...(await mapLimited(selected, CONCURRENCY, restoreOne)));
+    report.changes.push(...(await pMap(selected, restoreOne, { concurrency: CONCURRENCY })));
   }
   return report;
 };
