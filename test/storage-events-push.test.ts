@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { ArtifactView, UploadCreated } from "@artifact-store/api";
+import type { ArtifactView } from "@artifact-store/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { md5Base64, randomBytesOf, sha256, startTestStack, type TestStack } from "./support/stack";
+import { putWithoutComplete } from "./support/single-put";
+import { startTestStack, type TestStack } from "./support/stack";
 
 // The local stack points the S3 server's own notifications (Ceph RGW: a topic pushing over HTTP
 // plus a bucket notification) at the storage-events route, so no test posts them here. (Removals
@@ -32,24 +33,7 @@ const artifactOf = async (id: string, token: string) =>
 
 describe("notifications pushed by the S3 server itself", () => {
   it("complete a single-PUT upload whose client never calls complete", async () => {
-    const token = await stack.tokenFor(`pushed-${run}`);
-    const bytes = randomBytesOf(3000);
-    const response = await stack.api("/v1/uploads", {
-      method: "POST",
-      token,
-      body: JSON.stringify({
-        filename: "page.html",
-        contentType: "text/html",
-        size: bytes.length,
-        sha256: sha256(bytes),
-        md5: md5Base64(bytes),
-      }),
-    });
-    expect(response.status).toBe(201);
-    const upload = (await response.json()) as UploadCreated;
-    const part = upload.parts[0];
-    const put = await fetch(part?.url ?? "", { method: "PUT", headers: part?.headers, body: bytes });
-    expect(put.status).toBe(200);
+    const { token, upload } = await putWithoutComplete(stack, `pushed-${run}`, { size: 3000 });
 
     const verified = await eventually(
       () => artifactOf(upload.artifactId, token),

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { ArtifactView, StorageEventsRun, UploadCreated } from "@artifact-store/api";
+import type { ArtifactView, StorageEventsRun } from "@artifact-store/api";
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { md5Base64, randomBytesOf, sha256, startTestStack, type TestStack } from "./support/stack";
+import { putWithoutComplete } from "./support/single-put";
+import { randomBytesOf, sha256, startTestStack, type TestStack } from "./support/stack";
 
 // Storage's own notifications keep the catalogue true when a client never calls back, or when
 // someone changes the bucket behind the API's back.
@@ -98,24 +99,7 @@ const stored = async (key: string): Promise<StoredObject> => {
 
 /** A single-PUT upload whose bytes reach storage but whose client never calls complete. */
 const abandonedUpload = async (owner: string, options: { declareSha256?: boolean } = {}) => {
-  const token = await stack.tokenFor(owner);
-  const bytes = randomBytesOf(2048);
-  const response = await stack.api("/v1/uploads", {
-    method: "POST",
-    token,
-    body: JSON.stringify({
-      filename: "page.html",
-      contentType: "text/html",
-      size: bytes.length,
-      md5: md5Base64(bytes),
-      ...(options.declareSha256 === false ? {} : { sha256: sha256(bytes) }),
-    }),
-  });
-  expect(response.status).toBe(201);
-  const upload = (await response.json()) as UploadCreated;
-  const part = upload.parts[0];
-  const put = await fetch(part?.url ?? "", { method: "PUT", headers: part?.headers, body: bytes });
-  expect(put.status).toBe(200);
+  const { token, upload } = await putWithoutComplete(stack, owner, { size: 2048, ...options });
   const artifact = await stack.runtime.catalog.findArtifact(upload.artifactId);
   return { token, upload, object: await stored(artifact?.objectKey ?? "") };
 };
