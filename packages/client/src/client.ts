@@ -18,8 +18,11 @@ import type {
   UploadStatus,
 } from "@artifact-store/api";
 import { ArtifactStoreError } from "./errors";
-import { type ApiTransport, createTransport, type TokenProvider } from "./http";
+import { type ApiTransport, createTransport, retryTransportFailures, type TokenProvider } from "./http";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
+import { isNode } from "./sha256";
 import type { UploadSource } from "./sources";
+import { DEFAULT_STALL_TIMEOUT_MS } from "./stall";
 import { Uploader, type UploadOptions } from "./upload";
 
 export interface ClientOptions {
@@ -27,7 +30,25 @@ export interface ClientOptions {
   baseUrl: string;
   /** A bearer token, or a function returning a fresh one for each call. */
   token?: TokenProvider;
+  /** Default: the global fetch. Part bodies reach a fetch of your own as bytes or Blobs (see `streamBodies`). */
   fetch?: typeof fetch;
+  /**
+   * Hand part bodies to fetch as streams, so each piece fetch takes counts as progress against
+   * `stallTimeoutMs`. Default: on Node with its own fetch. Set it for a `fetch` of your own that
+   * passes ReadableStream bodies (with `duplex: "half"`) on to Node's.
+   */
+  streamBodies?: boolean;
+  /**
+   * Give a request up when nothing moved for this long: no byte of its body sent, no answer, no
+   * byte of the answer received. It is then retried when that is safe (part PUTs, downloads, and
+   * API calls that repeat harmlessly), else fails with a StalledRequestError. Default 30 s.
+   *
+   * Where fetch cannot show how far a body got (browsers, bodies not streamed), the wait for the
+   * answer to a part gets extra time for its size, at 32 KiB/s.
+   */
+  stallTimeoutMs?: number;
+  /** Retries of requests that stalled or lost their connection; an upload's own `retry` wins for its parts. */
+  retry?: Partial<RetryPolicy>;
 }
 
 const path = (id: string) => encodeURIComponent(id);
@@ -52,10 +73,15 @@ export class ArtifactStoreClient {
   private readonly uploader: Uploader;
 
   constructor(options: ClientOptions) {
+    const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    if (!(stallTimeoutMs > 0))
+      throw new RangeError("stallTimeoutMs must be a positive number of milliseconds.");
     this.transport = createTransport(
       options.baseUrl,
       options.token,
       options.fetch ?? globalThis.fetch.bind(globalThis),
+      { stallTimeoutMs, streamBodies: options.streamBodies ?? (isNode && options.fetch === undefined) },
+      { ...DEFAULT_RETRY, ...options.retry },
     );
     this.uploader = new Uploader(this.transport);
   }
@@ -99,10 +125,16 @@ export class ArtifactStoreClient {
     return this.transport.request("GET", `/v1/artifacts/${path(artifactId)}/download?redirect=false`);
   }
 
-  /** The artifact's bytes as a streaming Response, fetched from storage through a presigned URL. */
+  /**
+   * The artifact's bytes as a streaming Response, fetched from storage through a presigned URL.
+   * A request that stalls before the answer is sent again; reading a body that stalls fails with
+   * a StalledRequestError.
+   */
   async download(artifactId: string): Promise<Response> {
     const { url } = await this.downloadUrl(artifactId);
-    const response = await this.transport.fetch(url);
+    const response = await retryTransportFailures(this.transport.retry, () =>
+      this.transport.fetch(url, {}, `GET artifact ${artifactId}`),
+    );
     if (!response.ok) {
       throw new ArtifactStoreError(
         response.status,

@@ -45,3 +45,20 @@ export class SourceChangedError extends Error {
     super(`Part ${partNumber} of the source changed while it was being uploaded; start the upload again.`);
   }
 }
+
+/**
+ * Nothing moved for `stallTimeoutMs`: no byte of the request sent, no answer, no byte of it
+ * received. Thrown (as the cause of an UploadInterruptedError for parts) once retries ran out;
+ * the far end is hung or stopped rather than refusing.
+ */
+export class StalledRequestError extends Error {
+  override name = "StalledRequestError";
+  readonly code = "request_stalled";
+  constructor(
+    /** What stalled, e.g. "PUT part 3" or "GET /v1/artifacts/…", never a signed URL. */
+    readonly request: string,
+    readonly stallTimeoutMs: number,
+  ) {
+    super(`${request} stalled: nothing sent or received for ${stallTimeoutMs} ms.`);
+  }
+}

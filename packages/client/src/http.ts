@@ -1,59 +1,124 @@
-import { ArtifactStoreError } from "./errors";
+import { ArtifactStoreError, StalledRequestError } from "./errors";
+import { backoffDelay, type RetryPolicy, sleep } from "./retry";
+import { fetchWithStallTimeout, type StallOptions, type WatchedInit } from "./stall";
 
 export type TokenProvider = string | (() => string | Promise<string>);
 
-export interface ApiTransport {
-  request<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T>;
-  fetch: typeof fetch;
+export interface RequestOptions {
+  /**
+   * Safe to send again when it stalled or lost its connection (GET, HEAD, PUT and DELETE are).
+   * A POST says so here when repeating it has the effect of sending it once.
+   */
+  idempotent?: boolean;
 }
+
+export interface ApiTransport {
+  request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders?: Record<string, string>,
+    options?: RequestOptions,
+  ): Promise<T>;
+  /** A storage request (presigned URL), given up when it stalls; `request` names it in errors. */
+  fetch(url: string, init: WatchedInit, request: string, signal?: AbortSignal): Promise<Response>;
+  /** Retries for what stalled or lost its connection, unless a call says otherwise. */
+  readonly retry: RetryPolicy;
+}
+
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE"]);
+
+/**
+ * A request that failed without the server saying why: it stalled, or its connection was refused
+ * or cut (fetch and body reads report those as a TypeError).
+ */
+export const isTransportFailure = (error: unknown): boolean =>
+  error instanceof StalledRequestError || error instanceof TypeError;
+
+/** Runs `attempt` again, with backoff, while it fails without an answer; the last failure is thrown. */
+export const retryTransportFailures = async <T>(
+  retry: RetryPolicy,
+  attempt: () => Promise<T>,
+): Promise<T> => {
+  for (let tried = 0; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= retry.retries || !isTransportFailure(error)) throw error;
+      await sleep(backoffDelay(retry, tried));
+    }
+  }
+};
 
 export const createTransport = (
   baseUrl: string,
   token: TokenProvider | undefined,
   fetchImpl: typeof fetch,
+  stall: StallOptions,
+  retry: RetryPolicy,
 ): ApiTransport => {
   const root = baseUrl.replace(/\/+$/, "");
+  const send = (url: string, init: WatchedInit, request: string, signal?: AbortSignal) =>
+    fetchWithStallTimeout(fetchImpl, url, init, { ...stall, request, signal });
+
+  const once = async <T>(
+    method: string,
+    path: string,
+    body: unknown,
+    extraHeaders: Record<string, string>,
+  ): Promise<T> => {
+    const headers: Record<string, string> = { ...extraHeaders, accept: "application/json" };
+    const bearer = typeof token === "function" ? await token() : token;
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const response = await send(
+      `${root}${path}`,
+      {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        redirect: "manual",
+      },
+      `${method} ${path.split("?")[0]}`,
+    );
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!response.ok) {
+      const error = (
+        parsed as {
+          error?: {
+            code?: string;
+            message?: string;
+            requestId?: string;
+            details?: Record<string, unknown>;
+          };
+        }
+      )?.error;
+      throw new ArtifactStoreError(
+        response.status,
+        error?.code ?? "http_error",
+        error?.message ?? `HTTP ${response.status}`,
+        error?.requestId ?? response.headers.get("x-request-id") ?? undefined,
+        error?.details,
+      );
+    }
+    return parsed as T;
+  };
+
   return {
-    fetch: fetchImpl,
+    retry,
+    fetch: send,
     async request<T>(
       method: string,
       path: string,
       body?: unknown,
       extraHeaders: Record<string, string> = {},
+      options: RequestOptions = {},
     ): Promise<T> {
-      const headers: Record<string, string> = { ...extraHeaders, accept: "application/json" };
-      const bearer = typeof token === "function" ? await token() : token;
-      if (bearer) headers.authorization = `Bearer ${bearer}`;
-      if (body !== undefined) headers["content-type"] = "application/json";
-      const response = await fetchImpl(`${root}${path}`, {
-        method,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        redirect: "manual",
-      });
-      if (response.status === 204) return undefined as T;
-      const text = await response.text();
-      const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-      if (!response.ok) {
-        const error = (
-          parsed as {
-            error?: {
-              code?: string;
-              message?: string;
-              requestId?: string;
-              details?: Record<string, unknown>;
-            };
-          }
-        )?.error;
-        throw new ArtifactStoreError(
-          response.status,
-          error?.code ?? "http_error",
-          error?.message ?? `HTTP ${response.status}`,
-          error?.requestId ?? response.headers.get("x-request-id") ?? undefined,
-          error?.details,
-        );
-      }
-      return parsed as T;
+      const call = () => once<T>(method, path, body, extraHeaders);
+      const repeatable = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
+      return repeatable ? retryTransportFailures(retry, call) : call();
     },
   };
 };

@@ -58,9 +58,14 @@ export class PartSigner {
       (checksum) => checksum.partNumber !== first.partNumber && !this.fresh(checksum),
     );
     const parts = [first, ...others].slice(0, BATCH);
-    const signed = await this.transport.request<SignedParts>("POST", `/v1/uploads/${this.uploadId}/parts`, {
-      parts,
-    });
+    // Signing again only signs again: safe to resend when it stalls.
+    const signed = await this.transport.request<SignedParts>(
+      "POST",
+      `/v1/uploads/${this.uploadId}/parts`,
+      { parts },
+      {},
+      { idempotent: true },
+    );
     this.remember(signed.parts, signed.expiresAt);
   }
 

@@ -15,8 +15,9 @@ import {
 import { ArtifactStoreError, PartRejectedError, SourceChangedError, UploadInterruptedError } from "./errors";
 import type { ApiTransport } from "./http";
 import { PartSigner } from "./part-signer";
-import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
+import { backoffDelay, type RetryPolicy, sleep } from "./retry";
 import { type ByteSource, toByteSource, type UploadSource } from "./sources";
+import { anySignal } from "./stall";
 
 export interface UploadProgress {
   uploadId: string;
@@ -117,9 +118,7 @@ export class Uploader {
   async upload(input: UploadSource, options: UploadOptions = {}): Promise<ArtifactView> {
     const source = await toByteSource(input);
     const stopReading = new AbortController();
-    const reading = options.signal
-      ? AbortSignal.any([options.signal, stopReading.signal])
-      : stopReading.signal;
+    const reading = anySignal([options.signal, stopReading.signal]);
     try {
       const declared = options.sha256 ?? source.knownSha256;
       const whole =
@@ -254,9 +253,9 @@ export class Uploader {
     checksums: PartChecksums,
     options: UploadOptions,
   ) {
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const retry = { ...this.transport.retry, ...options.retry };
     const stop = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const signal = anySignal([options.signal, stop.signal]);
     let partsDone = plan.partCount - plan.todo.length;
     const report = () =>
       options.onProgress?.({
@@ -316,12 +315,12 @@ export class Uploader {
       let status: number;
       let text = "";
       try {
-        const response = await this.transport.fetch(part.url, {
-          method: part.method,
-          headers: part.headers,
-          body: body as BodyInit,
+        const response = await this.transport.fetch(
+          part.url,
+          { method: part.method, headers: part.headers, body },
+          `${part.method} part ${partNumber}`,
           signal,
-        });
+        );
         status = response.status;
         text = response.ok ? "" : await response.text();
         if (response.ok) {
@@ -352,6 +351,13 @@ export class Uploader {
   }
 
   private complete(plan: Plan, sha256: string): Promise<ArtifactView> {
-    return this.transport.request<ArtifactView>("POST", `/v1/uploads/${plan.uploadId}/complete`, { sha256 });
+    // Completing a completed upload answers its artifact again, so a stalled complete is resent.
+    return this.transport.request<ArtifactView>(
+      "POST",
+      `/v1/uploads/${plan.uploadId}/complete`,
+      { sha256 },
+      {},
+      { idempotent: true },
+    );
   }
 }

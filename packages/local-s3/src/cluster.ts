@@ -13,6 +13,7 @@ import {
 import { Daemon } from "./daemon";
 import { CEPH_BINARIES } from "./install";
 import { type ClusterState, type OsdIdentity, readState, type S3Keys, writeState } from "./state";
+import { type DaemonLauncher, SupervisedDaemon } from "./supervisor";
 import {
   freeLoopbackPorts,
   freeStablePorts,
@@ -38,6 +39,11 @@ export interface LocalS3Options {
    * `<dataDir>/ceph` again, on the same ports. False (the default): wipe it and make a fresh one.
    */
   persistent?: boolean;
+  /**
+   * Once the cluster is up, start a daemon that exits (crash, kill) again, with backoff (1 s, 2 s,
+   * 4 s... up to 30 s; back to 1 s after a minute up), on the same ports and config. Default true.
+   */
+  supervise?: boolean;
   log?: (line: string) => void;
 }
 
@@ -82,6 +88,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const cluster = state
     ? await restartCluster(layout, state, keys, options.port, log)
     : await createCluster(layout, keys, options, log);
+  if (options.supervise ?? true) cluster.supervise();
   const endpoint = cluster.endpoint;
   const how = state ? "restarted" : "created";
   log(`S3 endpoint ${endpoint} ready in ${seconds(started)} (cluster ${how} in ${layout.dir})`);
@@ -275,8 +282,10 @@ async function leftoverPids(layout: ClusterLayout): Promise<number[]> {
 
 class Cluster {
   readonly endpoint: string;
-  private readonly daemons: Daemon[] = [];
+  private readonly daemons: SupervisedDaemon[] = [];
   private stopping: Promise<void> | undefined;
+  /** Once set, exits are the supervisors' to tell. */
+  private supervised = false;
 
   constructor(
     private readonly layout: ClusterLayout,
@@ -297,10 +306,14 @@ class Cluster {
 
   async startMon(): Promise<void> {
     const since = Date.now();
-    const mon = this.spawn(`mon.${MON_ID}`, "ceph-mon", ["-c", this.layout.conf, "-f", "-i", MON_ID]);
-    await this.waitFor("the monitor to answer", 30_000, mon, async () => {
-      await this.ceph(["mon", "stat"]);
-      return true;
+    await this.start("ceph-mon", {
+      spawn: async () =>
+        this.spawn(`mon.${MON_ID}`, "ceph-mon", ["-c", this.layout.conf, "-f", "-i", MON_ID]),
+      ready: (mon) =>
+        this.waitFor("the monitor to answer", 30_000, mon, async () => {
+          await this.ceph(["mon", "stat"]);
+          return true;
+        }),
     });
     this.log(`ceph-mon up in ${seconds(since)}`);
   }
@@ -320,23 +333,32 @@ class Cluster {
   async startOsd({ id }: OsdIdentity): Promise<void> {
     const since = Date.now();
     // After a crash the osdmap may still show the dead OSD up; only a boot after this epoch counts.
-    const before = await this.osdDump();
-    const osd = this.spawn(`osd.${id}`, "ceph-osd", ["-c", this.layout.conf, "-f", "-i", id]);
-    await this.waitFor("the OSD to be up and in", 60_000, osd, async () => {
-      const dump = await this.osdDump();
-      const entry = dump.osds?.find((o) => String(o.osd) === id);
-      return entry?.up === 1 && entry.in === 1 && (entry.up_from ?? 0) > (before.epoch ?? 0);
+    let before: OsdDump = {};
+    await this.start("ceph-osd", {
+      spawn: async () => {
+        before = await this.osdDump();
+        return this.spawn(`osd.${id}`, "ceph-osd", ["-c", this.layout.conf, "-f", "-i", id]);
+      },
+      ready: (osd) =>
+        this.waitFor("the OSD to be up and in", 60_000, osd, async () => {
+          const dump = await this.osdDump();
+          const entry = dump.osds?.find((o) => String(o.osd) === id);
+          return entry?.up === 1 && entry.in === 1 && (entry.up_from ?? 0) > (before.epoch ?? 0);
+        }),
     });
     this.log(`ceph-osd up in ${seconds(since)}`);
   }
 
   async startRgw(): Promise<void> {
     const since = Date.now();
-    const rgw = this.spawn(RGW_NAME, "radosgw", ["-c", this.layout.conf, "-f", "-n", RGW_NAME]);
-    // On its first start radosgw creates its pools and zone before it listens.
-    await this.waitFor(`radosgw to answer HTTP on ${this.endpoint}`, 120_000, rgw, () =>
-      httpAnswers(`${this.endpoint}/`, 2000),
-    );
+    await this.start("radosgw", {
+      spawn: async () => this.spawn(RGW_NAME, "radosgw", ["-c", this.layout.conf, "-f", "-n", RGW_NAME]),
+      // On its first start radosgw creates its pools and zone before it listens.
+      ready: (rgw) =>
+        this.waitFor(`radosgw to answer HTTP on ${this.endpoint}`, 120_000, rgw, () =>
+          httpAnswers(`${this.endpoint}/`, 2000),
+        ),
+    });
     this.log(`radosgw up in ${seconds(since)}`);
   }
 
@@ -372,7 +394,13 @@ class Cluster {
     this.log(`S3 keys of user ${S3_USER} replaced (access key ${keys.accessKeyId})`);
   }
 
-  /** Stops rgw, then the OSD, then the mon. Safe to call more than once. */
+  /** Restarts each daemon that exits from now on, until stop. */
+  supervise(): void {
+    this.supervised = true;
+    for (const daemon of this.daemons) daemon.supervise();
+  }
+
+  /** Stops rgw, then the OSD, then the mon, with no restarts. Safe to call more than once. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const since = Date.now();
@@ -380,8 +408,8 @@ class Cluster {
         const wasRunning = daemon.exitStatus === undefined;
         await daemon.stop(STOP_GRACE_MS);
         // A clean stop exits 0; say so when it had to be killed or failed.
-        if (wasRunning && daemon.exitStatus !== "exited with code 0") {
-          this.log(`${daemon.name} ${daemon.exitStatus} on stop`);
+        if (wasRunning && daemon.exitStatus !== "code 0") {
+          this.log(`${daemon.label} exited (${daemon.exitStatus}) on stop`);
         }
       }
       if (this.daemons.length > 0) this.log(`cluster stopped in ${seconds(since)}`);
@@ -389,12 +417,20 @@ class Cluster {
     return this.stopping;
   }
 
+  /** Starts a daemon the cluster stops in reverse order, and restarts once supervised. */
+  private async start(label: string, launcher: DaemonLauncher): Promise<void> {
+    const daemon = new SupervisedDaemon(label, launcher, this.log);
+    this.daemons.push(daemon);
+    await daemon.start();
+  }
+
   private spawn(name: string, command: string, args: string[]): Daemon {
     const out = join(this.layout.logDir, `${name}.out`);
     const daemon = new Daemon(name, command, args, out, daemonLogPath(this.layout, name));
-    this.daemons.push(daemon);
     void daemon.whenExited.then(() => {
-      if (!this.stopping) this.log(`${name} ${daemon.exitStatus} (logs in ${this.layout.logDir})`);
+      if (!this.stopping && !this.supervised) {
+        this.log(`${name} exited (${daemon.exitStatus}) (logs in ${this.layout.logDir})`);
+      }
     });
     return daemon;
   }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import type { Socket } from "node:net";
+import { constants } from "node:os";
 import { cephEnv, tailFile } from "./util";
 
 // A small sh wrapper runs each daemon with a watchdog on the wrapper's stdin pipe:
@@ -40,6 +41,18 @@ function killGroup(group: number, signal: NodeJS.Signals): void {
   }
 }
 
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
+
+/**
+ * "code N" or "signal NAME". The wrapper's sh reports a daemon killed by a signal as its own exit
+ * code 128 + the signal's number, so that is read as the signal.
+ */
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `signal ${signal}`;
+  const byWrapper = code !== null && code > 128 ? SIGNAL_NAMES.get(code - 128) : undefined;
+  return byWrapper ? `signal ${byWrapper}` : `code ${code}`;
+}
+
 export class Daemon {
   readonly name: string;
   readonly outPath: string;
@@ -73,7 +86,7 @@ export class Daemon {
     installExitHook();
     this.exited = new Promise((resolve) => {
       this.child.once("exit", (code, signal) => {
-        this.exitDescription = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        this.exitDescription = describeExit(code, signal);
         liveGroups.delete(this.group);
         killGroup(this.group, "SIGKILL"); // the watchdog's sleep, if any
         resolve();
@@ -89,7 +102,7 @@ export class Daemon {
     return this.exited;
   }
 
-  /** Undefined while running; otherwise how it ended. */
+  /** Undefined while running; otherwise how it ended: "code 0", "signal SIGKILL". */
   get exitStatus(): string | undefined {
     return this.exitDescription;
   }
@@ -109,7 +122,9 @@ export class Daemon {
 
   /** A description of the daemon's state with the tails of its output and log files. */
   async report(): Promise<string> {
-    const state = this.exitDescription ? `${this.name} ${this.exitDescription}` : `${this.name} is running`;
+    const state = this.exitDescription
+      ? `${this.name} exited (${this.exitDescription})`
+      : `${this.name} is running`;
     const out = await tailFile(this.outPath, 15);
     const log = await tailFile(this.logPath, 30);
     return `${state}\n--- ${this.outPath} ---\n${out}\n--- ${this.logPath} ---\n${log}`;
