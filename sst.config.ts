@@ -50,6 +50,7 @@ export default $config({
       "VERIFY_INLINE_MAX_BYTES",
       "VERIFY_RUN_BUDGET_BYTES",
       "CONTENT_TYPE_MISMATCH",
+      "RECONCILE_DELETE_ORPHANS_AFTER_SECONDS",
     ] as const;
 
     // Secret name -> environment variable the code reads (packages/runtime/src/config.ts).

@@ -172,8 +172,7 @@ const main = async () => {
           upload?.objectKey ?? "",
           upload?.storageUploadId ?? "",
           (n % 10_000) + 1,
-          900,
-          { md5: "1B2M2Y8AsgTpgAmY7PhCfg==" },
+          { size: 16 * 1024 * 1024, ttlSeconds: 900, checksum: { md5: "1B2M2Y8AsgTpgAmY7PhCfg==" } },
         );
         rawUrls += 1;
       }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ArtifactView, SearchPage, VerificationRun } from "@artifact-store/api";
 import { readSidecar, Verifier } from "@artifact-store/artifacts";
 import type { ArtifactStoreClient } from "@artifact-store/client";
+import { ObjectStorage } from "@artifact-store/storage";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as verifyArtifactsHandler } from "../functions/verify-artifacts";
@@ -208,6 +209,28 @@ describe("large objects are verified off the request path", () => {
     }
     expect(runs.reduce((sum, r) => sum + r.verified, 0)).toBe(ids.size);
     expect(runs.every((r) => r.verified <= 1 && r.failed === 0)).toBe(true);
+  });
+});
+
+describe("a verification that fails while storage is away", () => {
+  it("is retried within a minute, and backs off while storage stays away", async () => {
+    const { client, token } = await owner("storage-away");
+    const artifact = await client.upload(randomBytesOf(LARGE), { filename: "away.bin" });
+    const t0 = Date.now();
+    const at = (seconds: number) => () => new Date(t0 + seconds * 1000);
+    const settings = stack.runtime.verifier.settings;
+    // Storage that refuses every connection, as a stopped S3 server does.
+    const away = new ObjectStorage({ ...stack.config.storage, endpoint: "http://127.0.0.1:1" });
+    const whileAway = (seconds: number) => new Verifier(stack.runtime.catalog, away, settings, at(seconds));
+    const whenBack = (seconds: number) =>
+      new Verifier(stack.runtime.catalog, stack.runtime.storage, settings, at(seconds));
+
+    expect(await whileAway(0).verifyPending()).toMatchObject({ failed: 1, verified: 0 });
+    expect(await whenBack(5).verifyPending()).toMatchObject({ verified: 0, bytes: 0 }); // held 10 s
+    expect(await whileAway(11).verifyPending()).toMatchObject({ failed: 1 }); // second failure: 20 s
+    expect(await whenBack(25).verifyPending()).toMatchObject({ verified: 0, bytes: 0 });
+    expect(await whenBack(32).verifyPending()).toMatchObject({ verified: 1, failed: 0 });
+    expect((await get(artifact.id, token)).state).toBe("verified");
   });
 });
 

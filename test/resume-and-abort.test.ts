@@ -2,6 +2,7 @@ import type { UploadCreated } from "@artifact-store/api";
 import { UploadInterruptedError } from "@artifact-store/client";
 import { ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openRawUpload, partOf, sendRawPart } from "./support/raw-uploads";
 import {
   MiB,
   md5Base64,
@@ -23,40 +24,17 @@ afterAll(() => stack?.close());
 /** Opens an upload through the API, as a browser would, and returns its answer and the caller's token. */
 const openUpload = async (bytes: Uint8Array<ArrayBuffer>, filename = "raw.bin") => {
   const token = await stack.tokenFor(`raw-${crypto.randomUUID().slice(0, 8)}`);
-  const response = await stack.api("/v1/uploads", {
-    method: "POST",
-    token,
-    body: JSON.stringify({
-      filename,
-      contentType: "application/octet-stream",
-      size: bytes.length,
-      sha256: sha256(bytes),
-    }),
-  });
-  expect(response.status).toBe(201);
-  return { created: (await response.json()) as UploadCreated, token };
+  return { created: await openRawUpload(stack.api, token, bytes, { filename }), token };
 };
 
-const putPart = async (
-  token: string,
-  created: UploadCreated,
-  partNumber: number,
-  body: Uint8Array<ArrayBuffer>,
-) => {
-  const signed = await stack.api(`/v1/uploads/${created.uploadId}/parts`, {
-    method: "POST",
-    token,
-    body: JSON.stringify({ parts: [{ partNumber, md5: md5Base64(body) }] }),
-  });
-  const { parts } = (await signed.json()) as UploadCreated;
-  const part = parts[0];
-  if (!part) throw new Error("no part URL");
-  const response = await fetch(part.url, { method: "PUT", headers: part.headers, body });
-  expect(response.status).toBe(200);
+const sendPart = (...args: [string, UploadCreated, number, Uint8Array<ArrayBuffer>]) =>
+  sendRawPart(stack.api, ...args);
+
+const putPart = async (...args: Parameters<typeof sendPart>) => {
+  expect(await sendPart(...args)).toBe(200);
 };
 
-const slice = (bytes: Uint8Array<ArrayBuffer>, created: UploadCreated, partNumber: number) =>
-  bytes.subarray((partNumber - 1) * created.partSize, partNumber * created.partSize);
+const slice = partOf;
 
 describe("resume", () => {
   it("an upload cut off half-way resumes from the parts storage holds, and sends only the rest", async () => {
@@ -165,35 +143,46 @@ describe("complete checks what storage holds, not what the client says", () => {
     expect(await retried.json()).toMatchObject({ size: bytes.length, state: "verified" });
   });
 
-  it("a part of the wrong size is refused with the sizes found", async () => {
+  it("storage itself refuses a part longer or shorter than the plan's, and keeps nothing of it", async () => {
     const bytes = randomBytesOf(12 * MiB);
     const { created, token } = await openUpload(bytes);
     await putPart(token, created, 1, slice(bytes, created, 1));
     await putPart(token, created, 2, slice(bytes, created, 2));
-    await putPart(token, created, 3, slice(bytes, created, 3).subarray(1)); // one byte short
+    // The part's size is signed into its URL (with its MD5, which these bodies carry correctly).
+    expect(await sendPart(token, created, 3, slice(bytes, created, 3).subarray(1))).toBe(403);
+    expect(await sendPart(token, created, 3, new Uint8Array(randomBytesOf(2 * MiB + 1)))).toBe(403);
 
+    const status = await (await stack.api(`/v1/uploads/${created.uploadId}`, { token })).json();
+    expect(status.parts.map((part: { partNumber: number }) => part.partNumber)).toEqual([1, 2]);
     const complete = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
     expect(complete.status).toBe(409);
     expect(await complete.json()).toMatchObject({
-      error: {
-        code: "size_mismatch",
-        details: { wrongSize: [{ partNumber: 3, size: 2 * MiB - 1, expected: 2 * MiB }] },
-      },
+      error: { code: "upload_incomplete", details: { missingParts: [3] } },
     });
-    expect((await stack.api(`/v1/artifacts/${created.artifactId}`, { token })).status).toBe(200);
     expect((await (await stack.api(`/v1/artifacts/${created.artifactId}`, { token })).json()).state).toBe(
       "pending",
     );
+
+    await putPart(token, created, 3, slice(bytes, created, 3));
+    const retried = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toMatchObject({ size: bytes.length, state: "verified" });
   });
 
-  it("a single PUT of the wrong total size is refused", async () => {
-    const bytes = randomBytesOf(1000);
+  it("storage itself refuses a single PUT of another size than declared, and keeps nothing", async () => {
+    const bytes = randomBytesOf(1024);
     const { created, token } = await openUpload(bytes);
     expect(created.mode).toBe("single");
-    await putPart(token, created, 1, bytes.subarray(0, 999));
+    expect(await sendPart(token, created, 1, bytes.subarray(0, 1000))).toBe(403);
+    expect(await sendPart(token, created, 1, randomBytesOf(5 * MiB))).toBe(403);
+    expect(await stack.keysUnder(`artifacts/`)).not.toContainEqual(
+      expect.stringContaining(created.artifactId),
+    );
     const complete = await stack.api(`/v1/uploads/${created.uploadId}/complete`, { method: "POST", token });
     expect(complete.status).toBe(409);
-    expect(await complete.json()).toMatchObject({ error: { code: "size_mismatch" } });
+    expect(await complete.json()).toMatchObject({
+      error: { code: "upload_incomplete", details: { missingParts: [1] } },
+    });
   });
 
   it("nothing uploaded at all is an incomplete upload", async () => {

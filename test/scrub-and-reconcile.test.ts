@@ -155,7 +155,7 @@ describe("the reconciler", () => {
     });
     expect(report.findings).toEqual(
       expect.arrayContaining([
-        { kind: "object_without_record", objectKey: strayKey },
+        { kind: "object_without_record", objectKey: strayKey, size: 5 },
         expect.objectContaining({ kind: "record_without_object", artifactId: lost.id }),
       ]),
     );

@@ -305,7 +305,14 @@ describe("webhooks", () => {
     // The reconciler, two days on: the open session is past its expiry.
     const { integrity, catalog, storage, verifier } = stack.runtime;
     const later = () => new Date(Date.now() + 2 * 86_400_000);
-    await new Reconciler(integrity, catalog, storage, verifier, later).run();
+    await new Reconciler(
+      integrity,
+      catalog,
+      storage,
+      verifier,
+      { deleteOrphansAfterSeconds: null },
+      later,
+    ).run();
 
     await stack.runtime.webhooks.deliverDue(later());
     expect(receiver.at("/expired").map((message) => [message.type, message.artifactId])).toEqual([

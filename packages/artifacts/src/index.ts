@@ -1,8 +1,15 @@
 export { Artifacts } from "./artifacts";
+export {
+  COMPLETION_STEPS,
+  type CompletionStep,
+  completionFailpoint,
+  multipartEtag,
+  UploadCompletion,
+} from "./completion";
 export { type AuditAppend, EXPIRY_DEFAULTS, Expiry, type ExpirySettings, removeArtifact } from "./expiry";
 export { checkHealth } from "./health";
 export { mirrorTags, OBJECT_TAGS_MAX, objectTagsOf } from "./object-tags";
-export { Reconciler } from "./reconciler";
+export { RECONCILE_DEFAULTS, Reconciler, type ReconcileSettings } from "./reconciler";
 export { reindexFromStorage } from "./reindex";
 export { Scrubber, type ScrubSettings } from "./scrubber";
 export { ArtifactSearch, SEARCH_DEFAULT_LIMIT } from "./search";

@@ -61,7 +61,7 @@ export class Scrubber {
           });
         } else summary.verified += 1;
       } catch (error) {
-        // The claim stays until it expires, so the next runs go on with other artifacts first.
+        await this.verifier.retryLater(artifact.id);
         summary.failed += 1;
         findings.push({
           kind: "check_failed",

@@ -37,9 +37,9 @@ import {
   validateMetadata,
 } from "@artifact-store/core";
 import type { ObjectStorage, StoredPart } from "@artifact-store/storage";
+import { rangeFrom1, UploadCompletion } from "./completion";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
-import { writeSidecar } from "./sidecar";
 
 export interface CreateUploadRequest {
   filename: string;
@@ -90,8 +90,6 @@ const sha256Agreed = (recorded: string | null, declared: string | undefined): st
   return sha256;
 };
 
-const rangeFrom1 = (count: number): number[] => Array.from({ length: count }, (_, index) => index + 1);
-
 const checkPartNumbers = (parts: readonly { partNumber: number }[], partCount: number): void => {
   const outOfRange = parts.map((part) => part.partNumber).filter((partNumber) => partNumber > partCount);
   if (outOfRange.length > 0) {
@@ -107,7 +105,11 @@ export class Uploads {
     private readonly settings: ServiceSettings,
     private readonly partChecksums: PartChecksumRecords,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.completion = new UploadCompletion(catalog, storage, now);
+  }
+
+  private readonly completion: UploadCompletion;
 
   /** What every part URL request must carry, as the create and status answers tell uploaders. */
   get checksums(): UploadChecksums {
@@ -175,6 +177,7 @@ export class Uploads {
       objectKey,
       mode: plan.mode,
       storageUploadId,
+      completingEtag: null,
       partSize: plan.partSize,
       partCount: plan.partCount,
       size: request.size,
@@ -238,10 +241,11 @@ export class Uploads {
   }
 
   /**
-   * Completes from what storage holds, never from a client's list. Completing twice answers
-   * the same artifact, so a client that lost the first answer can simply retry. The artifact is
-   * `uploaded`: the caller hands it to the verifier (Verifier.afterUpload), which this class does
-   * not hold, so functions that only open or sign uploads carry no content sniffing.
+   * Completes from what storage holds, never from a client's list. Completing twice, at once or
+   * after a crash part-way, answers the same artifact, so a client that lost the first answer can
+   * simply retry (see UploadCompletion). The artifact is `uploaded`: the caller hands it to the
+   * verifier (Verifier.afterUpload), which this class does not hold, so functions that only open
+   * or sign uploads carry no content sniffing.
    */
   async complete(principal: Principal, uploadId: string, declaredSha256?: string): Promise<Artifact> {
     const upload = await this.ownedUpload(principal, uploadId);
@@ -255,35 +259,7 @@ export class Uploads {
     this.openUpload(upload);
     const pending = await this.artifactOf(upload);
     const sha256 = sha256Agreed(pending.sha256, declaredSha256);
-
-    const parts = await this.storedParts(upload);
-    if (parts === null) {
-      throw conflict("upload_not_in_storage", "Storage no longer holds this upload; start a new one.");
-    }
-    this.checkParts(upload, parts);
-
-    const etag =
-      upload.mode === "multipart" && upload.storageUploadId
-        ? await this.completeInStorage(upload, upload.storageUploadId, parts)
-        : (parts[0]?.etag ?? "");
-
-    const completedAt = this.now();
-    // The sidecar goes first: if the catalogue update fails, the bucket still tells the truth.
-    await writeSidecar(this.storage, {
-      ...pending,
-      sha256,
-      state: "uploaded",
-      etag,
-      uploadedAt: completedAt,
-      updatedAt: completedAt,
-    });
-    const artifact = await this.catalog.completeUpload(upload.id, etag, sha256, completedAt);
-    // An edit that landed while the bytes were on their way wrote an older state into the sidecar.
-    if (artifact && artifact.version !== pending.version) await writeSidecar(this.storage, artifact);
-    const completed = artifact ?? (await this.artifactOf(upload));
-    // A new object has no tags: only an artifact with some needs the extra request.
-    if (completed.tags.length > 0) await mirrorTags(this.storage, completed);
-    return completed;
+    return this.completion.complete(upload, pending, sha256);
   }
 
   async abort(principal: Principal, uploadId: string): Promise<void> {
@@ -367,15 +343,15 @@ export class Uploads {
     await this.partChecksums.record(upload.id, declared, now);
     const parts = await Promise.all(
       wanted.map(async ({ partNumber, checksum }): Promise<PresignedPart> => {
+        // The exact size is signed in too: storage refuses a longer or shorter body outright.
+        const size = expectedPartSize(upload, partNumber);
         const signed = upload.storageUploadId
-          ? await this.storage.presignPart(
-              upload.objectKey,
-              upload.storageUploadId,
-              partNumber,
-              ttl,
+          ? await this.storage.presignPart(upload.objectKey, upload.storageUploadId, partNumber, {
+              size,
+              ttlSeconds: ttl,
               checksum,
-            )
-          : await this.storage.presignPut(upload.objectKey, contentType, ttl, checksum);
+            })
+          : await this.storage.presignPut(upload.objectKey, contentType, { size, ttlSeconds: ttl, checksum });
         return { partNumber, method: "PUT" as const, url: signed.url, headers: signed.headers };
       }),
     );
@@ -387,53 +363,5 @@ export class Uploads {
     if (upload.storageUploadId) return this.storage.listParts(upload.objectKey, upload.storageUploadId);
     const object = await this.storage.headObject(upload.objectKey);
     return object ? [{ partNumber: 1, size: object.size, etag: object.etag }] : [];
-  }
-
-  private checkParts(upload: UploadSession, parts: readonly StoredPart[]): void {
-    const present = new Set(parts.map((part) => part.partNumber));
-    const missingParts = rangeFrom1(upload.partCount).filter((partNumber) => !present.has(partNumber));
-    if (missingParts.length > 0) {
-      throw conflict("upload_incomplete", `${missingParts.length} part(s) are not in storage yet.`, {
-        missingParts: missingParts.slice(0, 100),
-      });
-    }
-    const extraParts = parts
-      .filter((part) => part.partNumber > upload.partCount)
-      .map((part) => part.partNumber);
-    const wrongSize = parts
-      .filter(
-        (part) =>
-          part.partNumber <= upload.partCount && part.size !== expectedPartSize(upload, part.partNumber),
-      )
-      .map((part) => ({
-        partNumber: part.partNumber,
-        size: part.size,
-        expected: expectedPartSize(upload, part.partNumber),
-      }));
-    if (extraParts.length > 0 || wrongSize.length > 0) {
-      const total = parts.reduce((sum, part) => sum + part.size, 0);
-      throw conflict(
-        "size_mismatch",
-        `Storage holds ${total} bytes in ${parts.length} part(s); ${upload.size} bytes were declared.`,
-        {
-          wrongSize: wrongSize.slice(0, 100),
-          extraParts: extraParts.slice(0, 100),
-        },
-      );
-    }
-  }
-
-  /**
-   * Returns the object's ETag. When a concurrent call completed the upload first, storage refuses
-   * ours but holds the finished object; the catalogue's conditional update then picks one winner.
-   */
-  private async completeInStorage(upload: UploadSession, storageUploadId: string, parts: StoredPart[]) {
-    try {
-      return await this.storage.completeMultipartUpload(upload.objectKey, storageUploadId, parts);
-    } catch (error) {
-      const object = await this.storage.headObject(upload.objectKey);
-      if (object && object.size === upload.size) return object.etag;
-      throw error;
-    }
   }
 }

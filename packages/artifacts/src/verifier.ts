@@ -164,7 +164,7 @@ export class Verifier {
         if (checked.state === "corrupt") run.corrupt += 1;
         else if (checked.state === "verified") run.verified += 1;
       } catch (error) {
-        // The claim stays until it expires: the next runs go on with other artifacts first.
+        await this.retryLater(claimed.id);
         run.failed += 1;
         run.failures.push({
           artifactId: claimed.id,
@@ -174,6 +174,16 @@ export class Verifier {
     }
     run.ms = Math.round(performance.now() - started);
     return run;
+  }
+
+  /**
+   * After a check that failed without a verdict (storage away): the artifact is held for a
+   * backoff that grows with its failures in a row, so a later run retries it (the first within a
+   * minute) while other artifacts go first. When even that cannot be recorded, the run's full
+   * claim simply expires.
+   */
+  async retryLater(artifactId: string): Promise<void> {
+    await this.catalog.releaseClaimAfterFailure(artifactId, this.now()).catch(() => null);
   }
 
   private async observe(artifact: Artifact): Promise<ObservedBytes | null> {

@@ -5,7 +5,7 @@ import {
   sourceHostOf,
   type UploadSession,
 } from "@artifact-store/core";
-import { claimNextArtifact } from "./claims";
+import { claimNextArtifact, releaseClaimAfterFailure } from "./claims";
 import type { Database, Sql } from "./database";
 import { artifactFromRow, integrityColumn, type Row, uploadFromRow } from "./rows";
 import { appendArtifactEvent } from "./webhook-records";
@@ -158,6 +158,14 @@ export class Catalog {
     return row ? artifactFromRow(row) : null;
   }
 
+  /** Records the ETag the finished object will have, before storage is asked to complete it. */
+  async recordCompletingEtag(uploadId: string, etag: string): Promise<void> {
+    await this.db.query("update upload_sessions set completing_etag = $2 where id = $1 and state = 'open'", [
+      uploadId,
+      etag,
+    ]);
+  }
+
   /**
    * Closes an open upload and marks its artifact uploaded, in one transaction. Returns null when
    * the upload was no longer open (another call got there first).
@@ -223,6 +231,11 @@ export class Catalog {
     return rows.length > 0;
   }
 
+  /** After a check that failed without a verdict: held for a growing backoff, then retried. */
+  releaseClaimAfterFailure(id: string, now: Date): Promise<Date | null> {
+    return releaseClaimAfterFailure(this.db, id, now);
+  }
+
   /**
    * Claims the oldest uploaded artifact no other verifier holds, until `claimUntil`: the first of
    * a run whatever its size, later ones only when they fit in what is left of the run's budget.
@@ -256,7 +269,7 @@ export class Catalog {
       // A change of state is a change of the record; a repeated verdict only updates the check.
       const [row] = await tx.query<Row>(
         `update artifacts set state = $2, verified_at = $3::timestamptz, integrity = $4::text::jsonb,
-           verify_claimed_until = null,
+           verify_claimed_until = null, verify_failures = 0,
            updated_at = case when state = $2 then updated_at else $5::timestamptz end
          where id = $1 returning *`,
         [id, outcome.state, iso(integrity.verifiedAt), integrityColumn(integrity), iso(integrity.checkedAt)],

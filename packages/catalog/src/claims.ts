@@ -36,3 +36,24 @@ export const claimNextArtifact = async (
   );
   return row ? artifactFromRow(row) : null;
 };
+
+/** The first retry after a failed check; each failure in a row doubles it, up to the cap. */
+export const CHECK_RETRY_FIRST_SECONDS = 10;
+export const CHECK_RETRY_MAX_SECONDS = 15 * 60;
+
+/**
+ * A check that failed without a verdict (storage away, a read cut off) keeps its artifact
+ * claimed only for a backoff that grows with the failures in a row (10 s, 20 s, 40 s, ... 15 min),
+ * so the next scheduled run retries it within a minute rather than when a full claim expires.
+ * Returns the time until which the artifact is held.
+ */
+export const releaseClaimAfterFailure = async (db: Database, id: string, now: Date): Promise<Date | null> => {
+  const [row] = await db.query<Row>(
+    `update artifacts set verify_failures = verify_failures + 1,
+       verify_claimed_until = $2::timestamptz
+         + make_interval(secs => least($3::int * power(2, least(verify_failures, 20)), $4::int))
+     where id = $1 returning verify_claimed_until`,
+    [id, now.toISOString(), CHECK_RETRY_FIRST_SECONDS, CHECK_RETRY_MAX_SECONDS],
+  );
+  return row ? new Date(String(row.verify_claimed_until)) : null;
+};

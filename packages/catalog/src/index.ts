@@ -2,7 +2,7 @@ export { ApiKeyRecords, GrantRecords, RateLimitWindows } from "./access-records"
 export { type ArtifactRecord, type BackupProgress, BackupRecords, type BackupRun } from "./backup-records";
 export { Catalog, type DeleteOutcome } from "./catalog";
 export { type Database, type DatabaseConfig, openDatabase, type Sql } from "./database";
-export { IntegrityRecords } from "./integrity-records";
+export { IntegrityRecords, type KeyClaim } from "./integrity-records";
 export { MIGRATIONS, migrate } from "./migrations";
 export { PartChecksumRecords } from "./part-checksums";
 export { checkSchema } from "./schema";

@@ -1,4 +1,10 @@
-import type { Artifact, IntegrityRun, IntegrityRunKind, UploadSession } from "@artifact-store/core";
+import type {
+  Artifact,
+  ArtifactState,
+  IntegrityRun,
+  IntegrityRunKind,
+  UploadSession,
+} from "@artifact-store/core";
 import { claimNextArtifact } from "./claims";
 import type { Database } from "./database";
 import { type Row, uploadFromRow } from "./rows";
@@ -13,6 +19,12 @@ const runFromRow = (row: Row): IntegrityRun => ({
   summary: toJson(row.summary) as Record<string, unknown>,
   findings: toJson(row.findings) as Record<string, unknown>[],
 });
+
+export interface KeyClaim {
+  artifactId: string;
+  state: ArtifactState;
+  openUpload: UploadSession | null;
+}
 
 /** What the scrubber and the reconciler read from the catalogue, and the reports they leave. */
 export class IntegrityRecords {
@@ -67,14 +79,30 @@ export class IntegrityRecords {
     return rows.map((row) => ({ id: String(row.id), objectKey: String(row.object_key) }));
   }
 
-  /** Which of these object keys some artifact (in any state, pending too) claims. */
-  async knownKeys(keys: readonly string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
+  /**
+   * What the catalogue says of each of these object keys: the artifact that claims it, its state,
+   * and, while it is pending, its open upload session (null once that closed). Keys no artifact
+   * claims are absent.
+   */
+  async keyClaims(keys: readonly string[]): Promise<Map<string, KeyClaim>> {
+    if (keys.length === 0) return new Map();
     const rows = await this.db.query<Row>(
-      "select object_key from artifacts where object_key = any($1::text[])",
+      `select a.object_key as claimed_key, a.id as claimed_by, a.state as claimed_state, u.*
+         from artifacts a
+         left join upload_sessions u on u.artifact_id = a.id and u.state = 'open' and a.state = 'pending'
+        where a.object_key = any($1::text[])`,
       [keys],
     );
-    return new Set(rows.map((row) => String(row.object_key)));
+    return new Map(
+      rows.map((row) => [
+        String(row.claimed_key),
+        {
+          artifactId: String(row.claimed_by),
+          state: row.claimed_state as ArtifactState,
+          openUpload: row.id ? uploadFromRow(row) : null,
+        },
+      ]),
+    );
   }
 
   async startRun(id: string, kind: IntegrityRunKind, at: Date): Promise<void> {

@@ -119,6 +119,7 @@ export const uploadFromRow = (row: Row): UploadSession => ({
   objectKey: String(row.object_key),
   mode: row.mode as UploadMode,
   storageUploadId: (row.storage_upload_id as string | null) ?? null,
+  completingEtag: (row.completing_etag as string | null) ?? null,
   partSize: toNumber(row.part_size),
   partCount: toNumber(row.part_count),
   size: toNumber(row.size),

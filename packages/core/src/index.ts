@@ -3,6 +3,7 @@ export * from "./artifact-edit";
 export * from "./canonical-json";
 export * from "./content-disposition";
 export * from "./errors";
+export * from "./failpoints";
 export * from "./integrity";
 export * from "./integrity-run";
 export * from "./keys";

@@ -101,6 +101,11 @@ export interface UploadSession {
   mode: UploadMode;
   /** The storage's multipart upload id; null for a single presigned PUT. */
   storageUploadId: string | null;
+  /**
+   * The ETag the finished multipart object will have, recorded before storage is asked to
+   * complete it; null until then (and for a single PUT).
+   */
+  completingEtag: string | null;
   partSize: number;
   partCount: number;
   size: number;

@@ -1,5 +1,10 @@
 import { join, resolve } from "node:path";
-import type { ScrubSettings, ServiceSettings, VerificationSettings } from "@artifact-store/artifacts";
+import type {
+  ReconcileSettings,
+  ScrubSettings,
+  ServiceSettings,
+  VerificationSettings,
+} from "@artifact-store/artifacts";
 import type { TokenSettings } from "@artifact-store/auth";
 import type { BackupSettings } from "@artifact-store/backup";
 import type { DatabaseConfig } from "@artifact-store/catalog";
@@ -20,6 +25,8 @@ export interface Config {
   verification: VerificationSettings;
   /** How much the scheduled scrubber re-reads per run. */
   scrub: ScrubSettings;
+  /** What the reconciler may repair on its own. */
+  reconcile: ReconcileSettings;
   /** Webhook targets and delivery. */
   webhooks: WebhookSettings;
   /** The bearer token storage presents with bucket notifications; unset: the endpoint refuses all. */
@@ -166,6 +173,12 @@ export const loadConfig = (env: Env = process.env): Config => {
     scrub: {
       budgetBytes: integer(env, "SCRUB_RUN_BUDGET_BYTES", 4 * 1024 ** 3, 1, 5 * 1024 ** 4),
       claimSeconds: 15 * 60,
+    },
+    reconcile: {
+      // Off unless set: an object nothing points to may be what a lost catalogue still needs.
+      deleteOrphansAfterSeconds: env.RECONCILE_DELETE_ORPHANS_AFTER_SECONDS
+        ? integer(env, "RECONCILE_DELETE_ORPHANS_AFTER_SECONDS", DAY, 60, 3650 * DAY)
+        : null,
     },
     webhooks: {
       allowPrivateTargets: flag(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", false),

@@ -82,7 +82,14 @@ export const reconcilerOf = (runtime: CatalogRuntime): Reconciler =>
   provided(
     runtime,
     "reconciler",
-    () => new Reconciler(integrityOf(runtime), runtime.catalog, storageOf(runtime), verifierOf(runtime)),
+    () =>
+      new Reconciler(
+        integrityOf(runtime),
+        runtime.catalog,
+        storageOf(runtime),
+        verifierOf(runtime),
+        runtime.config.reconcile,
+      ),
   );
 
 /** Bucket notifications: single-PUT uploads completed, objects changed behind our back re-verified. */

@@ -47,14 +47,29 @@ export interface SignedUpload {
 
 export type ChecksumAlgorithm = "md5" | "sha256";
 
+export interface PresignUploadOptions {
+  /** The body's exact length in bytes, signed into the URL (clients send it as Content-Length). */
+  size: number;
+  ttlSeconds: number;
+  checksum?: UploadChecksum | undefined;
+}
+
 export interface StoredObject {
   size: number;
   etag: string;
   contentType: string | undefined;
 }
 
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date | null;
+}
+
 export interface KeyPage {
   keys: string[];
+  /** The same objects as `keys`, with their sizes and times. */
+  objects: ListedObject[];
   /** Pass back to get the next page; undefined on the last. */
   next: string | undefined;
 }
@@ -62,6 +77,10 @@ export interface KeyPage {
 // Kept as headers, never hoisted into the query: storage checks a header against the body, and
 // the signature then binds the uploader to sending it.
 const CHECKSUM_HEADERS = new Set(["x-amz-checksum-sha256"]);
+
+// Signed, so a body of another length fails the signature check; not returned among the headers
+// to send, since every HTTP client (and a browser, which forbids setting it) sends it itself.
+const SIZE_HEADER = new Set(["content-length"]);
 
 export interface DownloadOptions {
   expiresInSeconds: number;
@@ -195,13 +214,16 @@ export class ObjectStorage {
     return answer.UploadId;
   }
 
-  /** With a checksum, storage refuses a part whose bytes do not match it (400 BadDigest). */
+  /**
+   * The URL of one part of a multipart upload. Its exact size is signed in, so storage refuses a
+   * longer or shorter body (403) and keeps nothing; with a checksum, storage refuses a part whose
+   * bytes do not match it (400 BadDigest).
+   */
   async presignPart(
     key: string,
     uploadId: string,
     partNumber: number,
-    expiresInSeconds: number,
-    checksum?: UploadChecksum,
+    { size, ttlSeconds, checksum }: PresignUploadOptions,
   ): Promise<SignedUpload> {
     const headers = this.checksumHeaders(checksum);
     const url = await getSignedUrl(
@@ -211,20 +233,23 @@ export class ObjectStorage {
         Key: key,
         UploadId: uploadId,
         PartNumber: partNumber,
+        ContentLength: size,
         ContentMD5: headers["content-md5"],
         ChecksumSHA256: headers["x-amz-checksum-sha256"],
       }),
-      { expiresIn: expiresInSeconds, unhoistableHeaders: CHECKSUM_HEADERS },
+      { expiresIn: ttlSeconds, signableHeaders: SIZE_HEADER, unhoistableHeaders: CHECKSUM_HEADERS },
     );
     return { url, headers };
   }
 
-  /** The Content-Type is signed, and the checksums when given: the uploader must send exactly these headers. */
+  /**
+   * The URL of a single-PUT upload. The Content-Type and exact size are signed, and the checksums
+   * when given: the uploader must send exactly these headers and this many bytes.
+   */
   async presignPut(
     key: string,
     contentType: string,
-    expiresInSeconds: number,
-    checksum?: UploadChecksum,
+    { size, ttlSeconds, checksum }: PresignUploadOptions,
   ): Promise<SignedUpload> {
     const headers: Record<string, string> = {
       "content-type": contentType,
@@ -236,12 +261,13 @@ export class ObjectStorage {
         Bucket: this.bucket,
         Key: key,
         ContentType: contentType,
+        ContentLength: size,
         ContentMD5: headers["content-md5"],
         ChecksumSHA256: headers["x-amz-checksum-sha256"],
       }),
       {
-        expiresIn: expiresInSeconds,
-        signableHeaders: new Set(["content-type"]),
+        expiresIn: ttlSeconds,
+        signableHeaders: new Set(["content-type", ...SIZE_HEADER]),
         unhoistableHeaders: CHECKSUM_HEADERS,
       },
     );
@@ -421,8 +447,14 @@ export class ObjectStorage {
         }),
       ),
     );
+    const objects = (page.Contents ?? []).flatMap((object) =>
+      object.Key
+        ? [{ key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified ?? null }]
+        : [],
+    );
     return {
-      keys: (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])),
+      keys: objects.map((object) => object.key),
+      objects,
       next: page.IsTruncated ? page.NextContinuationToken : undefined,
     };
   }
