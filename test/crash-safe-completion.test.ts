@@ -1,11 +1,20 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { completionFailpoint } from "@artifact-store/artifacts";
 import { disarmFailpoints } from "@artifact-store/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FAULT_STACK_ENV, type FaultRow, runCompletionFaults } from "./support/fault-scenarios";
+import { crashOnceAt, FAULT_STACK_ENV, type FaultRow, runCompletionFaults } from "./support/fault-scenarios";
 import { runProcessKillFaults } from "./support/process-kill-scenarios";
-import { ownDatabase, startTestStack, type TestStack } from "./support/stack";
+import {
+  MiB,
+  ownDatabase,
+  randomBytesOf,
+  sha256,
+  sha256OfResponse,
+  startTestStack,
+  type TestStack,
+} from "./support/stack";
 
 // A crash between any two steps of completing an upload (simulated at failpoints), concurrent
 // completes, and an uploader that never comes back: nothing acknowledged is lost, every caller of
@@ -97,6 +106,20 @@ describe("concurrent completes of one upload", () => {
       sameArtifact: true,
     });
   });
+});
+
+describe("the SDK through a crash part-way through complete", () => {
+  it.each(["storage-completed", "catalogue-committed"] as const)(
+    "after %s: it sends complete again and returns the artifact, intact",
+    async (step) => {
+      const client = await stack.clientFor();
+      const bytes = randomBytesOf(10 * MiB + 7);
+      crashOnceAt(completionFailpoint(step));
+      const artifact = await client.upload(bytes, { filename: "through-a-crash.bin" });
+      expect(artifact).toMatchObject({ size: bytes.length, sha256: sha256(bytes), state: "verified" });
+      expect(await sha256OfResponse(await client.download(artifact.id))).toBe(sha256(bytes));
+    },
+  );
 });
 
 describe("bytes nothing can vouch for", () => {

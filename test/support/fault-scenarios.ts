@@ -43,7 +43,7 @@ export class SimulatedCrash extends Error {
 }
 
 /** Arms a crash at the point for the next call only. */
-const crashOnceAt = (point: string): void => {
+export const crashOnceAt = (point: string): void => {
   const disarm = armFailpoint(point, () => {
     disarm();
     throw new SimulatedCrash(point);

@@ -1,5 +1,5 @@
 import { ArtifactStoreError, StalledRequestError } from "./errors";
-import { backoffDelay, type RetryPolicy, sleep } from "./retry";
+import { backoffDelay, isRetryableStatus, type RetryPolicy, sleep } from "./retry";
 import { fetchWithStallTimeout, type StallOptions, type WatchedInit } from "./stall";
 
 export type TokenProvider = string | (() => string | Promise<string>);
@@ -35,8 +35,16 @@ const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE"]);
 export const isTransportFailure = (error: unknown): boolean =>
   error instanceof StalledRequestError || error instanceof TypeError;
 
-/** Runs `attempt` again, with backoff, while it fails without an answer; the last failure is thrown. */
-export const retryTransportFailures = async <T>(
+/**
+ * What a call safe to repeat is sent again after: no answer at all, or one that says the server
+ * (or the gateway before it: a function that crashed answers 502) failed or wants it slower.
+ */
+const isWorthRepeating = (error: unknown): boolean =>
+  isTransportFailure(error) || (error instanceof ArtifactStoreError && isRetryableStatus(error.status));
+
+/** Runs `attempt` again, with backoff, while its failure `isWorth` repeating; the last one is thrown. */
+const retryWhile = async <T>(
+  isWorth: (error: unknown) => boolean,
   retry: RetryPolicy,
   attempt: () => Promise<T>,
 ): Promise<T> => {
@@ -44,11 +52,15 @@ export const retryTransportFailures = async <T>(
     try {
       return await attempt();
     } catch (error) {
-      if (tried >= retry.retries || !isTransportFailure(error)) throw error;
+      if (tried >= retry.retries || !isWorth(error)) throw error;
       await sleep(backoffDelay(retry, tried));
     }
   }
 };
+
+/** Runs `attempt` again, with backoff, while it fails without an answer. */
+export const retryTransportFailures = <T>(retry: RetryPolicy, attempt: () => Promise<T>): Promise<T> =>
+  retryWhile(isTransportFailure, retry, attempt);
 
 export const createTransport = (
   baseUrl: string,
@@ -118,7 +130,7 @@ export const createTransport = (
     ): Promise<T> {
       const call = () => once<T>(method, path, body, extraHeaders);
       const repeatable = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
-      return repeatable ? retryTransportFailures(retry, call) : call();
+      return repeatable ? retryWhile(isWorthRepeating, retry, call) : call();
     },
   };
 };

@@ -7,6 +7,10 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 250, maxDelayMs: 10_000 };
 
+/** Answers worth asking again: the server or a gateway failed, or asked the caller to slow down. */
+export const isRetryableStatus = (status: number): boolean =>
+  status >= 500 || status === 429 || status === 408;
+
 /** Exponential backoff with full jitter, so many clients retrying at once spread out. */
 export const backoffDelay = (policy: RetryPolicy, attempt: number): number =>
   Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);

@@ -15,7 +15,7 @@ import {
 import { ArtifactStoreError, PartRejectedError, SourceChangedError, UploadInterruptedError } from "./errors";
 import type { ApiTransport } from "./http";
 import { PartSigner } from "./part-signer";
-import { backoffDelay, type RetryPolicy, sleep } from "./retry";
+import { backoffDelay, isRetryableStatus, type RetryPolicy, sleep } from "./retry";
 import { type ByteSource, toByteSource, type UploadSource } from "./sources";
 import { anySignal } from "./stall";
 
@@ -84,8 +84,6 @@ const provenanceBody = (provenance: NonNullable<UploadOptions["provenance"]>): R
   if (fetchedAt) body.fetchedAt = fetchedAt instanceof Date ? fetchedAt.toISOString() : fetchedAt;
   return body;
 };
-
-const isRetryableStatus = (status: number) => status >= 500 || status === 429 || status === 408;
 
 /** Storage's answer when the bytes it received do not match the signed Content-MD5 (or SHA-256). */
 const isDigestMismatch = (status: number, text: string) =>
