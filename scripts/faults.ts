@@ -1,7 +1,9 @@
 // `npm run faults`: injects crashes between the steps of completing an upload, concurrent
 // completes and an uploader that never comes back, on a real S3 server (a throwaway Ceph RGW
 // unless S3_ENDPOINT is set) and both catalogue engines, and prints what became of the uploads.
-// test/crash-safe-completion.test.ts asserts the same scenarios; this prints the table.
+// Then storage itself goes away during an SDK upload, on a Ceph cluster of its own each time.
+// test/crash-safe-completion.test.ts and test/storage-outage.test.ts assert the same scenarios;
+// this prints the tables.
 import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +13,7 @@ import postgres from "postgres";
 import { FAULT_STACK_ENV, type FaultRow, runCompletionFaults } from "../test/support/fault-scenarios";
 import { runProcessKillFaults } from "../test/support/process-kill-scenarios";
 import { startTestStack } from "../test/support/stack";
+import { runStorageOutageFaults } from "../test/support/storage-outage-scenarios";
 import { printTable } from "./bench-table";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -82,6 +85,18 @@ const main = async (): Promise<number> => {
       );
       bad += badOf(killed);
     }
+    const outages: FaultRow[] = [];
+    for (const [engine, url] of [
+      ["PGlite", ""],
+      ["PostgreSQL", databaseUrl],
+    ] as const) {
+      say(`storage outages (${engine}): starting a Ceph cluster of their own`);
+      process.env.DATABASE_URL = url;
+      const { rows } = await runStorageOutageFaults();
+      outages.push(...rows.map((row) => ({ ...row, scenario: `${engine}: ${row.scenario}` })));
+    }
+    printRows("Storage outage during an SDK multipart upload", outages);
+    bad += badOf(outages);
     say(bad === 0 ? "nothing lost, every orphan reported" : `${bad} lost uploads or unreported bytes`);
     return bad === 0 ? 0 : 1;
   } finally {
