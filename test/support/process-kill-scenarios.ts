@@ -19,7 +19,7 @@ import {
   tally,
   upload,
 } from "./fault-scenarios";
-import { MiB } from "./stack";
+import { apiAt, MiB } from "./stack";
 
 interface ApiProcess {
   url: string;
@@ -75,18 +75,7 @@ export const runProcessKillFaults = async (
     bucket: env.S3_BUCKET,
     s3,
     tokenFor,
-    api: (path, init = {}) => {
-      const { token, headers, ...rest } = init;
-      return fetch(`${url}${path}`, {
-        redirect: "manual",
-        ...rest,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(rest.body ? { "content-type": "application/json" } : {}),
-          ...(headers as Record<string, string>),
-        },
-      });
-    },
+    api: apiAt(url),
   });
   const reconcile = async (to: FaultTarget): Promise<IntegrityRunView> => {
     const token = await tokenFor("faults-admin", ["admin"]);

@@ -25,6 +25,22 @@ export interface TestStack extends LocalApi {
   keysUnder: (prefix: string) => Promise<string[]>;
 }
 
+/** Raw HTTP to an API at this URL, with an optional bearer token: for asserting statuses and bodies. */
+export const apiAt =
+  (url: string) =>
+  (path: string, init: RequestInit & { token?: string } = {}): Promise<Response> => {
+    const { token, headers, ...rest } = init;
+    return fetch(`${url}${path}`, {
+      redirect: "manual",
+      ...rest,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(rest.body ? { "content-type": "application/json" } : {}),
+        ...(headers as Record<string, string>),
+      },
+    });
+  };
+
 /**
  * The API with every function mounted, on the S3 server and catalogue engine of this test
  * project, in a bucket of its own.
@@ -59,18 +75,7 @@ export const startTestStack = async (
     tokenFor,
     clientFor: async (userId = `user-${randomUUID().slice(0, 8)}`, options = {}) =>
       new ArtifactStoreClient({ baseUrl: api.url, token: await tokenFor(userId), ...options }),
-    api: (path, init = {}) => {
-      const { token, headers, ...rest } = init;
-      return fetch(`${api.url}${path}`, {
-        redirect: "manual",
-        ...rest,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(rest.body ? { "content-type": "application/json" } : {}),
-          ...(headers as Record<string, string>),
-        },
-      });
-    },
+    api: apiAt(api.url),
     keysUnder: async (prefix) => {
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
       return (listed.Contents ?? []).map((object) => object.Key ?? "");
