@@ -84,7 +84,10 @@ describe("PATCH /v1/artifacts/:id", () => {
     const cases: [unknown, string][] = [
       [{ tags: { add: ["has space"] } }, "invalid_tags"],
       [{ tags: { add: Array.from({ length: 49 }, (_, i) => `t${i}`) } }, "invalid_tags"],
-      [{ metadata: { deep: { a: { b: { c: { d: { e: { f: { g: { h: 1 } } } } } } } } } }, "invalid_metadata"],
+      [
+        { metadata: { deep: { a: { b: { c: { d: { e: { f: { g: { h: 1 } } } } } } } } } },
+        "metadata_too_deep",
+      ],
       [{ metadata: [1, 2] }, "invalid_request"],
       [{ tags: { drop: ["x"] } }, "invalid_request"],
       [{}, "empty_update"],

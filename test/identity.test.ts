@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { signToken } from "@artifact-store/auth";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytesOf, startTestStack, type TestStack } from "./support/stack";
@@ -118,6 +119,50 @@ describe("JWTs from an identity provider (JWKS)", () => {
     const { status, body } = await whoami(await makeToken());
     expect(status).toBe(401);
     expect(body.error?.code).toBe(code);
+  });
+});
+
+describe("token lifetimes", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const DAY = 24 * 60 * 60;
+  /** An HS256 token with exactly the claims given (and the stack's issuer and audience): no iat or exp unless asked for. */
+  const hs256 = (claims: { iat?: number; exp?: number }) =>
+    new SignJWT({ sub: "lifetime-user", roles: [], iss: ISSUER, aud: AUDIENCE, ...claims })
+      .setProtectedHeader({ alg: "HS256" })
+      .sign(new TextEncoder().encode("test-secret-test-secret-test-secret-42"));
+  const withoutExpiry = async (key: CryptoKey) =>
+    new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: "RS256", kid: "rsa-1" })
+      .setSubject("provider-user")
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .sign(key);
+
+  it.each([
+    ["an HS256 token without exp", () => hs256({ iat: now() }), "token_without_expiry"],
+    ["a provider's token without exp", () => withoutExpiry(rsaKey), "token_without_expiry"],
+    ["a token living 31 days", () => hs256({ iat: now(), exp: now() + 31 * DAY }), "token_lifetime_too_long"],
+    [
+      "a token without iat expiring in 31 days",
+      () => hs256({ exp: now() + 31 * DAY }),
+      "token_lifetime_too_long",
+    ],
+    [
+      "a token whose iat is in the future, to look short-lived",
+      () => hs256({ iat: now() + 30 * DAY, exp: now() + 31 * DAY }),
+      "token_lifetime_too_long",
+    ],
+  ])("refuses %s with 401 and a clear code", async (_label, makeToken, code) => {
+    const { status, body } = await whoami(await makeToken());
+    expect(status).toBe(401);
+    expect(body.error?.code).toBe(code);
+  });
+
+  it("accepts 30 days, as the tokens npm start prints live", async () => {
+    expect((await whoami(await hs256({ iat: now(), exp: now() + 30 * DAY }))).status).toBe(201);
+    const printed = await signToken(stack.config.auth, { sub: "dev-user", expiresIn: "30d" });
+    expect((await whoami(printed)).status).toBe(201);
   });
 });
 

@@ -8,7 +8,19 @@ export const ArtifactParams = v.strictObject({ artifactId: Id });
 
 export const Visibility = v.picklist(["private", "public"]);
 
-const IsoTime = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 time such as 2026-12-31T23:59:59Z"));
+// What PostgreSQL's timestamptz and toISOString both write as YYYY-MM-DD: year 0000, or a 9999 an
+// offset pushes into 10000, would be a database error instead of a 400.
+const EARLIEST_TIME = Date.parse("0001-01-01T00:00:00Z");
+const LATEST_TIME = Date.parse("9999-12-31T23:59:59.999Z");
+
+const IsoTime = v.pipe(
+  v.string(),
+  v.isoTimestamp("must be an ISO 8601 time such as 2026-12-31T23:59:59Z"),
+  v.check((value) => {
+    const at = Date.parse(value);
+    return at >= EARLIEST_TIME && at <= LATEST_TIME;
+  }, "must be a time in the years 0001 to 9999 (UTC)"),
+);
 
 const HttpUrl = v.pipe(v.string(), v.maxLength(4096), v.url("must be an absolute http(s) URL"));
 const CrawlId = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,200}$/, "must be 1-200 visible ASCII characters"));

@@ -16,6 +16,7 @@ import {
   isAdmin,
   normalizeTags,
   type Principal,
+  unstorableTextAt,
   validateMetadata,
 } from "@artifact-store/core";
 
@@ -106,6 +107,30 @@ const encodeCursor = (body: CursorBody): string => Buffer.from(JSON.stringify(bo
 const badCursor = () =>
   invalid("invalid_cursor", "The cursor is not one this search handed out; repeat the search without it.");
 
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+
+/**
+ * Whether a cursor's sort value is one the catalogue could have handed out, so it casts cleanly
+ * in the keyset query: a cursor is base64 anyone can edit (the fingerprint only ties it to its
+ * filter), and "1" as a timestamp or 20 digits as a bigint would be a database error, not a 400.
+ */
+const sortValueIsValid = (sort: SortKey, value: string): boolean => {
+  if (sort === "createdAt") {
+    // Date.parse rolls 2026-02-31 over into March and takes year 0; the database refuses both, so
+    // the round trip and the year decide.
+    const at = Date.parse(value);
+    return (
+      CURSOR_TIME.test(value) &&
+      !value.startsWith("0000") &&
+      !Number.isNaN(at) &&
+      new Date(at).toISOString().slice(0, 19) === value.slice(0, 19)
+    );
+  }
+  if (sort === "size") return /^\d{1,19}$/.test(value) && BigInt(value) <= BIGINT_MAX;
+  return value.length <= 1024 && unstorableTextAt(value) === null;
+};
+
 const decodeCursor = (cursor: string, expected: Omit<CursorBody, "k" | "i" | "v">): SearchPosition => {
   let body: Partial<CursorBody>;
   try {
@@ -127,13 +152,7 @@ const decodeCursor = (cursor: string, expected: Omit<CursorBody, "k" | "i" | "v"
     }
     throw badCursor();
   }
-  const validValue =
-    body.s === "createdAt"
-      ? !Number.isNaN(new Date(body.k).getTime())
-      : body.s === "size"
-        ? /^\d{1,19}$/.test(body.k)
-        : body.k.length <= 1024;
-  if (!validValue) throw badCursor();
+  if (!sortValueIsValid(body.s, body.k)) throw badCursor();
   return { value: body.k, id: body.i };
 };
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ArtifactView, artifactView, integrityOf, legalHoldOf } from "@artifact-store/api";
-import { type Artifact, artifactSidecarKey, canonicalJson } from "@artifact-store/core";
+import { type Artifact, artifactSidecarKey, canonicalJson, validateMetadata } from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import * as v from "valibot";
 
@@ -70,6 +70,13 @@ export const readSidecar = (text: string): SidecarReading => {
   const result = v.safeParse(SidecarShape, parsed);
   if (!result.success) return { ok: false, reason: "unexpected_shape" };
   const { artifact: view, objectKey, etag, version, deletedAt } = result.output;
+  // The bucket is not the API: a sidecar left there by hand may hold metadata the catalogue
+  // (jsonb) cannot take, nested thousands deep or with a NUL, which no upload could have sent.
+  try {
+    validateMetadata(view.metadata);
+  } catch {
+    return { ok: false, reason: "metadata_out_of_limits" };
+  }
   const date = (value: string | null) => (value === null ? null : new Date(value));
   return {
     ok: true,

@@ -1,13 +1,14 @@
+import { DomainError } from "@artifact-store/core";
 import type { AuditEvent, AuditOutcome, RecordedAuditEvent } from "./types";
 
-/** A caller's mistake (bad event, filter, cursor or option): nothing was read or written. */
-export class AuditError extends Error {
-  readonly code: string;
-
+/**
+ * A caller's mistake (bad event, filter, cursor or option): nothing was read or written. An
+ * `invalid` domain error, so the API answers it with a 400 and its code like any other.
+ */
+export class AuditError extends DomainError {
   constructor(code: string, message: string) {
-    super(message);
+    super("invalid", code, message);
     this.name = "AuditError";
-    this.code = code;
   }
 }
 

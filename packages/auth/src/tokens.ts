@@ -1,6 +1,7 @@
 import { type Principal, type Scope, USER_SCOPES, unauthenticated } from "@artifact-store/core";
 import {
   createRemoteJWKSet,
+  decodeJwt,
   decodeProtectedHeader,
   errors,
   type JWTPayload,
@@ -16,7 +17,14 @@ export interface TokenSettings {
   jwksUrl?: string | undefined;
   issuer?: string | undefined;
   audience?: string | undefined;
+  /** Accept tokens without an `exp` claim (they would be good forever); refused by default. */
+  allowTokensWithoutExpiry?: boolean | undefined;
+  /** The longest lifetime a token may declare (exp - iat); DEFAULT_MAX_TOKEN_LIFETIME_SECONDS when unset. */
+  maxLifetimeSeconds?: number | undefined;
 }
+
+/** 30 days: the development tokens `npm start` prints live exactly this long. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
@@ -45,6 +53,31 @@ const rejection = (error: unknown) => {
     return unauthenticated("token_algorithm_rejected", "The token's signing algorithm is not accepted.");
   }
   return unauthenticated("token_invalid", "The token is malformed or its signature does not verify.");
+};
+
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/**
+ * A stolen token is good until its `exp`, so one without (good forever) or with a lifetime past
+ * the maximum is refused. The lifetime counts from `iat`, or from now when `iat` is missing or in
+ * the future, so a token cannot shorten its declared lifetime by claiming a later issue time.
+ */
+const checkLifetime = (payload: JWTPayload, settings: TokenSettings, now: Date): void => {
+  if (payload.exp === undefined) {
+    if (settings.allowTokensWithoutExpiry) return;
+    throw unauthenticated(
+      "token_without_expiry",
+      'The token has no "exp" claim; tokens must expire (AUTH_ALLOW_TOKENS_WITHOUT_EXP allows them).',
+    );
+  }
+  const max = settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  const from = Math.min(payload.iat ?? Number.POSITIVE_INFINITY, epochSeconds(now));
+  if (payload.exp - from > max) {
+    throw unauthenticated(
+      "token_lifetime_too_long",
+      `The token lives ${payload.exp - from} s; at most ${max} s (AUTH_MAX_TOKEN_LIFETIME_SECONDS) are accepted.`,
+    );
+  }
 };
 
 const principalOf = (payload: JWTPayload): Principal => {
@@ -86,22 +119,35 @@ export const createTokenVerifier = (settings: TokenSettings): TokenVerifier => {
     } catch (error) {
       throw rejection(error);
     }
+    checkLifetime(payload, settings, new Date());
     return principalOf(payload);
   };
 };
 
-/** Mints an HS256 token, for development and tests. */
-export const signToken = (
+/**
+ * Mints an HS256 token, for development and tests. Its lifetime is capped at the maximum the
+ * verifier accepts, so a minted token is never one its own service refuses.
+ */
+export const signToken = async (
   settings: TokenSettings,
   claims: { sub: string; roles?: string[]; expiresIn?: string | number },
 ): Promise<string> => {
   if (!settings.hs256Secret) throw new Error("Minting tokens needs AUTH_JWT_SECRET.");
-  let jwt = new SignJWT({ roles: claims.roles ?? [] })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(claims.sub)
-    .setIssuedAt()
-    .setExpirationTime(claims.expiresIn ?? "12h");
-  if (settings.issuer) jwt = jwt.setIssuer(settings.issuer);
-  if (settings.audience) jwt = jwt.setAudience(settings.audience);
-  return jwt.sign(secretKey(settings.hs256Secret));
+  const key = secretKey(settings.hs256Secret);
+  const sign = (expiresIn: string | number) => {
+    // exp before iat: jose reads the clock for each, and iat read second is never the earlier
+    // second, so exp - iat never exceeds the lifetime asked for.
+    let jwt = new SignJWT({ roles: claims.roles ?? [] })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(claims.sub)
+      .setExpirationTime(expiresIn)
+      .setIssuedAt();
+    if (settings.issuer) jwt = jwt.setIssuer(settings.issuer);
+    if (settings.audience) jwt = jwt.setAudience(settings.audience);
+    return jwt.sign(key);
+  };
+  const token = await sign(claims.expiresIn ?? "12h");
+  const { iat = 0, exp = 0 } = decodeJwt(token);
+  const max = settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  return exp - iat > max ? sign(iat + max) : token;
 };

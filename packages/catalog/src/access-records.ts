@@ -113,29 +113,99 @@ export class GrantRecords {
   }
 }
 
+/** What one request met: admitted, or refused with the seconds until one would be. */
+export interface RateLimitDecision {
+  admitted: boolean;
+  retryAfterSeconds: number;
+}
+
 /**
- * Fixed-window request counters kept in the catalogue, so the limit holds across every function
- * instance, not per process.
+ * Sliding-window request counters kept in the catalogue, so the limit holds across every function
+ * instance, not per process. A fixed window let twice the limit through around its boundary (the
+ * limit just before it, the limit again just after); here a request is admitted while the hits
+ * admitted in the current window plus those of the previous one, weighted by how much of it the
+ * last `windowSeconds` still cover, stay within the limit (the estimate Cloudflare and nginx
+ * use). Only admitted requests count, so a caller that keeps knocking gets through at the limit's
+ * rate instead of being locked out. One statement per request, rows per principal and window.
  */
 export class RateLimitWindows {
   constructor(private readonly db: Database) {}
 
-  /** Counts one hit; returns the hits so far in the current window and when it ends. */
-  async hit(principal: string, windowSeconds: number, now: Date): Promise<{ hits: number; resetsAt: Date }> {
-    const windowMs = windowSeconds * 1000;
-    const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  async hit(
+    principal: string,
+    limit: { hits: number; windowSeconds: number },
+    now: Date,
+  ): Promise<RateLimitDecision> {
+    const windowMs = limit.windowSeconds * 1000;
+    const start = Math.floor(now.getTime() / windowMs) * windowMs;
+    const elapsedMs = now.getTime() - start;
+    const previousWeight = (windowMs - elapsedMs) / windowMs;
+    // The two reads see the rows as they were before the statement; the conditional upsert sees
+    // the current window's latest count (ON CONFLICT re-checks its WHERE on the locked row), so
+    // concurrent requests never admit more than the limit between them.
     const [row] = await this.db.query<Row>(
-      `insert into rate_limit_windows (principal, window_start, hits) values ($1, $2::timestamptz, 1)
-       on conflict (principal, window_start) do update set hits = rate_limit_windows.hits + 1
-       returning hits`,
-      [principal, start.toISOString()],
+      `with previous as (
+         select coalesce(sum(hits), 0)::integer as hits from rate_limit_windows
+          where principal = $1 and window_start = $3::timestamptz
+       ), current_window as (
+         select coalesce(sum(hits), 0)::integer as hits from rate_limit_windows
+          where principal = $1 and window_start = $2::timestamptz
+       ), admitted as (
+         insert into rate_limit_windows (principal, window_start, hits)
+         select $1, $2::timestamptz, 1 from previous where previous.hits * $4::float8 + 1 <= $5::integer
+         on conflict (principal, window_start) do update set hits = rate_limit_windows.hits + 1
+           where (select hits from previous) * $4::float8 + rate_limit_windows.hits + 1 <= $5::integer
+         returning hits
+       )
+       select (select hits from previous) as previous, (select hits from current_window) as current,
+              (select hits from admitted) as admitted`,
+      [
+        principal,
+        new Date(start).toISOString(),
+        new Date(start - windowMs).toISOString(),
+        previousWeight,
+        limit.hits,
+      ],
     );
-    // Old windows are dead weight; sweeping now and then keeps the table small without a cron.
+    // Windows before the previous one are dead weight; sweeping now and then keeps the table small
+    // without a cron.
     if (Math.random() < 0.01) {
       await this.db.query("delete from rate_limit_windows where window_start < $1::timestamptz", [
-        new Date(start.getTime() - windowMs).toISOString(),
+        new Date(start - windowMs).toISOString(),
       ]);
     }
-    return { hits: Number(row?.hits ?? 1), resetsAt: new Date(start.getTime() + windowMs) };
+    if (row?.admitted !== null && row?.admitted !== undefined)
+      return { admitted: true, retryAfterSeconds: 0 };
+    const waitMs = waitUntilAdmitted({
+      previous: Number(row?.previous ?? 0),
+      current: Number(row?.current ?? 0),
+      limit: limit.hits,
+      elapsedMs,
+      windowMs,
+    });
+    return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 }
+
+/**
+ * How long until the weighted count leaves room for one more hit, if nothing else is admitted
+ * meanwhile: later in this window, as the previous window's weight fades, or else in the next
+ * one, where this window's hits are the previous ones.
+ */
+const waitUntilAdmitted = (w: {
+  previous: number;
+  current: number;
+  limit: number;
+  elapsedMs: number;
+  windowMs: number;
+}): number => {
+  const room = w.limit - 1 - w.current;
+  if (room >= 0) {
+    // previous * (windowMs - t) / windowMs + current + 1 <= limit, solved for the time t. (With no
+    // previous hits there was room already: a concurrent request took it.)
+    return w.previous > 0 ? Math.max(0, w.windowMs - (w.windowMs * room) / w.previous - w.elapsedMs) : 0;
+  }
+  const nextRoom = w.limit - 1;
+  const intoNext = w.current > 0 ? Math.max(0, w.windowMs - (w.windowMs * nextRoom) / w.current) : 0;
+  return w.windowMs - w.elapsedMs + intoNext;
+};

@@ -1,4 +1,4 @@
-export { ApiKeyRecords, GrantRecords, RateLimitWindows } from "./access-records";
+export { ApiKeyRecords, GrantRecords, type RateLimitDecision, RateLimitWindows } from "./access-records";
 export { type ArtifactRecord, type BackupProgress, BackupRecords, type BackupRun } from "./backup-records";
 export { Catalog, type DeleteOutcome } from "./catalog";
 export { type Database, type DatabaseConfig, openDatabase, type Sql } from "./database";

@@ -490,7 +490,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 17,
+    version: 16,
     name: "completion that survives a crash; verification retried with backoff",
     sql: `
       -- The ETag the finished object will have, recorded before storage is asked to complete the

@@ -7,6 +7,7 @@ import {
   invalid,
   type Principal,
   rateLimited,
+  requireStorableText,
   unauthenticated,
 } from "@artifact-store/core";
 import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
@@ -58,6 +59,9 @@ const parse = <S extends v.GenericSchema | undefined>(
   where: string,
 ): Parsed<S> => {
   if (!schema) return undefined as Parsed<S>;
+  // Every string a request carries may end up in the catalogue; refused here once, not by a
+  // database error (a 500) wherever it happens to land.
+  requireStorableText(value, where);
   const result = v.safeParse(schema, value);
   if (!result.success) throw validationError(where, result.issues);
   return result.output as Parsed<S>;
@@ -113,10 +117,12 @@ const limitRate = async (c: Context<AppEnv>, principal: Principal): Promise<void
   const runtime = await sharedCatalogRuntime();
   await runtime.ready();
   const who = principal.kind === "anonymous" ? `ip:${sourceAddress(c) ?? "unknown"}` : actorName(principal);
-  const { hits, resetsAt } = await runtime.rateLimits.hit(`signing:${who}`, 60, new Date());
-  if (hits > runtime.config.signingRateLimitPerMinute) {
-    throw rateLimited(Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000)));
-  }
+  const { admitted, retryAfterSeconds } = await runtime.rateLimits.hit(
+    `signing:${who}`,
+    { hits: runtime.config.signingRateLimitPerMinute, windowSeconds: 60 },
+    new Date(),
+  );
+  if (!admitted) throw rateLimited(retryAfterSeconds);
 };
 
 /**
