@@ -2,8 +2,13 @@ import type {
   ApiKeyView,
   ArtifactHistory,
   ArtifactView,
+  AuditExportResult,
+  AuditPage,
+  AuditVerifyReport,
   BackupList,
   BackupReport,
+  CreatedWebhook,
+  CreateWebhookInput,
   DownloadLink,
   ExpiryRunView,
   GrantView,
@@ -16,14 +21,16 @@ import type {
   SearchQuery,
   UpdateArtifactInput,
   UploadStatus,
-} from "@artifact-store/api";
+  WebhookDeliveryView,
+  WebhookView,
+} from "./contract";
 import { ArtifactStoreError } from "./errors";
 import { type ApiTransport, createTransport, retryTransportFailures, type TokenProvider } from "./http";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 import { isNode } from "./sha256";
 import type { UploadSource } from "./sources";
 import { DEFAULT_STALL_TIMEOUT_MS } from "./stall";
-import { Uploader, type UploadOptions } from "./upload";
+import { Uploader, type UploadOptions, type WaitOptions, waitUntilVerified } from "./upload";
 
 export interface ClientOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8787 */
@@ -102,6 +109,7 @@ export class ArtifactStoreClient {
   /**
    * One page of the artifacts the caller may see. List filters (tags, tagsAny, tagsNone, state)
    * take arrays; metadata takes an object; pass `nextCursor` back as `cursor` for the next page.
+   * `searchAll` walks every page for you.
    */
   search(query: SearchOptions = {}): Promise<SearchPage> {
     const params = new URLSearchParams();
@@ -114,6 +122,34 @@ export class ArtifactStoreClient {
     }
     const text = params.toString();
     return this.transport.request("GET", `/v1/artifacts${text ? `?${text}` : ""}`);
+  }
+
+  /**
+   * Every artifact the query matches, page after page (`limit` is the page size), each page
+   * fetched when the one before is used up: `for await (const artifact of store.searchAll(query))`.
+   * Breaking out of the loop fetches no further page.
+   */
+  async *searchAll(query: Omit<SearchOptions, "cursor" | "count"> = {}): AsyncGenerator<ArtifactView, void> {
+    for await (const page of this.searchPages(query)) yield* page.artifacts;
+  }
+
+  /** The pages of a search, each with its `artifacts`, from `cursor` (or the first) to the last. */
+  async *searchPages(query: SearchOptions = {}): AsyncGenerator<SearchPage, void> {
+    for (let cursor = query.cursor; ; ) {
+      const page = await this.search({ ...query, ...(cursor ? { cursor } : {}) });
+      yield page;
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  /**
+   * Waits until the artifact is verified (its stored bytes checked against its SHA-256) and
+   * resolves with it; fails with an ArtifactCorruptError when they do not match, and with a
+   * VerificationTimeoutError after `timeoutMs` (10 minutes by default).
+   */
+  waitUntilVerified(artifactId: string, options: WaitOptions = {}): Promise<ArtifactView> {
+    return waitUntilVerified(this.transport, artifactId, options);
   }
 
   get(artifactId: string): Promise<ArtifactView> {
@@ -213,20 +249,67 @@ export class ArtifactStoreClient {
     return this.transport.request("DELETE", `/v1/api-keys/${path(keyId)}`);
   }
 
+  /**
+   * Subscribes a URL to events (`artifact.available`, `artifact.verified`, `artifact.corrupt`,
+   * `artifact.deleted`, `upload.expired`), optionally filtered by tags, content type or job id.
+   * The answer carries the signing `secret` (whsec_...), shown only this once: verify deliveries
+   * with it (Standard Webhooks).
+   */
+  createWebhook(subscription: CreateWebhookInput): Promise<CreatedWebhook> {
+    return this.transport.request("POST", "/v1/webhooks", subscription);
+  }
+
+  /** The caller's subscriptions (an admin's: everyone's, or `createdBy`'s), with state and pausedReason. */
+  async listWebhooks(filter: { createdBy?: string } = {}): Promise<WebhookView[]> {
+    const query = filter.createdBy ? `?${new URLSearchParams({ createdBy: filter.createdBy })}` : "";
+    return (await this.transport.request<{ webhooks: WebhookView[] }>("GET", `/v1/webhooks${query}`))
+      .webhooks;
+  }
+
+  /** Deletes a subscription; what it had queued is not sent. */
+  deleteWebhook(webhookId: string): Promise<void> {
+    return this.transport.request("DELETE", `/v1/webhooks/${path(webhookId)}`);
+  }
+
+  /** Lifts a pause; what was queued meanwhile goes out in order. */
+  resumeWebhook(webhookId: string): Promise<WebhookView> {
+    return this.transport.request(
+      "POST",
+      `/v1/webhooks/${path(webhookId)}/resume`,
+      undefined,
+      {},
+      {
+        idempotent: true,
+      },
+    );
+  }
+
+  /** A subscription's deliveries, newest first, each with its attempts. */
+  async listWebhookDeliveries(
+    webhookId: string,
+    options: { limit?: number } = {},
+  ): Promise<WebhookDeliveryView[]> {
+    const query = options.limit === undefined ? "" : `?limit=${options.limit}`;
+    return (
+      await this.transport.request<{ deliveries: WebhookDeliveryView[] }>(
+        "GET",
+        `/v1/webhooks/${path(webhookId)}/deliveries${query}`,
+      )
+    ).deliveries;
+  }
+
+  /** Queues one delivery again, due now, under the same `webhook-id` (receivers drop repeats by it). */
+  redeliverWebhook(deliveryId: string): Promise<WebhookDeliveryView> {
+    return this.transport.request("POST", `/v1/webhooks/deliveries/${path(deliveryId)}/redeliver`);
+  }
+
   /** Admin: one page of audit events, newest first. */
-  queryAudit(
-    filter: Record<string, string> = {},
-  ): Promise<{ events: Record<string, unknown>[]; nextCursor: string | null }> {
+  queryAudit(filter: Record<string, string> = {}): Promise<AuditPage> {
     const query = new URLSearchParams(filter).toString();
     return this.transport.request("GET", `/v1/audit${query ? `?${query}` : ""}`);
   }
 
-  verifyAudit(): Promise<{
-    ok: boolean;
-    checked: number;
-    lastSeq: number;
-    firstBreak?: { seq: number; reason: string };
-  }> {
+  verifyAudit(): Promise<AuditVerifyReport> {
     return this.transport.request("GET", "/v1/audit/verify");
   }
 
@@ -253,7 +336,7 @@ export class ArtifactStoreClient {
     return this.transport.request("GET", `/v1/admin/integrity${query ? `?${query}` : ""}`);
   }
 
-  exportAudit(): Promise<{ exported: { fromSeq: number; toSeq: number; key: string }[] }> {
+  exportAudit(): Promise<AuditExportResult> {
     return this.transport.request("POST", "/v1/audit/export");
   }
 
@@ -268,7 +351,7 @@ export class ArtifactStoreClient {
   }
 
   /** Admin: restore a snapshot, all of it or a selection; `dryRun` lists what would change. */
-  restoreBackup(snapshotId: string, request: NonNullable<RestoreRequest> = {}): Promise<RestoreReport> {
+  restoreBackup(snapshotId: string, request: RestoreRequest = {}): Promise<RestoreReport> {
     return this.transport.request("POST", `/v1/admin/backups/${path(snapshotId)}/restore`, request);
   }
 

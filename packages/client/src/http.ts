@@ -1,4 +1,4 @@
-import { ArtifactStoreError, StalledRequestError } from "./errors";
+import { ArtifactStoreError, apiError, StalledRequestError } from "./errors";
 import { backoffDelay, isRetryableStatus, type RetryPolicy, sleep } from "./retry";
 import { fetchWithStallTimeout, type StallOptions, type WatchedInit } from "./stall";
 
@@ -20,8 +20,17 @@ export interface ApiTransport {
     extraHeaders?: Record<string, string>,
     options?: RequestOptions,
   ): Promise<T>;
-  /** A storage request (presigned URL), given up when it stalls; `request` names it in errors. */
-  fetch(url: string, init: WatchedInit, request: string, signal?: AbortSignal): Promise<Response>;
+  /**
+   * A storage request (presigned URL), given up when it stalls; `request` names it in errors.
+   * `onSent` hears how many bytes of the body fetch has taken so far, where that can be seen.
+   */
+  fetch(
+    url: string,
+    init: WatchedInit,
+    request: string,
+    signal?: AbortSignal,
+    onSent?: (bytes: number) => void,
+  ): Promise<Response>;
   /** Retries for what stalled or lost its connection, unless a call says otherwise. */
   readonly retry: RetryPolicy;
 }
@@ -70,8 +79,13 @@ export const createTransport = (
   retry: RetryPolicy,
 ): ApiTransport => {
   const root = baseUrl.replace(/\/+$/, "");
-  const send = (url: string, init: WatchedInit, request: string, signal?: AbortSignal) =>
-    fetchWithStallTimeout(fetchImpl, url, init, { ...stall, request, signal });
+  const send = (
+    url: string,
+    init: WatchedInit,
+    request: string,
+    signal?: AbortSignal,
+    onSent?: (bytes: number) => void,
+  ) => fetchWithStallTimeout(fetchImpl, url, init, { ...stall, request, signal, onSent });
 
   const once = async <T>(
     method: string,
@@ -95,7 +109,13 @@ export const createTransport = (
     );
     if (response.status === 204) return undefined as T;
     const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch (error) {
+      // An error page of a gateway or proxy before the API is no JSON; its status still says enough.
+      if (response.ok) throw error;
+    }
     if (!response.ok) {
       const error = (
         parsed as {
@@ -107,12 +127,15 @@ export const createTransport = (
           };
         }
       )?.error;
-      throw new ArtifactStoreError(
+      const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);
+      throw apiError(
         response.status,
         error?.code ?? "http_error",
         error?.message ?? `HTTP ${response.status}`,
         error?.requestId ?? response.headers.get("x-request-id") ?? undefined,
-        error?.details,
+        Number.isFinite(retryAfter) && error?.details?.retryAfterSeconds === undefined
+          ? { ...error?.details, retryAfterSeconds: retryAfter }
+          : error?.details,
       );
     }
     return parsed as T;

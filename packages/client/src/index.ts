@@ -1,13 +1,24 @@
 export { ArtifactStoreClient, type ClientOptions, type SearchOptions } from "./client";
+export type * from "./contract";
+export { API_ERROR_CODES, type ApiErrorCode } from "./error-codes";
 export {
+  ArtifactCorruptError,
   ArtifactStoreError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
   PartRejectedError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
   SourceChangedError,
   StalledRequestError,
   UploadInterruptedError,
+  VerificationTimeoutError,
 } from "./errors";
 export type { TokenProvider } from "./http";
 export type { RetryPolicy } from "./retry";
 export { createSha256, sha256Of } from "./sha256";
 export type { UploadSource } from "./sources";
-export type { UploadOptions, UploadProgress } from "./upload";
+export type { UploadOptions, UploadProgress, WaitOptions } from "./upload";

@@ -1,5 +1,5 @@
-import type { PresignedPart, SignedParts } from "@artifact-store/api";
 import type { PartChecksum } from "./checksums";
+import type { PresignedPart, SignedParts } from "./contract";
 import type { ApiTransport } from "./http";
 
 interface CachedUrl {

@@ -117,7 +117,12 @@ export const fetchWithStallTimeout = async (
   fetchImpl: typeof fetch,
   url: string,
   init: WatchedInit,
-  options: StallOptions & { request: string; signal?: AbortSignal | undefined },
+  options: StallOptions & {
+    request: string;
+    signal?: AbortSignal | undefined;
+    /** Bytes of the body fetch has pulled so far; called only for streamed bodies. */
+    onSent?: ((bytes: number) => void) | undefined;
+  },
 ): Promise<Response> => {
   const { body } = init;
   const size =
@@ -133,7 +138,10 @@ export const fetchWithStallTimeout = async (
       ...init,
       ...(streamed
         ? {
-            body: progressStream(body, () => watch.moved()),
+            body: progressStream(body, (sent) => {
+              watch.moved();
+              options.onSent?.(sent);
+            }),
             duplex: "half",
             // Storage wants the length up front; a stream body would otherwise go chunked.
             headers: withContentLength(init.headers, size),
@@ -165,26 +173,31 @@ const withContentLength = (headers: HeadersInit | undefined, size: number): Head
   return merged;
 };
 
-/** The body in pieces, each one fetch pulls (as the socket takes it) reported as progress. */
-const progressStream = (body: Uint8Array | Blob, moved: () => void): ReadableStream<Uint8Array> => {
-  if (!(body instanceof Uint8Array)) {
-    return body.stream().pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          moved();
-          controller.enqueue(chunk);
-        },
-      }),
-    );
-  }
-  let offset = 0;
+/**
+ * The body in pieces, each one read only when fetch pulls it (as the socket takes the one before),
+ * reported as progress with the bytes handed over so far.
+ */
+const progressStream = (
+  body: Uint8Array | Blob,
+  moved: (sent: number) => void,
+): ReadableStream<Uint8Array> => {
+  const size = body instanceof Uint8Array ? body.byteLength : body.size;
+  let sent = 0;
   return new ReadableStream<Uint8Array>(
     {
-      pull(controller) {
-        moved();
-        if (offset >= body.byteLength) return controller.close();
-        controller.enqueue(body.subarray(offset, offset + BODY_CHUNK));
-        offset += BODY_CHUNK;
+      async pull(controller) {
+        if (sent >= size) {
+          moved(sent);
+          return controller.close();
+        }
+        const end = Math.min(size, sent + BODY_CHUNK);
+        const piece =
+          body instanceof Uint8Array
+            ? body.subarray(sent, end)
+            : new Uint8Array(await body.slice(sent, end).arrayBuffer());
+        sent = end;
+        moved(sent);
+        controller.enqueue(piece);
       },
     },
     // Nothing read ahead: a pull means the socket took the piece before.

@@ -1,10 +1,3 @@
-import type {
-  ArtifactView,
-  ProvenanceView,
-  UploadCreated,
-  UploadDeduplicated,
-  UploadStatus,
-} from "@artifact-store/api";
 import {
   type ChecksumAlgorithm,
   checksumOf,
@@ -12,19 +5,48 @@ import {
   PartChecksums,
   sameChecksum,
 } from "./checksums";
-import { ArtifactStoreError, PartRejectedError, SourceChangedError, UploadInterruptedError } from "./errors";
+import type {
+  ArtifactView,
+  ProvenanceView,
+  UploadCreated,
+  UploadDeduplicated,
+  UploadStatus,
+} from "./contract";
+import {
+  ArtifactCorruptError,
+  ConflictError,
+  NotFoundError,
+  PartRejectedError,
+  SourceChangedError,
+  UploadInterruptedError,
+  VerificationTimeoutError,
+} from "./errors";
 import type { ApiTransport } from "./http";
 import { PartSigner } from "./part-signer";
+import { ProgressThrottle } from "./progress";
 import { backoffDelay, isRetryableStatus, type RetryPolicy, sleep } from "./retry";
 import { type ByteSource, toByteSource, type UploadSource } from "./sources";
 import { anySignal } from "./stall";
 
 export interface UploadProgress {
   uploadId: string;
+  /**
+   * Bytes storage holds or is being sent: those of the parts done, and of the parts in flight as
+   * far as fetch has taken them. It goes back when a part in flight fails and is sent again.
+   */
   uploadedBytes: number;
   totalBytes: number;
   partsDone: number;
   partCount: number;
+}
+
+/** How long `waitUntil: "verified"` waits by default: large artifacts are verified by a scheduled run. */
+export const DEFAULT_VERIFY_TIMEOUT_MS = 10 * 60_000;
+
+export interface WaitOptions {
+  /** Give up after this long with a VerificationTimeoutError. Default 10 minutes. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 export interface UploadOptions {
@@ -55,7 +77,20 @@ export interface UploadOptions {
   /** Parts in flight at once. */
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Called at the start, as bytes move (at least every MiB or 250 ms, where fetch shows how far a
+   * body got: on Node; in browsers when each part is done), when each part is done, and at the end.
+   */
   onProgress?: (progress: UploadProgress) => void;
+  /**
+   * "uploaded" (default): resolve once the store recorded the artifact. "verified": also wait until
+   * its SHA-256 was checked against the stored bytes (at completion for small artifacts, by a
+   * scheduled run for large ones), failing with an ArtifactCorruptError when they do not match and
+   * a VerificationTimeoutError after `waitTimeoutMs`.
+   */
+  waitUntil?: "uploaded" | "verified";
+  /** How long `waitUntil: "verified"` waits. Default 10 minutes. */
+  waitTimeoutMs?: number;
   /** Resume this upload: only the parts storage does not hold yet are sent. */
   uploadId?: string;
   signal?: AbortSignal;
@@ -114,6 +149,15 @@ export class Uploader {
   constructor(private readonly transport: ApiTransport) {}
 
   async upload(input: UploadSource, options: UploadOptions = {}): Promise<ArtifactView> {
+    const artifact = await this.send(input, options);
+    if (options.waitUntil !== "verified") return artifact;
+    return waitUntilVerified(this.transport, artifact, {
+      ...(options.waitTimeoutMs === undefined ? {} : { timeoutMs: options.waitTimeoutMs }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  private async send(input: UploadSource, options: UploadOptions): Promise<ArtifactView> {
     const source = await toByteSource(input);
     const stopReading = new AbortController();
     const reading = anySignal([options.signal, stopReading.signal]);
@@ -214,9 +258,9 @@ export class Uploader {
   private async resume(uploadId: string, source: ByteSource): Promise<Opened> {
     const status = await this.transport.request<UploadStatus>("GET", `/v1/uploads/${uploadId}`);
     if (status.state !== "open" && status.state !== "completed") {
-      throw new ArtifactStoreError(
+      throw new ConflictError(
         409,
-        `upload_${status.state}`,
+        status.state === "aborted" ? "upload_aborted" : "upload_expired",
         `Upload ${uploadId} is ${status.state}.`,
         undefined,
       );
@@ -255,15 +299,26 @@ export class Uploader {
     const stop = new AbortController();
     const signal = anySignal([options.signal, stop.signal]);
     let partsDone = plan.partCount - plan.todo.length;
-    const report = () =>
-      options.onProgress?.({
-        uploadId: plan.uploadId,
-        uploadedBytes: plan.uploadedBytes,
-        totalBytes: source.size,
-        partsDone,
-        partCount: plan.partCount,
-      });
-    report();
+    // Bytes fetch has taken of each part in flight.
+    const inFlight = new Map<number, number>();
+    const uploadedBytes = () => {
+      let bytes = plan.uploadedBytes;
+      for (const sent of inFlight.values()) bytes += sent;
+      return bytes;
+    };
+    const { onProgress } = options;
+    const progress = onProgress
+      ? new ProgressThrottle(uploadedBytes, () =>
+          onProgress({
+            uploadId: plan.uploadId,
+            uploadedBytes: uploadedBytes(),
+            totalBytes: source.size,
+            partsDone,
+            partCount: plan.partCount,
+          }),
+        )
+      : undefined;
+    progress?.moved(true);
 
     const queue = [...plan.todo];
     const worker = async () => {
@@ -273,11 +328,20 @@ export class Uploader {
         const checksum = await abortable(checksums.of(partNumber), signal);
         const body = source.slice ? source.slice(start, end) : await source.read(start, end);
         const reread = () => source.read(start, end);
-        await this.sendPart(checksum, body, reread, signer, retry, signal);
+        const part = partNumber;
+        const sent = (bytes: number) => {
+          inFlight.set(part, bytes);
+          progress?.moved();
+        };
+        try {
+          await this.sendPart(checksum, body, reread, signer, retry, signal, progress ? sent : undefined);
+        } finally {
+          inFlight.delete(part);
+        }
         plan.todo = plan.todo.filter((n) => n !== partNumber);
         plan.uploadedBytes += end - start;
         partsDone += 1;
-        report();
+        progress?.moved(true);
       }
     };
     const workers = Array.from(
@@ -289,6 +353,7 @@ export class Uploader {
         }),
     );
     const results = await Promise.allSettled(workers);
+    progress?.close();
     const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failure) throw options.signal?.aborted ? options.signal.reason : failure.reason;
   }
@@ -305,10 +370,12 @@ export class Uploader {
     signer: PartSigner,
     retry: RetryPolicy,
     signal: AbortSignal,
+    onSent?: (bytes: number) => void,
   ): Promise<void> {
     const { partNumber } = checksum;
     let body = firstBody;
     for (let attempt = 0; ; attempt += 1) {
+      if (attempt > 0) onSent?.(0); // what the failed attempt sent counts no more
       const part = await signer.urlFor(checksum);
       let status: number;
       let text = "";
@@ -318,6 +385,7 @@ export class Uploader {
           { method: part.method, headers: part.headers, body },
           `${part.method} part ${partNumber}`,
           signal,
+          onSent,
         );
         status = response.status;
         text = response.ok ? "" : await response.text();
@@ -359,3 +427,36 @@ export class Uploader {
     );
   }
 }
+
+const POLL_FIRST_MS = 250;
+const POLL_MAX_MS = 3_000;
+
+/**
+ * Polls the artifact until it is verified (resolves with it) or corrupt (ArtifactCorruptError),
+ * up to `timeoutMs` (VerificationTimeoutError). Polls start at 250 ms apart and slow to 3 s.
+ */
+export const waitUntilVerified = async (
+  transport: ApiTransport,
+  artifact: ArtifactView | string,
+  options: WaitOptions = {},
+): Promise<ArtifactView> => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
+  if (!(timeoutMs >= 0)) throw new RangeError("timeoutMs must be a number of milliseconds.");
+  const deadline = Date.now() + timeoutMs;
+  const id = typeof artifact === "string" ? artifact : artifact.id;
+  let current =
+    typeof artifact === "string"
+      ? await transport.request<ArtifactView>("GET", `/v1/artifacts/${encodeURIComponent(id)}`)
+      : artifact;
+  for (let wait = POLL_FIRST_MS; ; wait = Math.min(POLL_MAX_MS, wait * 2)) {
+    if (current.state === "verified") return current;
+    if (current.state === "corrupt") throw new ArtifactCorruptError(current);
+    if (current.state === "deleted") {
+      throw new NotFoundError(404, "artifact_not_found", `Artifact ${id} was deleted.`, undefined);
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new VerificationTimeoutError(current, timeoutMs);
+    await sleep(Math.min(wait, left), options.signal);
+    current = await transport.request<ArtifactView>("GET", `/v1/artifacts/${encodeURIComponent(id)}`);
+  }
+};
