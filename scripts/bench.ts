@@ -12,6 +12,7 @@ import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
 import { benchBackup } from "./bench-backup";
+import { benchCli } from "./bench-cli";
 import { benchFunctions } from "./bench-functions";
 import { benchSearch } from "./bench-search";
 import { printTable } from "./bench-table";
@@ -217,6 +218,7 @@ main()
   .then(() => benchSearch())
   .then(() => benchVerify())
   .then(() => benchBackup())
+  .then(() => benchCli())
   .catch((error: unknown) => {
     console.error(
       `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
