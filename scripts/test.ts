@@ -1,69 +1,145 @@
 // `npm test`: lint, type-check, then every test against a real S3 server (a throwaway Ceph RGW
 // unless S3_ENDPOINT is set) and both catalogue engines (PGlite, and a PostgreSQL server).
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
-import { ensureLocalStorage, ensurePostgres } from "@artifact-store/local";
+// A run leaves the machine as it found it, and other checkouts testing at once alone: databases
+// (and, where PostgreSQL asks for one, a role) of its own, dropped at the end, on failure and on
+// Ctrl-C too; its data folder removed unless something failed, when it is kept for a look.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { ensureLocalStorage, openPostgres } from "@artifact-store/local";
 import { ensureChromium } from "../packages/local/src/chromium";
 
 const say = (line: string) => console.log(`[test] ${line}`);
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+const SIGNAL_NUMBERS: Record<(typeof SIGNALS)[number], number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+// A signal does not end the run on the spot: it is passed to the step running, and the run then
+// stops before the next one, so the clean-up below still happens.
+let interrupted: (typeof SIGNALS)[number] | null = null;
+const running = new Set<ChildProcess>();
+for (const signal of SIGNALS) {
+  process.on(signal, () => {
+    if (!interrupted) say(`${signal}: stopping after cleaning up...`);
+    interrupted ??= signal;
+    for (const child of running) {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+}
 
 const step = (
   name: string,
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): number => {
+): Promise<number> => {
+  if (interrupted) return Promise.resolve(1);
   say(name);
-  const result = spawnSync(command, args, { stdio: "inherit", env });
-  return result.status ?? 1;
+  return new Promise((resolve) => {
+    // A process group of its own, signalled whole: npx does not pass every signal on to what it runs.
+    const child = spawn(command, args, { stdio: "inherit", env, detached: true });
+    running.add(child);
+    child.on("error", () => {});
+    child.on("close", (code) => {
+      running.delete(child);
+      resolve(code ?? 1);
+    });
+  });
+};
+
+const RUN = randomBytes(4).toString("hex");
+const TEST_ROOT = resolve(".data/test");
+const dataDir = resolve(TEST_ROOT, RUN);
+
+/** What runs before this one kept at a fixed place (the RGW, ~600 MB), before runs had folders. */
+const removeEarlierLayout = () => {
+  for (const name of ["s3", "vitest-results.json"]) {
+    const path = resolve(TEST_ROOT, name);
+    if (existsSync(path)) {
+      say(`removing ${relative(".", path)}, left by an earlier version of npm test`);
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
+};
+
+const vitest = async (env: NodeJS.ProcessEnv): Promise<number> => {
+  const resultsFile = resolve(dataDir, "vitest-results.json");
+  const status = await step(
+    "vitest (unit, pglite, postgres)",
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`],
+    env,
+  );
+  try {
+    const results = JSON.parse(readFileSync(resultsFile, "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+    };
+    console.log(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed`);
+  } catch {
+    say("vitest wrote no results file");
+  }
+  return status;
 };
 
 const main = async (): Promise<number> => {
-  if (step("lint and format (biome)", "npx", ["biome", "check", "."]) !== 0) return 1;
-  if (step("type-check (tsc --noEmit)", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]) !== 0) return 1;
-  if (
-    step("SST config (sst install + tsc -p tsconfig.sst.json)", "npx", ["tsx", "scripts/sst-check.ts"]) !== 0
-  )
+  if ((await step("lint and format (biome)", "npx", ["biome", "check", "."])) !== 0) return 1;
+  if ((await step("type-check (tsc --noEmit)", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"])) !== 0)
     return 1;
+  const sstCheck = ["tsx", "scripts/sst-check.ts"];
+  if ((await step("SST config (sst install + tsc -p tsconfig.sst.json)", "npx", sstCheck)) !== 0) return 1;
 
-  const dataDir = resolve(".data/test");
-  rmSync(dataDir, { recursive: true, force: true });
+  removeEarlierLayout();
   mkdirSync(dataDir, { recursive: true });
-  say(process.env.S3_ENDPOINT ? `S3 server: ${process.env.S3_ENDPOINT}` : "starting a throwaway Ceph RGW...");
-  const storage = await ensureLocalStorage(process.env, dataDir, (line) => say(`s3: ${line}`));
+  let status = 1;
   try {
-    const databaseUrl = await ensurePostgres("artifact_store_test", say);
-    const unitDatabaseUrl = await ensurePostgres("artifact_store_unit_test", say);
-    say(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ":***@")}`);
-    await ensureChromium((line) => say(`chromium: ${line}`)); // for test/browser.test.ts
-    const resultsFile = resolve(dataDir, "vitest-results.json");
-    const status = step(
-      "vitest (unit, pglite, postgres)",
-      "npx",
-      ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`],
-      {
-        ...process.env,
-        ...storage.env,
-        TEST_DATABASE_URL: databaseUrl,
-        TEST_UNIT_DATABASE_URL: unitDatabaseUrl,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      },
+    say(
+      process.env.S3_ENDPOINT ? `S3 server: ${process.env.S3_ENDPOINT}` : "starting a throwaway Ceph RGW...",
     );
+    const storage = await ensureLocalStorage(process.env, dataDir, (line) => say(`s3: ${line}`));
     try {
-      const results = JSON.parse(readFileSync(resultsFile, "utf8")) as {
-        numPassedTests: number;
-        numFailedTests: number;
-        numPendingTests: number;
-      };
-      console.log(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed`);
-    } catch {
-      say("vitest wrote no results file");
+      const server = await openPostgres(say);
+      try {
+        const databaseUrl = await server.createDatabase(`artifact_store_test_${RUN}`);
+        const unitDatabaseUrl = await server.createDatabase(`artifact_store_unit_test_${RUN}`);
+        say(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ":***@")} (and ..._unit_test_${RUN})`);
+        await ensureChromium((line) => say(`chromium: ${line}`)); // for test/browser.test.ts
+        if (!interrupted) {
+          status = await vitest({
+            ...process.env,
+            ...storage.env,
+            TEST_DATABASE_URL: databaseUrl,
+            TEST_UNIT_DATABASE_URL: unitDatabaseUrl,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+          });
+        }
+      } finally {
+        await server.dispose();
+        say(`dropped this run's databases${server.role ? ` and role ${server.role}` : ""}`);
+      }
+    } finally {
+      await storage.stop();
     }
-    return status;
   } finally {
-    await storage.stop();
+    const kept = existsSync(dataDir) ? readdirSync(dataDir) : [];
+    if ((status === 0 && !interrupted) || kept.length === 0) {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (existsSync(TEST_ROOT) && readdirSync(TEST_ROOT).length === 0)
+        rmSync(TEST_ROOT, { recursive: true });
+    } else {
+      const where = relative(".", dataDir);
+      say(
+        `kept ${where} for a look (${kept.join(", ")}; the RGW's logs are in s3/ceph/log): rm -rf ${where}`,
+      );
+    }
   }
+  return interrupted ? 128 + SIGNAL_NUMBERS[interrupted] : status;
 };
 
 main().then(

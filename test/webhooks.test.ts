@@ -107,7 +107,11 @@ describe("webhooks", () => {
   let stack: TestStack;
   let receiver: Receiver;
   beforeAll(async () => {
-    stack = await startTestStack({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" }, { ownDatabase: true });
+    // What `npm start` allows: a receiver on this machine, nothing else inside.
+    stack = await startTestStack(
+      { WEBHOOK_ALLOWED_PRIVATE_CIDRS: "127.0.0.0/8,::1/128" },
+      { ownDatabase: true },
+    );
     stacks.push(stack);
     receiver = await startReceiver();
   });
@@ -383,5 +387,66 @@ describe("webhook targets without the private-address allowance", () => {
       const { error } = (await response.json()) as { error: { code: string } };
       expect(error.code, url).toMatch(/^(webhook_url_refused|webhook_url_invalid|invalid_request)$/);
     }
+  });
+
+  it("names the setting that would allow a loopback receiver", async () => {
+    const response = await stack.api("/v1/webhooks", {
+      method: "POST",
+      token: await stack.tokenFor(`hook-hint-${run}`),
+      body: JSON.stringify({ url: "http://127.0.0.1:9/hook", events: ["artifact.available"] }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+      code: "webhook_url_refused",
+      message:
+        "The webhook URL leads to a non-public address: 127.0.0.1 is a loopback address. Such targets " +
+        "need their range in WEBHOOK_ALLOWED_PRIVATE_CIDRS (for example " +
+        "WEBHOOK_ALLOWED_PRIVATE_CIDRS=127.0.0.0/8,::1/128).",
+      details: { address: "127.0.0.1", setting: "WEBHOOK_ALLOWED_PRIVATE_CIDRS" },
+    });
+  });
+});
+
+describe("private-address allowances never reach cloud metadata", () => {
+  const attempt = async (stack: TestStack, url: string) => {
+    const response = await stack.api("/v1/webhooks", {
+      method: "POST",
+      token: await stack.tokenFor(`hook-metadata-${run}`),
+      body: JSON.stringify({ url, events: ["artifact.available"] }),
+    });
+    return { status: response.status, body: (await response.json()) as { error?: { message: string } } };
+  };
+  const METADATA = [
+    "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+    "http://[fd00:ec2::254]/latest/meta-data/",
+    "http://[fe80::1]/hook",
+    "http://[::ffff:169.254.169.254]/hook",
+  ];
+
+  it("WEBHOOK_ALLOW_PRIVATE_TARGETS=true opens private ranges as before, but not link-local", async () => {
+    const stack = await startTestStack({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" });
+    stacks.push(stack);
+    expect((await attempt(stack, "http://10.0.0.5/hook")).status).toBe(201);
+    expect((await attempt(stack, "http://[::1]:9/hook")).status).toBe(201);
+    for (const url of METADATA) {
+      const refused = await attempt(stack, url);
+      expect(refused.status, url).toBe(400);
+      expect(refused.body.error?.message, url).toMatch(
+        /link-local or cloud metadata address.*no setting allows it/,
+      );
+    }
+  });
+
+  it("an allow-list opens only its ranges, and one that names link-local stops the start", async () => {
+    const stack = await startTestStack({ WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.0.0.0/24" });
+    stacks.push(stack);
+    expect((await attempt(stack, "http://10.0.0.5/hook")).status).toBe(201);
+    expect((await attempt(stack, "http://10.0.1.5/hook")).status).toBe(400);
+    expect((await attempt(stack, "http://127.0.0.1:9/hook")).status).toBe(400);
+    await expect(
+      startTestStack({ WEBHOOK_ALLOWED_PRIVATE_CIDRS: "127.0.0.0/8,169.254.0.0/16" }),
+    ).rejects.toThrow(
+      "WEBHOOK_ALLOWED_PRIVATE_CIDRS=127.0.0.0/8,169.254.0.0/16: 169.254.0.0/16 is link-local (cloud metadata), which no setting opens to webhooks.",
+    );
   });
 });

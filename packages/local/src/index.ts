@@ -1,7 +1,13 @@
-export { ensurePostgres } from "./postgres";
+export {
+  type DevelopmentToken,
+  type DevelopmentTokenRequest,
+  dataDirOf,
+  developmentSecret,
+  mintDevelopmentToken,
+} from "./dev-token";
+export { ensurePostgres, openPostgres, type PostgresServer } from "./postgres";
 export { createLocalRouter, type RunningServer, startServer } from "./server";
 export {
-  developmentSecret,
   ensureLocalStorage,
   type LocalApi,
   type LocalStorage,

@@ -1,5 +1,3 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureCephInstalled, startLocalS3 } from "@artifact-store/local-s3";
 import {
@@ -48,19 +46,6 @@ export const ensureLocalStorage = async (
     },
     stop: () => s3.stop(),
   };
-};
-
-/** A development JWT secret kept under the data folder, so tokens stay valid across restarts. */
-export const developmentSecret = async (dataDir: string): Promise<string> => {
-  const path = join(dataDir, "dev-jwt-secret");
-  try {
-    return (await readFile(path, "utf8")).trim();
-  } catch {
-    const secret = randomBytes(32).toString("base64url");
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(path, secret, { mode: 0o600 });
-    return secret;
-  }
 };
 
 export interface LocalApi {

@@ -1,18 +1,22 @@
 // `npm start`: the whole artifact store on this machine, on embedded defaults.
 import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
 import { signToken } from "@artifact-store/auth";
-import { developmentSecret, ensureLocalStorage, startLocalApi } from "./stack";
+import { startBanner } from "./banner";
+import { dataDirOf, developmentSecret } from "./dev-token";
+import { ensureLocalStorage, startLocalApi } from "./stack";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 // Locally, browser pages on any origin may call the API and the bucket (bearer tokens, no cookies).
 process.env.API_CORS_ORIGINS ??= "*";
 process.env.S3_CORS_ORIGINS ??= "*";
+// Locally, a webhook receiver on this machine is the one to try; private networks and link-local
+// (cloud metadata) addresses stay closed. Set it empty to allow public targets only.
+process.env.WEBHOOK_ALLOWED_PRIVATE_CIDRS ??= "127.0.0.0/8,::1/128";
 
 const say = (line: string) => console.log(`[start] ${line}`);
 
 const main = async () => {
-  const dataDir = resolve(process.env.DATA_DIR || ".data");
+  const dataDir = dataDirOf(process.env);
   const port = Number(process.env.PORT || 8787);
   say(`data folder: ${dataDir}`);
   if (!process.env.S3_ENDPOINT)
@@ -47,25 +51,19 @@ const main = async () => {
     roles: ["admin"],
     expiresIn: "30d",
   });
-  console.log(`
-Artifact store is running.
-  API:          ${api.url}   (OpenAPI: ${api.url}/openapi.json, health: ${api.url}/v1/health)
-  Storage:      ${api.config.storage.endpoint ?? "AWS S3"} bucket "${api.config.storage.bucket}"
-  Catalogue:    ${api.config.database.url ? "PostgreSQL (DATABASE_URL)" : `PGlite in ${api.config.database.embeddedDataDir}`}
-  Dev token:    ${token}
-  Admin token:  ${adminToken}
-
-Try it (curl and jq):
-  export API=${api.url} TOKEN=${token}
-  echo 'hello, artifacts' > hello.txt
-  UPLOAD=$(curl -s -X POST $API/v1/uploads -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d "{\\"filename\\":\\"hello.txt\\",\\"contentType\\":\\"text/plain\\",\\"size\\":$(stat -c%s hello.txt),\\"sha256\\":\\"$(sha256sum hello.txt | cut -d' ' -f1)\\",\\"md5\\":\\"$(openssl md5 -binary hello.txt | base64)\\"}")
-  curl -s -X PUT -H 'content-type: text/plain' -H "content-md5: $(openssl md5 -binary hello.txt | base64)" \\
-    --data-binary @hello.txt "$(echo "$UPLOAD" | jq -r '.parts[0].url')"
-  ARTIFACT=$(curl -s -X POST $API/v1/uploads/$(echo "$UPLOAD" | jq -r .uploadId)/complete -H "Authorization: Bearer $TOKEN")
-  curl -sL $API/v1/artifacts/$(echo "$ARTIFACT" | jq -r .id)/download -H "Authorization: Bearer $TOKEN"
-
-Ctrl-C stops everything.`);
+  console.log(
+    startBanner({
+      apiUrl: api.url,
+      storage: api.config.storage,
+      localStorage: storage.env.S3_ENDPOINT !== undefined,
+      catalogue: api.config.database.url
+        ? "PostgreSQL (DATABASE_URL)"
+        : `PGlite in ${api.config.database.embeddedDataDir}`,
+      token,
+      adminToken,
+      webhookPrivateRanges: api.config.webhooks.allowedPrivateRanges.join(","),
+    }),
+  );
 
   // Deployed, verify-artifacts and deliver-webhooks run every minute; here the server runs them,
   // a little more often.

@@ -130,13 +130,14 @@ export class ObjectStorage {
     try {
       await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {
-      if (!isNotFound(error, "NotFound", "NoSuchBucket")) throw storageUnavailable("HeadBucket", error);
+      if (!isNotFound(error, "NotFound", "NoSuchBucket"))
+        throw storageUnavailable("HeadBucket", error, this.config);
       try {
         await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
       } catch (createError) {
         // Another process may have created it between our two calls.
         if ((createError as { name?: string }).name !== "BucketAlreadyOwnedByYou") {
-          throw storageUnavailable("CreateBucket", createError);
+          throw storageUnavailable("CreateBucket", createError, this.config);
         }
       }
     }
@@ -210,7 +211,7 @@ export class ObjectStorage {
       ),
     );
     if (!answer.UploadId)
-      throw storageUnavailable("CreateMultipartUpload", new Error("no UploadId returned"));
+      throw storageUnavailable("CreateMultipartUpload", new Error("no UploadId returned"), this.config);
     return answer.UploadId;
   }
 
@@ -306,7 +307,7 @@ export class ObjectStorage {
       } catch (error) {
         // Ceph RGW answers NoSuchKey (404) for an aborted upload, AWS and MinIO NoSuchUpload.
         if (isNotFound(error, "NoSuchUpload", "NoSuchKey")) return null;
-        throw storageUnavailable("ListParts", error);
+        throw storageUnavailable("ListParts", error, this.config);
       }
       for (const part of page.Parts ?? []) {
         parts.push({
@@ -353,7 +354,7 @@ export class ObjectStorage {
       );
     } catch (error) {
       if (!isNotFound(error, "NoSuchUpload", "NoSuchKey"))
-        throw storageUnavailable("AbortMultipartUpload", error);
+        throw storageUnavailable("AbortMultipartUpload", error, this.config);
     }
   }
 
@@ -363,7 +364,7 @@ export class ObjectStorage {
       return { size: answer.ContentLength ?? 0, etag: answer.ETag ?? "", contentType: answer.ContentType };
     } catch (error) {
       if (isNotFound(error, "NotFound", "NoSuchKey")) return null;
-      throw storageUnavailable("HeadObject", error);
+      throw storageUnavailable("HeadObject", error, this.config);
     }
   }
 
@@ -426,7 +427,7 @@ export class ObjectStorage {
       return (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
     } catch (error) {
       if (isNotFound(error, "NoSuchKey", "NotFound")) return null;
-      throw storageUnavailable("GetObject", error);
+      throw storageUnavailable("GetObject", error, this.config);
     }
   }
 
@@ -475,7 +476,7 @@ export class ObjectStorage {
       return true;
     } catch (error) {
       if (isNotFound(error, "NoSuchKey", "NotFound")) return false;
-      throw storageUnavailable("PutObjectTagging", error);
+      throw storageUnavailable("PutObjectTagging", error, this.config);
     }
   }
 
@@ -493,7 +494,7 @@ export class ObjectStorage {
       };
     } catch (error) {
       if (isNotFound(error, "NoSuchKey", "NotFound")) return null;
-      throw storageUnavailable("GetObject", error);
+      throw storageUnavailable("GetObject", error, this.config);
     }
   }
 
@@ -504,7 +505,7 @@ export class ObjectStorage {
       return (await answer.Body?.transformToString("utf-8")) ?? "";
     } catch (error) {
       if (isNotFound(error, "NoSuchKey", "NotFound")) return null;
-      throw storageUnavailable("GetObject", error);
+      throw storageUnavailable("GetObject", error, this.config);
     }
   }
 
@@ -537,7 +538,7 @@ export class ObjectStorage {
     try {
       return await run();
     } catch (error) {
-      throw storageUnavailable(operation, error);
+      throw storageUnavailable(operation, error, this.config);
     }
   }
 }

@@ -1,2 +1,2 @@
-export { checkTarget, refusedAddress } from "./target-guard";
+export { checkTarget, PRIVATE_RANGES_SETTING, parsePrivateRanges, refusedAddress } from "./target-guard";
 export { type DeliveryRun, type SubscribeRequest, type WebhookSettings, Webhooks } from "./webhooks";

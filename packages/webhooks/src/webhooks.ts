@@ -18,8 +18,11 @@ import { Webhook } from "standardwebhooks";
 import { checkTarget, guardedLookup, refusedLiteral } from "./target-guard";
 
 export interface WebhookSettings {
-  /** Let targets resolve to loopback, private and other non-public addresses (tests, closed networks). */
-  allowPrivateTargets: boolean;
+  /**
+   * Non-public ranges (CIDRs) targets may resolve to: loopback under `npm start`, a closed
+   * network's own. Link-local and cloud metadata addresses stay refused whatever this says.
+   */
+  allowedPrivateRanges: readonly string[];
   /** How long a target may take to answer one attempt. */
   timeoutMs: number;
   pausePolicy: PausePolicy;
@@ -64,7 +67,7 @@ const post = (
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
-  guarded: boolean,
+  allowed: readonly string[],
 ): Promise<Answer> =>
   new Promise((resolve, reject) => {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
@@ -74,7 +77,7 @@ const post = (
         method: "POST",
         headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
         timeout: timeoutMs,
-        ...(guarded ? { lookup: guardedLookup } : {}),
+        lookup: guardedLookup(allowed),
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -122,7 +125,7 @@ export class Webhooks {
       }
       artifactOwner = request.owner === "*" ? null : request.owner;
     }
-    const url = await checkTarget(request.url, this.settings.allowPrivateTargets);
+    const url = await checkTarget(request.url, this.settings.allowedPrivateRanges);
     const secret = newSecret();
     const subscription = await this.records.createSubscription({
       id: randomUUID(),
@@ -219,8 +222,8 @@ export class Webhooks {
     let error: string | null = null;
     try {
       const url = new URL(claimed.url);
-      const guarded = !this.settings.allowPrivateTargets;
-      const refused = guarded ? refusedLiteral(url) : null;
+      const allowed = this.settings.allowedPrivateRanges;
+      const refused = refusedLiteral(url, allowed);
       if (refused) throw new Error(`refused: ${refused}`);
       // Signed when sent, with the real time: receivers reject stale timestamps as replays.
       const sentAt = new Date();
@@ -236,7 +239,7 @@ export class Webhooks {
           "webhook-signature": signature,
         },
         this.settings.timeoutMs,
-        guarded,
+        allowed,
       );
       status = answer.status;
       excerpt = answer.excerpt === "" ? null : answer.excerpt;
