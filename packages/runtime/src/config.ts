@@ -5,12 +5,14 @@ import type {
   ServiceSettings,
   VerificationSettings,
 } from "@artifact-store/artifacts";
-import type { TokenSettings } from "@artifact-store/auth";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type TokenSettings } from "@artifact-store/auth";
 import type { BackupSettings } from "@artifact-store/backup";
 import type { DatabaseConfig } from "@artifact-store/catalog";
 import { DEFAULT_UPLOAD_LIMITS, S3_MIN_PART_SIZE } from "@artifact-store/core";
 import type { StorageConfig } from "@artifact-store/storage";
 import type { WebhookSettings } from "@artifact-store/webhooks";
+// The guard alone: the rest of the webhooks package has no business in every function's bundle.
+import { parsePrivateRanges } from "@artifact-store/webhooks/target-guard";
 
 /** What every function needs. Storage settings are read apart, only by functions that talk to S3. */
 export interface Config {
@@ -112,6 +114,21 @@ export const loadStorageConfig = (env: Env = process.env): StorageConfig => {
   };
 };
 
+/**
+ * The non-public ranges webhook targets may reach: WEBHOOK_ALLOWED_PRIVATE_CIDRS, plus every
+ * range with WEBHOOK_ALLOW_PRIVATE_TARGETS=true, the older all-or-nothing switch (kept for
+ * existing deployments). Link-local and metadata addresses stay closed either way.
+ */
+const webhookPrivateRanges = (env: Env): string[] => {
+  const everything = flag(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", false) ? ["0.0.0.0/0", "::/0"] : [];
+  const raw = env.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "";
+  try {
+    return [...everything, ...parsePrivateRanges(raw)];
+  } catch (error) {
+    throw new ConfigError(`WEBHOOK_ALLOWED_PRIVATE_CIDRS=${raw}: ${(error as Error).message}.`);
+  }
+};
+
 /** Reads and checks every setting once, so a bad value fails at start, not on some later request. */
 export const loadConfig = (env: Env = process.env): Config => {
   const dataDir = resolve(env.DATA_DIR || ".data");
@@ -125,6 +142,14 @@ export const loadConfig = (env: Env = process.env): Config => {
       ...tokenKeys(env),
       issuer: env.AUTH_JWT_ISSUER || undefined,
       audience: env.AUTH_JWT_AUDIENCE || undefined,
+      allowTokensWithoutExpiry: flag(env, "AUTH_ALLOW_TOKENS_WITHOUT_EXP", false),
+      maxLifetimeSeconds: integer(
+        env,
+        "AUTH_MAX_TOKEN_LIFETIME_SECONDS",
+        DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+        60,
+        3660 * DAY,
+      ),
     },
     service: {
       limits: {
@@ -181,7 +206,7 @@ export const loadConfig = (env: Env = process.env): Config => {
         : null,
     },
     webhooks: {
-      allowPrivateTargets: flag(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", false),
+      allowedPrivateRanges: webhookPrivateRanges(env),
       timeoutMs: integer(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60) * 1000,
       pausePolicy: {
         exhaustedDeliveries: integer(env, "WEBHOOK_PAUSE_AFTER_FAILED_DELIVERIES", 5, 1, 1000),
