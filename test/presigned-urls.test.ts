@@ -12,7 +12,8 @@ import {
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack({
-    DOWNLOAD_URL_TTL_SECONDS: "1",
+    // Short enough to wait out, long enough that a loaded machine uses a fresh URL in time.
+    DOWNLOAD_URL_TTL_SECONDS: "4",
     UPLOAD_URL_TTL_SECONDS: "2",
     UPLOAD_TTL_SECONDS: "6",
   });
@@ -53,7 +54,7 @@ describe("storage itself refuses presigned URLs that were changed or have expire
     const client = await stack.clientFor("expiry");
     const artifact = await client.upload(randomBytesOf(64), { filename: "soon-gone.bin" });
     const url = await downloadLinkOf(artifact.id, await stack.tokenFor("expiry"));
-    await wait(2500);
+    await wait(5500);
     expect((await fetch(url)).status).toBe(403);
   });
 
