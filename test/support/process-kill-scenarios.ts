@@ -16,6 +16,7 @@ import {
   type FaultRow,
   type FaultTarget,
   MULTIPART_SIZE,
+  type Sent,
   tally,
   upload,
 } from "./fault-scenarios";
@@ -86,9 +87,16 @@ export const runProcessKillFaults = async (
   const rows: FaultRow[] = [];
   const killedAfter = async (step: CompletionStep, clientRetries: boolean) => {
     const doomed = await startApiProcess(env, completionFailpoint(step));
-    const sent = await upload(target(doomed.url), MULTIPART_SIZE);
-    const first = await complete(target(doomed.url), sent);
-    await doomed.exited;
+    let sent: Sent;
+    let first: Awaited<ReturnType<typeof complete>>;
+    try {
+      sent = await upload(target(doomed.url), MULTIPART_SIZE);
+      first = await complete(target(doomed.url), sent);
+      await doomed.exited;
+    } finally {
+      // It kills itself at the failpoint; stopped here when an earlier step failed instead.
+      await stopApiProcess(doomed);
+    }
     const restarted = await startApiProcess(env);
     try {
       const after = target(restarted.url);
