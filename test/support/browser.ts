@@ -1,11 +1,10 @@
 import { access, constants } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type * as Sdk from "@artifact-store/client";
 import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { CHROMIUM_PATH } from "../../packages/local/src/chromium";
+import { serveOnLoopback } from "./static-site";
 
 /** The page's window once its module script has loaded the SDK bundle. */
 export type SdkWindow = Window & { artifactStore: typeof Sdk };
@@ -70,7 +69,7 @@ export const serveSdkPage = async (): Promise<SdkSite> => {
   const script = bundle.outputFiles[0]?.contents;
   if (!script) throw new Error("esbuild produced no SDK bundle.");
 
-  const server = createServer((request, response) => {
+  return serveOnLoopback((request, response) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (path === "/") {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE);
@@ -80,19 +79,6 @@ export const serveSdkPage = async (): Promise<SdkSite> => {
       response.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
 };
 
 export interface SdkPage {

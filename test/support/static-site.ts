@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 
@@ -18,8 +18,8 @@ export interface StaticSite {
 }
 
 /** Serves a built site (a Vite `dist/` folder) on loopback; `/` is its index.html. */
-export const serveFolder = async (root: string): Promise<StaticSite> => {
-  const server = createServer(async (request, response) => {
+export const serveFolder = (root: string): Promise<StaticSite> =>
+  serveOnLoopback(async (request, response) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     const file = normalize(join(root, path === "/" ? "index.html" : path));
     if (!file.startsWith(root)) return void response.writeHead(403).end();
@@ -32,6 +32,10 @@ export const serveFolder = async (root: string): Promise<StaticSite> => {
       response.writeHead(404).end();
     }
   });
+
+/** An HTTP server on a free loopback port, for pages a test browser loads. */
+export const serveOnLoopback = async (handler: RequestListener): Promise<StaticSite> => {
+  const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
