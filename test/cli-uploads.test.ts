@@ -174,6 +174,46 @@ describe("upload", () => {
     expect(again.stderr).not.toContain("█");
   });
 
+  it("a folder uploaded with --recursive downloads as the same tree", async () => {
+    const grace = await user();
+    await grace.login();
+    const files = {
+      "index.html": randomBytesOf(100),
+      "img/logo.png": randomBytesOf(200),
+      "img/icons/a.svg": randomBytesOf(300),
+      "api/index.html": randomBytesOf(400),
+    };
+    const folder = await folderOf(files);
+    const tag = `tree-${randomUUID().slice(0, 6)}`;
+    const uploaded = await grace.run(["upload", "-r", folder, "--tag", tag, "--json"]);
+    expect(uploaded.code).toBe(0);
+    const site = folder.split("/").pop() as string;
+    const artifacts = jsonLines(uploaded.stdout)
+      .filter((line) => line.event === "uploaded")
+      .map((line) => line.artifact as ArtifactView);
+    expect(artifacts.map((artifact) => artifact.metadata.relativePath).sort()).toEqual(
+      Object.keys(files)
+        .map((name) => `${site}/${name}`)
+        .sort(),
+    );
+
+    const out = join(work, `tree-${randomUUID().slice(0, 6)}`);
+    const downloaded = await grace.run(["download", "--tag", tag, "-o", out]);
+    expect(downloaded.code).toBe(0);
+    for (const [name, bytes] of Object.entries(files))
+      expect(sha256(await readFile(join(out, site, name)))).toBe(sha256(bytes));
+
+    // A path that tries to climb out of the folder (metadata anyone can set) lands inside it.
+    const climbing = await grace.client.upload(randomBytesOf(10), {
+      filename: "evil.txt",
+      metadata: { relativePath: "../../../tmp/x/evil.txt" },
+      tags: [`${tag}-climb`],
+    });
+    const contained = await grace.run(["download", climbing.id, "-o", out, "--json"]);
+    expect(contained.code).toBe(0);
+    expect(jsonLines(contained.stdout)[0]).toMatchObject({ path: join(out, "tmp/x/evil.txt") });
+  });
+
   it("uploads what a quoted glob matches", async () => {
     const erin = await user();
     await erin.login();

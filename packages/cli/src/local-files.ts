@@ -1,7 +1,7 @@
 // What `upload PATH...` means on disk: files, folders (with --recursive) and glob patterns.
 import type { Dirent, Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { basename, extname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { UsageError } from "./exit-codes";
 
@@ -12,6 +12,11 @@ export interface LocalFile {
   shown: string;
   size: number;
   mtimeMs: number;
+  /**
+   * For a file found under a folder argument: its path from that folder's parent, `/`-separated
+   * (`site/img/a.png` for `upload -r site`), kept as metadata so `download` can rebuild the tree.
+   */
+  relativePath?: string;
 }
 
 const JOURNAL_NAMES = new Set([".artifact-store-journal.json"]);
@@ -21,23 +26,25 @@ const shown = (path: string) => {
   return fromHere && !fromHere.startsWith("..") && !isAbsolute(fromHere) ? fromHere : path;
 };
 
-const fileOf = (path: string, stats: Stats): LocalFile => ({
+const fileOf = (path: string, stats: Stats, root?: string): LocalFile => ({
   path,
   shown: shown(path),
   size: stats.size,
   mtimeMs: stats.mtimeMs,
+  ...(root ? { relativePath: relative(dirname(root), path).split(sep).join("/") } : {}),
 });
 
 /** Regular files under a folder, symlinks to files included; symlinked folders are not entered (no loops). */
-const walk = async (folder: string, into: LocalFile[]): Promise<void> => {
+const walk = async (folder: string, into: LocalFile[], root = folder): Promise<void> => {
   const entries: Dirent[] = await readdir(folder, { withFileTypes: true });
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) await walk(path, into);
-    else if (entry.isFile() && !JOURNAL_NAMES.has(entry.name)) into.push(fileOf(path, await stat(path)));
+    if (entry.isDirectory()) await walk(path, into, root);
+    else if (entry.isFile() && !JOURNAL_NAMES.has(entry.name))
+      into.push(fileOf(path, await stat(path), root));
     else if (entry.isSymbolicLink()) {
       const target = await stat(path).catch(() => null);
-      if (target?.isFile()) into.push(fileOf(path, target));
+      if (target?.isFile()) into.push(fileOf(path, target, root));
     }
   }
 };

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ArtifactView } from "@artifact-store/api";
@@ -34,6 +34,23 @@ export const safeName = (filename: string, id: string): string => {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   const cleaned = last.replace(/[\u0000-\u001f\u007f]/g, "").trim();
   return cleaned === "" || cleaned === "." || cleaned === ".." ? id : cleaned;
+};
+
+/**
+ * Where an artifact goes in the output folder: under the path it was uploaded from with
+ * `upload --recursive` (metadata.relativePath), each segment cleaned so nothing climbs out; else
+ * its filename.
+ */
+export const targetPath = (artifact: Pick<ArtifactView, "id" | "filename" | "metadata">): string => {
+  const relativePath = artifact.metadata?.relativePath;
+  const name = safeName(artifact.filename, artifact.id);
+  if (typeof relativePath !== "string") return name;
+  const folders = relativePath
+    .split(/[/\\]/)
+    .slice(0, -1)
+    .map((segment) => safeName(segment, ""))
+    .filter((segment) => segment !== "");
+  return [...folders, name].join("/");
 };
 
 const exists = (path: string) =>
@@ -97,8 +114,8 @@ const download = async (ids: string[], flags: DownloadFlags, command: Command): 
   const taken = new Set<string>();
   const targets = artifacts.map((artifact) => {
     if ("error" in artifact) return null;
-    let name = safeName(artifact.filename, artifact.id);
-    if (taken.has(name)) name = `${artifact.id}-${name}`; // two artifacts of the same name: both kept
+    let name = targetPath(artifact);
+    if (taken.has(name)) name = join(dirname(name), `${artifact.id}-${basename(name)}`); // both kept
     taken.add(name);
     return join(folder, name);
   });
@@ -130,6 +147,7 @@ const download = async (ids: string[], flags: DownloadFlags, command: Command): 
     const bar = progress.start(artifact.filename, artifact.size);
     const partial = `${path}.artifact-store-partial`;
     try {
+      await mkdir(dirname(path), { recursive: true });
       const response = await client.download(artifact.id);
       if (!response.body) throw new Error("Storage answered without a body.");
       const hash = createHash("sha256");

@@ -60,6 +60,18 @@ export const parseMetadata = (pairs: string[]): Record<string, unknown> | undefi
   return metadata;
 };
 
+/**
+ * Where a file sat under the folder it was uploaded from, as metadata (`relativePath`), so that
+ * `download` rebuilds the tree; a `relativePath` the caller gave with --metadata wins.
+ */
+const metadataWithPath = (
+  metadata: Record<string, unknown> | undefined,
+  file: LocalFile,
+): { metadata?: Record<string, unknown> } => {
+  if (!file.relativePath || (metadata && "relativePath" in metadata)) return metadata ? { metadata } : {};
+  return { metadata: { ...metadata, relativePath: file.relativePath } };
+};
+
 /** A resumed upload storage no longer has (aborted, expired, completed elsewhere): start it afresh. */
 const uploadGone = (error: unknown) =>
   error instanceof ArtifactStoreError &&
@@ -77,7 +89,10 @@ export const registerUpload = (program: Command): void => {
       "upload files, folders (--recursive) and glob patterns, several at once; Ctrl-C and the same command again resumes",
     )
     .argument("<paths...>", "files, folders or quoted glob patterns such as 'crawl/**/*.html'")
-    .option("-r, --recursive", "upload the files under folders (symlinked folders are not followed)")
+    .option(
+      "-r, --recursive",
+      "upload the files under folders (symlinked folders are not followed); each keeps its path from the folder as metadata.relativePath",
+    )
     .option("-t, --tag <tag>", "a tag for every file (repeatable)", collect)
     .option(
       "-m, --metadata <key=value>",
@@ -184,6 +199,7 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
   const uploadOne = async (file: LocalFile): Promise<Outcome> => {
     const options: UploadOptions = {
       ...shared,
+      ...metadataWithPath(shared.metadata, file),
       filename: basename(file.path),
       contentType: flags.contentType ?? contentTypeOf(file.path),
     };
