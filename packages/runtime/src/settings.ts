@@ -2,7 +2,8 @@
 // and default, how a deployed stage sets it, and what it means. config.ts reads through it,
 // sst.config.ts derives its secrets and pass-through list from it, and `npm run docs:settings`
 // writes the README's and docs/DEPLOY.md's tables from it (settings.test.ts holds them current).
-// To add a setting: a row here, a `read()` in config.ts, then `npm run docs:settings`.
+// To add a setting: a row here, a `read()` in config.ts, then `npm run docs:settings`. Variables
+// the code reads that are not settings (the CLI's, the system's) are in settings.test.ts, with why.
 // No imports: sst.config.ts loads this file through SST's config loader.
 
 type Env = Record<string, string | undefined>;
