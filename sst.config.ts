@@ -21,6 +21,8 @@ export default $config({
     const { FUNCTIONS, LAMBDA_EXTERNAL, LAMBDA_PLUGINS, gatewayRoute, lambdaHandler, resourceName } =
       await import("./packages/manifest/src/index");
     const { SCHEMA_VERSION } = await import("./packages/catalog/src/schema-version");
+    const { SETTINGS } = await import("./packages/runtime/src/settings");
+    type SettingName = keyof typeof SETTINGS;
 
     /** Headers the functions' own CORS middleware allows and exposes (packages/http/src/app.ts). */
     const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "If-Match", "X-API-Key", "X-Request-Id"];
@@ -33,62 +35,34 @@ export default $config({
       "DELETE",
     ];
 
-    /** Non-secret tuning taken from the environment of `sst deploy` when set there. */
-    const PASSED_THROUGH = [
-      "S3_FORCE_PATH_STYLE",
-      "LOG_LEVEL",
-      "UPLOAD_SINGLE_THRESHOLD_BYTES",
-      "UPLOAD_PART_SIZE_BYTES",
-      "UPLOAD_MAX_SIZE_BYTES",
-      "UPLOAD_INITIAL_PART_URLS",
-      "UPLOAD_URL_TTL_SECONDS",
-      "DOWNLOAD_URL_TTL_SECONDS",
-      "UPLOAD_TTL_SECONDS",
-      "RATE_LIMIT_SIGNING_PER_MINUTE",
-      "AUTH_ALLOW_TOKENS_WITHOUT_EXP",
-      "AUTH_MAX_TOKEN_LIFETIME_SECONDS",
-      "AUDIT_SEGMENT_SIZE",
-      "AUDIT_SEGMENT_MAX_AGE_SECONDS",
-      "VERIFY_INLINE_MAX_BYTES",
-      "VERIFY_RUN_BUDGET_BYTES",
-      "CONTENT_TYPE_MISMATCH",
-      "RECONCILE_DELETE_ORPHANS_AFTER_SECONDS",
-    ] as const;
-
-    // Secret name -> environment variable the code reads (packages/runtime/src/config.ts).
+    // Every setting and how a stage sets it: packages/runtime/src/settings.ts (the README's and
+    // docs/DEPLOY.md's tables are written from it too).
     // A placeholder makes a secret optional; an empty string means "unset" to the code.
-    const secrets = {
-      S3_ENDPOINT: new sst.Secret("S3Endpoint", ""), // empty: AWS S3
-      S3_REGION: new sst.Secret("S3Region", "us-east-1"),
-      S3_ACCESS_KEY_ID: new sst.Secret("S3AccessKeyId"),
-      S3_SECRET_ACCESS_KEY: new sst.Secret("S3SecretAccessKey"),
-      S3_BUCKET: new sst.Secret("S3Bucket", "artifacts"),
-      S3_CORS_ORIGINS: new sst.Secret("S3CorsOrigins", ""),
-      API_CORS_ORIGINS: new sst.Secret("ApiCorsOrigins", ""),
-      DATABASE_URL: new sst.Secret("DatabaseUrl"),
-      // Tokens are verified with a shared HS256 secret, an identity provider's JWKS, or both.
-      AUTH_JWT_SECRET: new sst.Secret("AuthJwtSecret", ""),
-      AUTH_JWKS_URL: new sst.Secret("AuthJwksUrl", ""),
-      AUTH_JWT_ISSUER: new sst.Secret("AuthJwtIssuer", ""),
-      AUTH_JWT_AUDIENCE: new sst.Secret("AuthJwtAudience", ""),
-      // What storage presents with bucket notifications; empty: the storage-events function refuses all.
-      STORAGE_EVENTS_TOKEN: new sst.Secret("StorageEventsToken", ""),
+    const secrets = new Map<string, sst.Secret>();
+    /** Non-secret tuning, taken from the environment of `sst deploy` when set there. */
+    const passedThrough = new Map<string, string | undefined>();
+    for (const [name, { deploy }] of Object.entries(SETTINGS)) {
+      if (deploy.kind === "secret") secrets.set(name, new sst.Secret(deploy.name, deploy.placeholder));
+      if (deploy.kind === "passed") passedThrough.set(name, deploy.deployed);
+    }
+    const secretOf = (name: SettingName): sst.Secret => {
+      const secret = secrets.get(name);
+      if (!secret) throw new Error(`${name} is not an sst secret in packages/runtime/src/settings.ts`);
+      return secret;
     };
 
-    $resolve([secrets.AUTH_JWT_SECRET.value, secrets.AUTH_JWKS_URL.value]).apply(([hs256, jwks]) => {
+    $resolve([secretOf("AUTH_JWT_SECRET").value, secretOf("AUTH_JWKS_URL").value]).apply(([hs256, jwks]) => {
       if (!hs256 && !jwks) {
         throw new Error("Set AuthJwtSecret or AuthJwksUrl: `sst secret set AuthJwtSecret <32+ bytes>`.");
       }
     });
 
     const environment: Record<string, $util.Input<string>> = {
-      // One request at a time per Lambda instance: a small pool, ideally behind RDS Proxy/PgBouncer.
-      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE || "2",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     };
-    for (const [name, secret] of Object.entries(secrets)) environment[name] = secret.value;
-    for (const name of PASSED_THROUGH) {
-      const value = process.env[name];
+    for (const [name, secret] of secrets) environment[name] = secret.value;
+    for (const [name, deployed] of passedThrough) {
+      const value = process.env[name] || deployed;
       if (value) environment[name] = value;
     }
 
@@ -109,7 +83,7 @@ export default $config({
       args.environment = { ...environment, ...args.environment };
     });
 
-    const apiCorsOrigins = secrets.API_CORS_ORIGINS.value.apply((value) =>
+    const apiCorsOrigins = secretOf("API_CORS_ORIGINS").value.apply((value) =>
       value
         .split(",")
         .map((origin) => origin.trim())

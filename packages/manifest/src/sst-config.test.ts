@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SCHEMA_VERSION } from "@artifact-store/catalog";
+import { SETTINGS } from "@artifact-store/runtime/settings";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   FUNCTIONS,
@@ -288,6 +289,57 @@ describe("sst.config.ts", () => {
         expect(environment[variable], `${name} ${variable}`).toBe(declared.secrets.get(secret)?.value);
       }
       expect(environment.DATABASE_POOL_SIZE).toMatch(/^\d+$/);
+    }
+  });
+
+  /** Runs the config as `VAR=value sst deploy` would, every other passed setting unset. */
+  const deployingWith = async (values: Record<string, string>) => {
+    const passed = Object.entries(SETTINGS).flatMap(([name, { deploy }]) =>
+      deploy.kind === "passed" ? [name] : [],
+    );
+    const saved = new Map(passed.map((name) => [name, process.env[name]]));
+    try {
+      for (const name of passed) delete process.env[name];
+      Object.assign(process.env, values);
+      return await runConfig(declared);
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  };
+
+  it("deploys every setting of the table: its secret, or the deploy's environment, to every function", async () => {
+    const passed = Object.entries(SETTINGS).filter(([, { deploy }]) => deploy.kind === "passed");
+    await deployingWith(Object.fromEntries(passed.map(([name]) => [name, `value of ${name}`])));
+    const secrets = Object.values(SETTINGS).flatMap(({ deploy }) =>
+      deploy.kind === "secret" ? [deploy.name] : [],
+    );
+    expect([...declared.secrets.keys()].sort()).toEqual(secrets.sort());
+    for (const [fn, { args }] of declared.functions) {
+      const environment = args.environment as Record<string, unknown>;
+      for (const [name, { deploy }] of Object.entries(SETTINGS)) {
+        if (deploy.kind === "secret") {
+          expect(declared.secrets.get(deploy.name)?.placeholder, deploy.name).toBe(deploy.placeholder);
+          expect(environment[name], `${fn} ${name}`).toBe(declared.secrets.get(deploy.name)?.value);
+        } else if (deploy.kind === "passed") {
+          expect(environment[name], `${fn} ${name}`).toBe(`value of ${name}`);
+        } else {
+          expect(environment[name], `${fn} ${name} is the local stack's`).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  it("leaves a passed setting the deploy does not set to the code's default, or the table's deployed one", async () => {
+    await deployingWith({});
+    for (const [fn, { args }] of declared.functions) {
+      const environment = args.environment as Record<string, unknown>;
+      for (const [name, { deploy }] of Object.entries(SETTINGS)) {
+        if (deploy.kind === "passed") expect(environment[name], `${fn} ${name}`).toBe(deploy.deployed);
+      }
+      expect(environment.DATABASE_POOL_SIZE).toBe("2");
     }
   });
 

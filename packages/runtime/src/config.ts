@@ -5,14 +5,14 @@ import type {
   ServiceSettings,
   VerificationSettings,
 } from "@artifact-store/artifacts";
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type TokenSettings } from "@artifact-store/auth";
+import type { TokenSettings } from "@artifact-store/auth";
 import type { BackupSettings } from "@artifact-store/backup";
 import type { DatabaseConfig } from "@artifact-store/catalog";
-import { DEFAULT_UPLOAD_LIMITS, S3_MIN_PART_SIZE } from "@artifact-store/core";
 import type { StorageConfig } from "@artifact-store/storage";
 import type { WebhookSettings } from "@artifact-store/webhooks";
 // The guard alone: the rest of the webhooks package has no business in every function's bundle.
 import { parsePrivateRanges } from "@artifact-store/webhooks/target-guard";
+import { ConfigError, read, type SettingValue } from "./settings";
 
 /** What every function needs. Storage settings are read apart, only by functions that talk to S3. */
 export interface Config {
@@ -39,78 +39,34 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
-const required = (env: Env, name: string): string => {
-  const value = env[name];
-  if (!value) throw new ConfigError(`${name} is not set; see the README's configuration table.`);
-  return value;
-};
-
-const integer = (
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number => {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name}=${raw} must be a whole number from ${min} to ${max}.`);
-  }
-  return value;
-};
-
-const flag = (env: Env, name: string, fallback: boolean): boolean => {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === "") return fallback;
-  if (["1", "true", "yes"].includes(raw)) return true;
-  if (["0", "false", "no"].includes(raw)) return false;
-  throw new ConfigError(`${name}=${raw} must be true or false.`);
-};
-
-const choice = <T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T => {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === "") return fallback;
-  if (!options.includes(raw as T))
-    throw new ConfigError(`${name}=${raw} must be one of ${options.join(", ")}.`);
-  return raw as T;
-};
-
-const list = (env: Env, name: string): string[] =>
-  (env[name] ?? "")
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
-
-const DAY = 24 * 60 * 60;
+/** The bucket policy applied at start (S3_BUCKET_POLICY). */
+export type BucketPolicy = SettingValue<"S3_BUCKET_POLICY">;
 
 /** At least one way to verify tokens: a shared HS256 secret, an identity provider's JWKS, or both. */
 const tokenKeys = (env: Env): Pick<TokenSettings, "hs256Secret" | "jwksUrl"> => {
-  const hs256Secret = env.AUTH_JWT_SECRET || undefined;
-  const jwksUrl = env.AUTH_JWKS_URL || undefined;
+  const hs256Secret = read(env, "AUTH_JWT_SECRET");
+  const jwksUrl = read(env, "AUTH_JWKS_URL");
   if (!hs256Secret && !jwksUrl) {
     throw new ConfigError("Set AUTH_JWT_SECRET or AUTH_JWKS_URL; see the README's configuration table.");
   }
   return { hs256Secret, jwksUrl };
 };
 
-export const loadStorageConfig = (env: Env = process.env): StorageConfig => {
-  const endpoint = env.S3_ENDPOINT || undefined;
+export const loadStorageConfig = (env: Env = process.env): StorageConfig & { bucketPolicy: BucketPolicy } => {
+  const endpoint = read(env, "S3_ENDPOINT");
   return {
     ...(endpoint ? { endpoint } : {}),
-    region: env.S3_REGION || "us-east-1",
-    accessKeyId: required(env, "S3_ACCESS_KEY_ID"),
-    secretAccessKey: required(env, "S3_SECRET_ACCESS_KEY"),
-    bucket: env.S3_BUCKET || "artifacts",
+    region: read(env, "S3_REGION"),
+    accessKeyId: read(env, "S3_ACCESS_KEY_ID"),
+    secretAccessKey: read(env, "S3_SECRET_ACCESS_KEY"),
+    bucket: read(env, "S3_BUCKET"),
     // Self-hosted servers (MinIO, Ceph) need path-style; AWS prefers virtual-hosted.
-    forcePathStyle: flag(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
-    browserOrigins: list(env, "S3_CORS_ORIGINS"),
-    checksumSha256: flag(env, "S3_CHECKSUM_SHA256", false),
+    forcePathStyle: read(env, "S3_FORCE_PATH_STYLE") ?? endpoint !== undefined,
+    browserOrigins: read(env, "S3_CORS_ORIGINS"),
+    checksumSha256: read(env, "S3_CHECKSUM_SHA256"),
+    bucketPolicy: read(env, "S3_BUCKET_POLICY"),
   };
 };
 
@@ -120,8 +76,8 @@ export const loadStorageConfig = (env: Env = process.env): StorageConfig => {
  * existing deployments). Link-local and metadata addresses stay closed either way.
  */
 const webhookPrivateRanges = (env: Env): string[] => {
-  const everything = flag(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS", false) ? ["0.0.0.0/0", "::/0"] : [];
-  const raw = env.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "";
+  const everything = read(env, "WEBHOOK_ALLOW_PRIVATE_TARGETS") ? ["0.0.0.0/0", "::/0"] : [];
+  const raw = read(env, "WEBHOOK_ALLOWED_PRIVATE_CIDRS");
   try {
     return [...everything, ...parsePrivateRanges(raw)];
   } catch (error) {
@@ -129,102 +85,74 @@ const webhookPrivateRanges = (env: Env): string[] => {
   }
 };
 
-/** Reads and checks every setting once, so a bad value fails at start, not on some later request. */
+const DAY = 24 * 60 * 60;
+
+/**
+ * Reads and checks every setting once (settings.ts says which, with their defaults), so a bad
+ * value fails at start, not on some later request.
+ */
 export const loadConfig = (env: Env = process.env): Config => {
-  const dataDir = resolve(env.DATA_DIR || ".data");
+  const databaseUrl = read(env, "DATABASE_URL");
   return {
     database: {
-      ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : {}),
-      embeddedDataDir: env.CATALOG_DATA_DIR || join(dataDir, "catalog"),
-      maxConnections: integer(env, "DATABASE_POOL_SIZE", 5, 1, 100),
+      ...(databaseUrl ? { url: databaseUrl } : {}),
+      embeddedDataDir: read(env, "CATALOG_DATA_DIR") ?? join(resolve(read(env, "DATA_DIR")), "catalog"),
+      maxConnections: read(env, "DATABASE_POOL_SIZE"),
     },
     auth: {
       ...tokenKeys(env),
-      issuer: env.AUTH_JWT_ISSUER || undefined,
-      audience: env.AUTH_JWT_AUDIENCE || undefined,
-      allowTokensWithoutExpiry: flag(env, "AUTH_ALLOW_TOKENS_WITHOUT_EXP", false),
-      maxLifetimeSeconds: integer(
-        env,
-        "AUTH_MAX_TOKEN_LIFETIME_SECONDS",
-        DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-        60,
-        3660 * DAY,
-      ),
+      issuer: read(env, "AUTH_JWT_ISSUER"),
+      audience: read(env, "AUTH_JWT_AUDIENCE"),
+      allowTokensWithoutExpiry: read(env, "AUTH_ALLOW_TOKENS_WITHOUT_EXP"),
+      maxLifetimeSeconds: read(env, "AUTH_MAX_TOKEN_LIFETIME_SECONDS"),
     },
     service: {
       limits: {
-        singleUploadThreshold: integer(
-          env,
-          "UPLOAD_SINGLE_THRESHOLD_BYTES",
-          DEFAULT_UPLOAD_LIMITS.singleUploadThreshold,
-          0,
-          5 * 1024 ** 3,
-        ),
-        preferredPartSize: integer(
-          env,
-          "UPLOAD_PART_SIZE_BYTES",
-          DEFAULT_UPLOAD_LIMITS.preferredPartSize,
-          S3_MIN_PART_SIZE,
-          5 * 1024 ** 3,
-        ),
-        maxObjectSize: integer(
-          env,
-          "UPLOAD_MAX_SIZE_BYTES",
-          DEFAULT_UPLOAD_LIMITS.maxObjectSize,
-          0,
-          5 * 1024 ** 4,
-        ),
-        initialPartUrls: integer(
-          env,
-          "UPLOAD_INITIAL_PART_URLS",
-          DEFAULT_UPLOAD_LIMITS.initialPartUrls,
-          1,
-          1000,
-        ),
+        singleUploadThreshold: read(env, "UPLOAD_SINGLE_THRESHOLD_BYTES"),
+        preferredPartSize: read(env, "UPLOAD_PART_SIZE_BYTES"),
+        maxObjectSize: read(env, "UPLOAD_MAX_SIZE_BYTES"),
+        initialPartUrls: read(env, "UPLOAD_INITIAL_PART_URLS"),
       },
-      uploadUrlTtlSeconds: integer(env, "UPLOAD_URL_TTL_SECONDS", 15 * 60, 1, 7 * DAY),
-      downloadUrlTtlSeconds: integer(env, "DOWNLOAD_URL_TTL_SECONDS", 5 * 60, 1, 7 * DAY),
-      uploadTtlSeconds: integer(env, "UPLOAD_TTL_SECONDS", DAY, 1, 30 * DAY),
-      requirePartChecksums: flag(env, "UPLOAD_REQUIRE_PART_CHECKSUMS", true),
+      uploadUrlTtlSeconds: read(env, "UPLOAD_URL_TTL_SECONDS"),
+      downloadUrlTtlSeconds: read(env, "DOWNLOAD_URL_TTL_SECONDS"),
+      uploadTtlSeconds: read(env, "UPLOAD_TTL_SECONDS"),
+      requirePartChecksums: read(env, "UPLOAD_REQUIRE_PART_CHECKSUMS"),
     },
-    signingRateLimitPerMinute: integer(env, "RATE_LIMIT_SIGNING_PER_MINUTE", 600, 1, 1_000_000),
+    signingRateLimitPerMinute: read(env, "RATE_LIMIT_SIGNING_PER_MINUTE"),
     verification: {
-      inlineMaxBytes: integer(env, "VERIFY_INLINE_MAX_BYTES", 8 * 1024 ** 2, 0, 5 * 1024 ** 4),
-      runBudgetBytes: integer(env, "VERIFY_RUN_BUDGET_BYTES", 8 * 1024 ** 3, 1, 5 * 1024 ** 4),
+      inlineMaxBytes: read(env, "VERIFY_INLINE_MAX_BYTES"),
+      runBudgetBytes: read(env, "VERIFY_RUN_BUDGET_BYTES"),
       // A Lambda runs at most 15 minutes: a claim older than that belongs to a run that died.
       claimSeconds: 15 * 60,
-      contentTypeMismatch: choice(env, "CONTENT_TYPE_MISMATCH", ["flag", "reject"] as const, "flag"),
+      contentTypeMismatch: read(env, "CONTENT_TYPE_MISMATCH"),
     },
     scrub: {
-      budgetBytes: integer(env, "SCRUB_RUN_BUDGET_BYTES", 4 * 1024 ** 3, 1, 5 * 1024 ** 4),
+      budgetBytes: read(env, "SCRUB_RUN_BUDGET_BYTES"),
       claimSeconds: 15 * 60,
     },
     reconcile: {
-      // Off unless set: an object nothing points to may be what a lost catalogue still needs.
-      deleteOrphansAfterSeconds: env.RECONCILE_DELETE_ORPHANS_AFTER_SECONDS
-        ? integer(env, "RECONCILE_DELETE_ORPHANS_AFTER_SECONDS", DAY, 60, 3650 * DAY)
-        : null,
+      deleteOrphansAfterSeconds: read(env, "RECONCILE_DELETE_ORPHANS_AFTER_SECONDS"),
     },
     webhooks: {
       allowedPrivateRanges: webhookPrivateRanges(env),
-      timeoutMs: integer(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60) * 1000,
+      timeoutMs: read(env, "WEBHOOK_TIMEOUT_SECONDS") * 1000,
       pausePolicy: {
-        exhaustedDeliveries: integer(env, "WEBHOOK_PAUSE_AFTER_FAILED_DELIVERIES", 5, 1, 1000),
+        exhaustedDeliveries: read(env, "WEBHOOK_PAUSE_AFTER_FAILED_DELIVERIES"),
         failingForSeconds: DAY,
       },
       batchSize: 20,
       // The deployed function gets 300 s; a run stops claiming well before.
       runBudgetMs: 200_000,
     },
-    storageEventsToken: env.STORAGE_EVENTS_TOKEN || undefined,
+    storageEventsToken: read(env, "STORAGE_EVENTS_TOKEN"),
     backup: {
-      bucket: env.BACKUP_BUCKET || `${env.S3_BUCKET || "artifacts"}-backup`,
-      keepDaily: integer(env, "BACKUP_KEEP_DAILY", 7, 1, 3650),
-      keepWeekly: integer(env, "BACKUP_KEEP_WEEKLY", 4, 0, 520),
+      bucket: read(env, "BACKUP_BUCKET") ?? `${read(env, "S3_BUCKET")}-backup`,
+      keepDaily: read(env, "BACKUP_KEEP_DAILY"),
+      keepWeekly: read(env, "BACKUP_KEEP_WEEKLY"),
     },
     auditSegment: {
-      size: integer(env, "AUDIT_SEGMENT_SIZE", 1000, 1, 100_000),
-      maxAgeSeconds: integer(env, "AUDIT_SEGMENT_MAX_AGE_SECONDS", 3600, 0, 30 * DAY),
+      size: read(env, "AUDIT_SEGMENT_SIZE"),
+      maxAgeSeconds: read(env, "AUDIT_SEGMENT_MAX_AGE_SECONDS"),
     },
   };
 };
