@@ -8,7 +8,7 @@ import {
 import { claimNextArtifact, releaseClaimAfterFailure } from "./claims";
 import type { Database, Sql } from "./database";
 import { artifactFromRow, integrityColumn, type Row, uploadFromRow } from "./rows";
-import { appendArtifactEvent } from "./webhook-records";
+import { appendArtifactEvent } from "./webhook-outbox";
 
 /**
  * Every column an artifact row is written with (create, reindex, restore) and the cast of its

@@ -21,8 +21,8 @@ export {
 } from "./search";
 export { type StorageEventKey, StorageEventRecords } from "./storage-event-records";
 export { ArtifactVersions, type EditOutcome, type EditRequest } from "./versions";
+export { appendArtifactEvent } from "./webhook-outbox";
 export {
-  appendArtifactEvent,
   type ClaimedDelivery,
   type NewSubscription,
   type PausePolicy,
