@@ -7,39 +7,40 @@ import type {
   WebhookSubscription,
 } from "@artifact-store/core";
 import type { Database } from "./database";
-import type { Row } from "./rows";
-
-const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
-const toNullableDate = (value: unknown): Date | null =>
-  value === null || value === undefined ? null : toDate(value);
-const nullableText = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
-const toJson = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
+import {
+  type Row,
+  toDate,
+  toIsoOrNull,
+  toJson,
+  toNullableDate,
+  toNullableNumber,
+  toNullableText,
+} from "./row-values";
 
 const subscriptionFromRow = (row: Row): WebhookSubscription => ({
   id: String(row.id),
   createdBy: String(row.created_by),
-  artifactOwner: nullableText(row.artifact_owner),
+  artifactOwner: toNullableText(row.artifact_owner),
   url: String(row.url),
   events: row.event_types as WebhookEventType[],
   filters: {
     tags: (row.filter_tags as string[] | null) ?? [],
-    contentType: nullableText(row.filter_content_type),
-    jobId: nullableText(row.filter_job_id),
+    contentType: toNullableText(row.filter_content_type),
+    jobId: toNullableText(row.filter_job_id),
   },
-  description: nullableText(row.description),
+  description: toNullableText(row.description),
   createdAt: toDate(row.created_at),
   pausedAt: toNullableDate(row.paused_at),
-  pausedReason: nullableText(row.paused_reason),
+  pausedReason: toNullableText(row.paused_reason),
 });
 
 const attemptFromRow = (row: Row): WebhookAttempt => ({
   attempt: Number(row.attempt),
   at: toDate(row.at),
-  status: row.status === null || row.status === undefined ? null : Number(row.status),
+  status: toNullableNumber(row.status),
   latencyMs: Number(row.latency_ms),
-  responseExcerpt: nullableText(row.response_excerpt),
-  error: nullableText(row.error),
+  responseExcerpt: toNullableText(row.response_excerpt),
+  error: toNullableText(row.error),
 });
 
 const deliveryFromRow = (row: Row, attemptLog: WebhookAttempt[] = []): WebhookDelivery => ({
@@ -47,7 +48,7 @@ const deliveryFromRow = (row: Row, attemptLog: WebhookAttempt[] = []): WebhookDe
   subscriptionId: String(row.subscription_id),
   eventId: String(row.event_id),
   eventType: String(row.type) as WebhookEventType,
-  artifactId: nullableText(row.artifact_id),
+  artifactId: toNullableText(row.artifact_id),
   state: String(row.state) as WebhookDelivery["state"],
   attempts: Number(row.attempts),
   nextAttemptAt: row.state === "pending" ? toNullableDate(row.next_attempt_at) : null,
@@ -280,7 +281,7 @@ export class WebhookRecords {
         `update webhook_deliveries set attempts = attempts + 1, next_attempt_at = $2::timestamptz,
            state = case when $2::timestamptz is null then 'failed' else 'pending' end
          where id = $1`,
-        [claimed.id, retryAt?.toISOString() ?? null],
+        [claimed.id, toIsoOrNull(retryAt)],
       );
       const at = attempt.at.toISOString();
       await tx.query(
