@@ -69,8 +69,9 @@ const describeSchema = async (db: Sql) => ({
   versions: await db.query("select version, name from schema_migrations order by version"),
 });
 
-// The sets of migrations each release shipped, by their last version: a database migrated at
-// every release in turn is the oldest path a deployed catalogue can have taken.
+// The sets of migrations each release shipped, by their last version (from git history): a
+// database migrated at every release in turn is the oldest path a deployed catalogue can have
+// taken. Migrations added since then come as one more step.
 const RELEASED_UP_TO = [1, 2, 3, 4, 11, 15, 16];
 
 describe("migrate", () => {
@@ -93,14 +94,14 @@ describe("migrate", () => {
 
   it("makes the same schema on a fresh database as on one migrated release by release", SLOW, async () => {
     const upgraded = await freshDatabase();
+    const latest = MIGRATIONS.at(-1)?.version ?? 0;
     let before = 0;
-    for (const upTo of RELEASED_UP_TO) {
+    for (const upTo of new Set([...RELEASED_UP_TO, latest])) {
       const released = MIGRATIONS.filter((migration) => migration.version <= upTo);
       const added = released.filter((migration) => migration.version > before).map((m) => m.version);
       expect(await applyMigrations(upgraded, released)).toEqual(added);
       before = upTo;
     }
-    expect(RELEASED_UP_TO.at(-1)).toBe(MIGRATIONS.at(-1)?.version);
 
     expect(await describeSchema(upgraded)).toEqual(await describeSchema(fresh));
   });
