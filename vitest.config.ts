@@ -19,7 +19,11 @@ export default defineConfig({
       {
         test: {
           name: "unit-postgres",
-          include: ["packages/audit/**/*.test.ts"],
+          include: [
+            "packages/audit/**/*.test.ts",
+            "packages/catalog/src/migrate.test.ts",
+            "packages/catalog/src/row-values.test.ts",
+          ],
           env: { DATABASE_URL: process.env.TEST_UNIT_DATABASE_URL ?? "" },
         },
       },

@@ -80,6 +80,9 @@ describe("bundle", () => {
       expect(bundle.contributors.map((c) => c.source)).not.toContain("@electric-sql/pglite");
       // Only what deliberately stays out may be left for the Lambda to resolve at run time.
       for (const external of bundle.externalImports) expect(LAMBDA_EXTERNAL).toContain(external);
+      // Migrations' SQL only where it runs on deploy: the other functions only check the schema version.
+      const code = await readFile(join(outDir, "functions", `${entry.name}.mjs`), "utf8");
+      expect(code.includes("create table artifacts"), entry.name).toBe(entry.runOnDeploy === true);
     }
   });
 });

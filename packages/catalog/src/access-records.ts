@@ -1,9 +1,6 @@
 import type { ApiKeyRecord, Grant } from "@artifact-store/core";
 import type { Database } from "./database";
-import type { Row } from "./rows";
-
-const toDate = (value: unknown): Date | null =>
-  value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value));
+import { type Row, toDate, toIsoOrNull, toNullableDate } from "./row-values";
 
 const apiKeyFromRow = (row: Row): ApiKeyRecord => ({
   id: String(row.id),
@@ -12,21 +9,19 @@ const apiKeyFromRow = (row: Row): ApiKeyRecord => ({
   scopes: row.scopes as string[],
   secretHash: String(row.secret_hash),
   createdBy: String(row.created_by),
-  createdAt: toDate(row.created_at) as Date,
-  expiresAt: toDate(row.expires_at),
-  revokedAt: toDate(row.revoked_at),
-  lastUsedAt: toDate(row.last_used_at),
+  createdAt: toDate(row.created_at),
+  expiresAt: toNullableDate(row.expires_at),
+  revokedAt: toNullableDate(row.revoked_at),
+  lastUsedAt: toNullableDate(row.last_used_at),
 });
 
 export const grantFromRow = (row: Row): Grant => ({
   artifactId: String(row.artifact_id),
   grantee: String(row.grantee),
   grantedBy: String(row.granted_by),
-  createdAt: toDate(row.created_at) as Date,
-  expiresAt: toDate(row.expires_at),
+  createdAt: toDate(row.created_at),
+  expiresAt: toNullableDate(row.expires_at),
 });
-
-const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /** API key records (implements the auth package's ApiKeyStore). */
 export class ApiKeyRecords {
@@ -43,8 +38,8 @@ export class ApiKeyRecords {
         record.scopes,
         record.secretHash,
         record.createdBy,
-        iso(record.createdAt),
-        iso(record.expiresAt),
+        record.createdAt.toISOString(),
+        toIsoOrNull(record.expiresAt),
       ],
     );
   }
@@ -61,13 +56,16 @@ export class ApiKeyRecords {
   async revoke(id: string, at: Date): Promise<boolean> {
     const rows = await this.db.query(
       "update api_keys set revoked_at = $2::timestamptz where id = $1 and revoked_at is null returning id",
-      [id, iso(at)],
+      [id, at.toISOString()],
     );
     return rows.length > 0;
   }
 
   async touch(id: string, at: Date): Promise<void> {
-    await this.db.query("update api_keys set last_used_at = $2::timestamptz where id = $1", [id, iso(at)]);
+    await this.db.query("update api_keys set last_used_at = $2::timestamptz where id = $1", [
+      id,
+      at.toISOString(),
+    ]);
   }
 }
 
@@ -99,7 +97,13 @@ export class GrantRecords {
        on conflict (artifact_id, grantee) do update
          set granted_by = excluded.granted_by, created_at = excluded.created_at, expires_at = excluded.expires_at
        returning *`,
-      [grant.artifactId, grant.grantee, grant.grantedBy, iso(grant.createdAt), iso(grant.expiresAt)],
+      [
+        grant.artifactId,
+        grant.grantee,
+        grant.grantedBy,
+        grant.createdAt.toISOString(),
+        toIsoOrNull(grant.expiresAt),
+      ],
     );
     return grantFromRow(row as Row);
   }

@@ -1,7 +1,8 @@
 import type { Artifact, Grant } from "@artifact-store/core";
 import { grantFromRow } from "./access-records";
 import type { Database } from "./database";
-import { artifactFromRow, type Row } from "./rows";
+import { type Row, toDate, toNullableDate } from "./row-values";
+import { artifactFromRow } from "./rows";
 
 /** A backup run's progress: where its manifest got to, so a run cut off resumes there. */
 export interface BackupRun {
@@ -38,8 +39,8 @@ export interface ArtifactRecord {
 
 const runFromRow = (row: Row): BackupRun => ({
   snapshotId: String(row.snapshot_id),
-  startedAt: new Date(String(row.started_at)),
-  finishedAt: row.finished_at ? new Date(String(row.finished_at)) : null,
+  startedAt: toDate(row.started_at),
+  finishedAt: toNullableDate(row.finished_at),
   cursor: (row.cursor as string | null) ?? null,
   pages: Number(row.pages),
   artifacts: Number(row.artifacts),
@@ -63,7 +64,8 @@ export class BackupRecords {
         "select * from backup_runs where finished_at is null order by started_at limit 1",
       );
       if (unfinished) {
-        if (unfinished.claimed_until && new Date(String(unfinished.claimed_until)) > now) return null;
+        const claimedUntil = toNullableDate(unfinished.claimed_until);
+        if (claimedUntil && claimedUntil > now) return null;
         const [row] = await tx.query<Row>(
           "update backup_runs set claimed_until = $2::timestamptz where snapshot_id = $1 returning *",
           [unfinished.snapshot_id, claimUntil.toISOString()],
@@ -133,7 +135,7 @@ export class BackupRecords {
     }
     return rows.map((row) => ({
       artifact: artifactFromRow(row),
-      deletedAt: row.deleted_at ? new Date(String(row.deleted_at)) : null,
+      deletedAt: toNullableDate(row.deleted_at),
       grants: grantsOf.get(String(row.id)) ?? [],
     }));
   }

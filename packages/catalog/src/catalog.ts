@@ -7,8 +7,9 @@ import {
 } from "@artifact-store/core";
 import { claimNextArtifact, releaseClaimAfterFailure } from "./claims";
 import type { Database, Sql } from "./database";
-import { artifactFromRow, integrityColumn, type Row, uploadFromRow } from "./rows";
-import { appendArtifactEvent } from "./webhook-records";
+import { type Row, toIsoOrNull } from "./row-values";
+import { artifactFromRow, integrityColumn, uploadFromRow } from "./rows";
+import { appendArtifactEvent } from "./webhook-outbox";
 
 /**
  * Every column an artifact row is written with (create, reindex, restore) and the cast of its
@@ -61,8 +62,6 @@ const ARTIFACT_OVERWRITE = ARTIFACT_COLUMNS.filter(([column]) => column !== "id"
   .map(([column]) => `${column} = excluded.${column}`)
   .join(", ");
 
-const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
-
 // Metadata and headers go as JSON text cast to jsonb: postgres.js would otherwise store a JSON string.
 const artifactParams = (artifact: Artifact, deletedAt: Date | null): unknown[] => {
   const { provenance } = artifact;
@@ -80,25 +79,25 @@ const artifactParams = (artifact: Artifact, deletedAt: Date | null): unknown[] =
     artifact.state,
     artifact.etag,
     artifact.version,
-    iso(artifact.createdAt),
-    iso(artifact.updatedAt),
-    iso(artifact.uploadedAt),
-    iso(deletedAt),
+    artifact.createdAt.toISOString(),
+    artifact.updatedAt.toISOString(),
+    toIsoOrNull(artifact.uploadedAt),
+    toIsoOrNull(deletedAt),
     provenance?.sourceUrl ?? null,
     sourceHostOf(provenance),
     provenance?.finalUrl ?? null,
     provenance?.httpStatus ?? null,
-    iso(provenance?.fetchedAt),
+    toIsoOrNull(provenance?.fetchedAt),
     provenance?.jobId ?? null,
     provenance?.runId ?? null,
     provenance?.userAgent ?? null,
     JSON.stringify(provenance?.headers ?? {}),
-    iso(artifact.integrity?.verifiedAt),
+    toIsoOrNull(artifact.integrity?.verifiedAt),
     integrityColumn(artifact.integrity),
-    iso(artifact.expiresAt),
+    toIsoOrNull(artifact.expiresAt),
     Boolean(artifact.legalHold),
     artifact.legalHold?.setBy ?? null,
-    iso(artifact.legalHold?.setAt),
+    toIsoOrNull(artifact.legalHold?.setAt),
     artifact.legalHold?.reason ?? null,
   ];
 };
@@ -272,7 +271,13 @@ export class Catalog {
            verify_claimed_until = null, verify_failures = 0,
            updated_at = case when state = $2 then updated_at else $5::timestamptz end
          where id = $1 returning *`,
-        [id, outcome.state, iso(integrity.verifiedAt), integrityColumn(integrity), iso(integrity.checkedAt)],
+        [
+          id,
+          outcome.state,
+          toIsoOrNull(integrity.verifiedAt),
+          integrityColumn(integrity),
+          integrity.checkedAt.toISOString(),
+        ],
       );
       if (!row) return null;
       const artifact = artifactFromRow(row);

@@ -1,6 +1,7 @@
 import type { Artifact } from "@artifact-store/core";
 import type { Database } from "./database";
-import { artifactFromRow, type Row } from "./rows";
+import { type Row, toDate } from "./row-values";
+import { artifactFromRow } from "./rows";
 
 /** Artifacts waiting for a check, in the order they are taken; `where` may use $4 onwards. */
 export interface ClaimQueue {
@@ -55,5 +56,5 @@ export const releaseClaimAfterFailure = async (db: Database, id: string, now: Da
      where id = $1 returning verify_claimed_until`,
     [id, now.toISOString(), CHECK_RETRY_FIRST_SECONDS, CHECK_RETRY_MAX_SECONDS],
   );
-  return row ? new Date(String(row.verify_claimed_until)) : null;
+  return row ? toDate(row.verify_claimed_until) : null;
 };

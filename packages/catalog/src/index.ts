@@ -3,7 +3,8 @@ export { type ArtifactRecord, type BackupProgress, BackupRecords, type BackupRun
 export { Catalog, type DeleteOutcome } from "./catalog";
 export { type Database, type DatabaseConfig, openDatabase, type Sql } from "./database";
 export { IntegrityRecords, type KeyClaim } from "./integrity-records";
-export { MIGRATIONS, migrate } from "./migrations";
+export { migrate } from "./migrate";
+export { MIGRATIONS } from "./migrations";
 export { PartChecksumRecords } from "./part-checksums";
 export { checkSchema } from "./schema";
 export { SCHEMA_VERSION } from "./schema-version";
@@ -20,8 +21,8 @@ export {
 } from "./search";
 export { type StorageEventKey, StorageEventRecords } from "./storage-event-records";
 export { ArtifactVersions, type EditOutcome, type EditRequest } from "./versions";
+export { appendArtifactEvent } from "./webhook-outbox";
 export {
-  appendArtifactEvent,
   type ClaimedDelivery,
   type NewSubscription,
   type PausePolicy,

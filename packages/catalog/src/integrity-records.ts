@@ -7,17 +7,16 @@ import type {
 } from "@artifact-store/core";
 import { claimNextArtifact } from "./claims";
 import type { Database } from "./database";
-import { type Row, uploadFromRow } from "./rows";
-
-const toJson = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value);
+import { type Row, toDate, toJson, toNullableDate } from "./row-values";
+import { uploadFromRow } from "./rows";
 
 const runFromRow = (row: Row): IntegrityRun => ({
   id: String(row.id),
   kind: row.kind as IntegrityRunKind,
-  startedAt: new Date(String(row.started_at)),
-  finishedAt: row.finished_at ? new Date(String(row.finished_at)) : null,
-  summary: toJson(row.summary) as Record<string, unknown>,
-  findings: toJson(row.findings) as Record<string, unknown>[],
+  startedAt: toDate(row.started_at),
+  finishedAt: toNullableDate(row.finished_at),
+  summary: toJson(row.summary),
+  findings: toJson<Record<string, unknown>[]>(row.findings),
 });
 
 export interface KeyClaim {

@@ -1,6 +1,6 @@
 import type { PartChecksum } from "@artifact-store/core";
 import type { Database } from "./database";
-import type { Row } from "./rows";
+import type { Row } from "./row-values";
 
 /** The checksums declared for an upload's parts, as signed into their URLs: the last declaration wins. */
 export class PartChecksumRecords {

@@ -10,31 +10,19 @@ import type {
   UploadState,
   Visibility,
 } from "@artifact-store/core";
-
-// Engines differ in how they hand back bigint (string or number) and json (parsed or text).
-const toNumber = (value: unknown): number => Number(value);
-const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
-const toNullableDate = (value: unknown): Date | null =>
-  value === null || value === undefined ? null : toDate(value);
-const toJsonObject = (value: unknown): Record<string, unknown> =>
-  (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
-
-export type Row = Record<string, unknown>;
-
-const nullableText = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
+import { type Row, toDate, toJson, toNullableDate, toNullableNumber, toNullableText } from "./row-values";
 
 /** Provenance columns back into one value; null when the uploader gave none. */
 const provenanceFromRow = (row: Row): Provenance | null => {
-  const headers = row.response_headers === undefined ? {} : toJsonObject(row.response_headers);
+  const headers = row.response_headers === undefined ? {} : toJson(row.response_headers);
   const provenance: Provenance = {
-    sourceUrl: nullableText(row.source_url),
-    finalUrl: nullableText(row.final_url),
-    httpStatus: row.http_status === null || row.http_status === undefined ? null : toNumber(row.http_status),
+    sourceUrl: toNullableText(row.source_url),
+    finalUrl: toNullableText(row.final_url),
+    httpStatus: toNullableNumber(row.http_status),
     fetchedAt: toNullableDate(row.fetched_at),
-    jobId: nullableText(row.job_id),
-    runId: nullableText(row.run_id),
-    userAgent: nullableText(row.user_agent),
+    jobId: toNullableText(row.job_id),
+    runId: toNullableText(row.run_id),
+    userAgent: toNullableText(row.user_agent),
     headers: headers as Record<string, string>,
   };
   const { headers: _headers, ...fields } = provenance;
@@ -46,13 +34,13 @@ const provenanceFromRow = (row: Row): Provenance | null => {
 /** The integrity column and verified_at back into one value; null until a verifier checked the bytes. */
 const integrityFromRow = (row: Row): Integrity | null => {
   if (row.integrity === null || row.integrity === undefined) return null;
-  const stored = toJsonObject(row.integrity);
+  const stored = toJson(row.integrity);
   return {
     checkedAt: toDate(stored.checkedAt),
     verifiedAt: toNullableDate(row.verified_at),
     reason: (stored.reason as Integrity["reason"]) ?? null,
     details: (stored.details as Record<string, unknown>) ?? {},
-    sniffedType: nullableText(stored.sniffedType),
+    sniffedType: toNullableText(stored.sniffedType),
     contentTypeMismatch: stored.contentTypeMismatch === true,
   };
 };
@@ -73,9 +61,9 @@ export const integrityColumn = (integrity: Integrity | null | undefined): string
 const legalHoldFromRow = (row: Row): LegalHold | null =>
   row.legal_hold === true || row.legal_hold === "t"
     ? {
-        setBy: nullableText(row.legal_hold_by) ?? "unknown",
+        setBy: toNullableText(row.legal_hold_by) ?? "unknown",
         setAt: toDate(row.legal_hold_at ?? row.updated_at),
-        reason: nullableText(row.legal_hold_reason),
+        reason: toNullableText(row.legal_hold_reason),
       }
     : null;
 
@@ -85,15 +73,15 @@ export const artifactFromRow = (row: Row): Artifact => ({
   objectKey: String(row.object_key),
   filename: String(row.filename),
   contentType: String(row.content_type),
-  size: toNumber(row.size),
+  size: Number(row.size),
   sha256: (row.sha256 as string | null) ?? null,
-  metadata: toJsonObject(row.metadata),
+  metadata: toJson(row.metadata),
   tags: (row.tags as string[]) ?? [],
   provenance: provenanceFromRow(row),
   visibility: row.visibility as Visibility,
   state: row.state as ArtifactState,
   etag: (row.etag as string | null) ?? null,
-  version: toNumber(row.version),
+  version: Number(row.version),
   createdAt: toDate(row.created_at),
   updatedAt: toDate(row.updated_at),
   uploadedAt: toNullableDate(row.uploaded_at),
@@ -104,8 +92,8 @@ export const artifactFromRow = (row: Row): Artifact => ({
 
 export const versionFromRow = (row: Row): ArtifactVersion => ({
   artifactId: String(row.artifact_id),
-  version: toNumber(row.version),
-  metadata: toJsonObject(row.metadata),
+  version: Number(row.version),
+  metadata: toJson(row.metadata),
   tags: (row.tags as string[]) ?? [],
   visibility: row.visibility as Visibility,
   replacedBy: String(row.changed_by),
@@ -120,9 +108,9 @@ export const uploadFromRow = (row: Row): UploadSession => ({
   mode: row.mode as UploadMode,
   storageUploadId: (row.storage_upload_id as string | null) ?? null,
   completingEtag: (row.completing_etag as string | null) ?? null,
-  partSize: toNumber(row.part_size),
-  partCount: toNumber(row.part_count),
-  size: toNumber(row.size),
+  partSize: Number(row.part_size),
+  partCount: Number(row.part_count),
+  size: Number(row.size),
   state: row.state as UploadState,
   expiresAt: toDate(row.expires_at),
   createdAt: toDate(row.created_at),

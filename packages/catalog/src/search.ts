@@ -1,7 +1,8 @@
 import type { Artifact, ArtifactState, Visibility } from "@artifact-store/core";
 import { ARTIFACT_COLUMN_NAMES } from "./catalog";
 import type { Database } from "./database";
-import { artifactFromRow, type Row } from "./rows";
+import type { Row } from "./row-values";
+import { artifactFromRow } from "./rows";
 
 /** Every field narrows the result; they combine with AND. */
 export interface SearchFilter {

@@ -1,6 +1,7 @@
 import type { Artifact, UploadSession } from "@artifact-store/core";
 import type { Database } from "./database";
-import { artifactFromRow, type Row, uploadFromRow } from "./rows";
+import type { Row } from "./row-values";
+import { artifactFromRow, uploadFromRow } from "./rows";
 
 /** What identifies one bucket notification across redeliveries. */
 export interface StorageEventKey {

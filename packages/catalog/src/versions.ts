@@ -1,6 +1,7 @@
 import type { Artifact, ArtifactVersion, EditableFields, Lifecycle } from "@artifact-store/core";
 import type { Database } from "./database";
-import { artifactFromRow, type Row, versionFromRow } from "./rows";
+import { type Row, toIsoOrNull } from "./row-values";
+import { artifactFromRow, versionFromRow } from "./rows";
 
 export interface EditRequest {
   /** Versions the caller's If-Match accepts; null when it sets no precondition. */
@@ -56,10 +57,10 @@ export class ArtifactVersions {
           next.tags,
           next.visibility,
           at,
-          next.expiresAt?.toISOString() ?? null,
+          toIsoOrNull(next.expiresAt),
           next.legalHold !== null,
           next.legalHold?.setBy ?? null,
-          next.legalHold?.setAt.toISOString() ?? null,
+          toIsoOrNull(next.legalHold?.setAt),
           next.legalHold?.reason ?? null,
         ],
       );

@@ -1,92 +1,46 @@
-import {
-  type Artifact,
-  type WebhookAttempt,
-  type WebhookDelivery,
-  type WebhookEventType,
-  type WebhookFilters,
-  type WebhookPayload,
-  type WebhookSubscription,
-  webhookMediaType,
-  webhookPayload,
+import type {
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEventType,
+  WebhookFilters,
+  WebhookPayload,
+  WebhookSubscription,
 } from "@artifact-store/core";
-import type { Database, Sql } from "./database";
-import type { Row } from "./rows";
-
-const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
-const toNullableDate = (value: unknown): Date | null =>
-  value === null || value === undefined ? null : toDate(value);
-const nullableText = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
-const toJson = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
-
-/**
- * Appends an artifact's event to the outbox and queues it for every live subscription it
- * matches, in the caller's transaction: the change and its event commit together or not at all.
- * Recipients are chosen here, against the artifact as it is at the change (its tags may change
- * later), so no second pass over the outbox is needed and a delivery is a plain row to claim.
- * Paused subscriptions are queued too: they catch up, in order, when resumed.
- */
-export const appendArtifactEvent = async (
-  tx: Sql,
-  type: WebhookEventType,
-  artifact: Artifact,
-  at: Date,
-  extra: Record<string, unknown> = {},
-): Promise<void> => {
-  const payload = webhookPayload(type, artifact, at, extra);
-  await tx.query(
-    `with event as (
-       insert into webhook_events (id, type, artifact_id, owner_id, occurred_at, payload)
-       values (gen_random_uuid(), $1, $2, $3, $4::timestamptz, $5::text::jsonb)
-       returning id, seq, artifact_id, occurred_at)
-     insert into webhook_deliveries (id, event_id, subscription_id, event_seq, artifact_id, state,
-       next_attempt_at, created_at)
-     select gen_random_uuid(), event.id, s.id, event.seq, event.artifact_id, 'pending', event.occurred_at,
-       event.occurred_at
-     from event cross join webhook_subscriptions s
-     where s.deleted_at is null and $1 = any(s.event_types)
-       and (s.artifact_owner is null or s.artifact_owner = $3)
-       and s.filter_tags <@ $6::text[]
-       and (s.filter_content_type is null or s.filter_content_type = $7
-         or (s.filter_content_type like '%/*' and split_part(s.filter_content_type, '/', 1) = split_part($7, '/', 1)))
-       and (s.filter_job_id is null or s.filter_job_id = $8)`,
-    [
-      type,
-      artifact.id,
-      artifact.ownerId,
-      at.toISOString(),
-      JSON.stringify(payload),
-      artifact.tags,
-      webhookMediaType(artifact),
-      artifact.provenance?.jobId ?? null,
-    ],
-  );
-};
+import type { Database } from "./database";
+import {
+  type Row,
+  toDate,
+  toIsoOrNull,
+  toJson,
+  toNullableDate,
+  toNullableNumber,
+  toNullableText,
+} from "./row-values";
 
 const subscriptionFromRow = (row: Row): WebhookSubscription => ({
   id: String(row.id),
   createdBy: String(row.created_by),
-  artifactOwner: nullableText(row.artifact_owner),
+  artifactOwner: toNullableText(row.artifact_owner),
   url: String(row.url),
   events: row.event_types as WebhookEventType[],
   filters: {
     tags: (row.filter_tags as string[] | null) ?? [],
-    contentType: nullableText(row.filter_content_type),
-    jobId: nullableText(row.filter_job_id),
+    contentType: toNullableText(row.filter_content_type),
+    jobId: toNullableText(row.filter_job_id),
   },
-  description: nullableText(row.description),
+  description: toNullableText(row.description),
   createdAt: toDate(row.created_at),
   pausedAt: toNullableDate(row.paused_at),
-  pausedReason: nullableText(row.paused_reason),
+  pausedReason: toNullableText(row.paused_reason),
 });
 
 const attemptFromRow = (row: Row): WebhookAttempt => ({
   attempt: Number(row.attempt),
   at: toDate(row.at),
-  status: row.status === null || row.status === undefined ? null : Number(row.status),
+  status: toNullableNumber(row.status),
   latencyMs: Number(row.latency_ms),
-  responseExcerpt: nullableText(row.response_excerpt),
-  error: nullableText(row.error),
+  responseExcerpt: toNullableText(row.response_excerpt),
+  error: toNullableText(row.error),
 });
 
 const deliveryFromRow = (row: Row, attemptLog: WebhookAttempt[] = []): WebhookDelivery => ({
@@ -94,7 +48,7 @@ const deliveryFromRow = (row: Row, attemptLog: WebhookAttempt[] = []): WebhookDe
   subscriptionId: String(row.subscription_id),
   eventId: String(row.event_id),
   eventType: String(row.type) as WebhookEventType,
-  artifactId: nullableText(row.artifact_id),
+  artifactId: toNullableText(row.artifact_id),
   state: String(row.state) as WebhookDelivery["state"],
   attempts: Number(row.attempts),
   nextAttemptAt: row.state === "pending" ? toNullableDate(row.next_attempt_at) : null,
@@ -327,7 +281,7 @@ export class WebhookRecords {
         `update webhook_deliveries set attempts = attempts + 1, next_attempt_at = $2::timestamptz,
            state = case when $2::timestamptz is null then 'failed' else 'pending' end
          where id = $1`,
-        [claimed.id, retryAt?.toISOString() ?? null],
+        [claimed.id, toIsoOrNull(retryAt)],
       );
       const at = attempt.at.toISOString();
       await tx.query(
