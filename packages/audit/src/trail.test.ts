@@ -154,6 +154,99 @@ describe(`AuditTrail on ${url ? "PostgreSQL" : "PGlite"}`, () => {
       expect(await trail.verify({ batchSize: 64 })).toEqual({ ok: true, checked: 200, lastSeq: 200 });
     });
 
+    it(
+      "commits concurrent appends in batches: 2,000 of them in far fewer transactions, chain intact",
+      SLOW,
+      async () => {
+        let transactions = 0;
+        const counted: Database = {
+          ...db,
+          transaction: (work) => {
+            transactions += 1;
+            return db.transaction(work);
+          },
+        };
+        const batched = new AuditTrail(counted);
+        const stored = await Promise.all(
+          Array.from({ length: 2000 }, (_, i) => batched.append(event({ requestId: `req-${i}` }))),
+        );
+        expect(stored.map((e) => e.requestId)).toEqual(Array.from({ length: 2000 }, (_, i) => `req-${i}`));
+        expect(await seqs()).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+        expect(transactions).toBeLessThanOrEqual(10);
+        expect(await trail.verify({ batchSize: 333 })).toEqual({ ok: true, checked: 2000, lastSeq: 2000 });
+      },
+    );
+
+    it("with maxBatch 1 gives each append a transaction of its own, chain intact", SLOW, async () => {
+      const single = new AuditTrail(db, { maxBatch: 1 });
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => single.append(event({ requestId: `req-${i}` }))),
+      );
+      expect(await seqs()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(await trail.verify()).toEqual({ ok: true, checked: 50, lastSeq: 50 });
+    });
+
+    it("keeps the order in which one caller appends, awaited or not", async () => {
+      const unawaited = ["open", "sign", "answer"].map((step) => trail.append(event({ requestId: step })));
+      const first = await Promise.all(unawaited);
+      const after = await trail.append(event({ requestId: "then" }));
+      expect([...first, after].map((e) => [e.seq, e.requestId])).toEqual([
+        [1, "open"],
+        [2, "sign"],
+        [3, "answer"],
+        [4, "then"],
+      ]);
+    });
+
+    it(
+      "fails every append of a batch the database refuses, stores none of them, and carries on",
+      SLOW,
+      async () => {
+        await db.exec(`
+        create function audit_events_refuse_poison() returns trigger language plpgsql as $$
+        begin
+          if new.request_id like 'poison%' then raise exception 'refused by the test'; end if;
+          return new;
+        end $$;
+        create trigger audit_events_poison before insert on audit_events
+          for each row execute function audit_events_refuse_poison();`);
+        try {
+          // Appends made in one turn of the event loop share a batch.
+          const together = await Promise.allSettled([
+            trail.append(event({ requestId: "a" })),
+            trail.append(event({ requestId: "poison" })),
+            trail.append(event({ requestId: "b" })),
+          ]);
+          expect(together.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+          expect(await seqs()).toEqual([]);
+
+          // Under load: whoever was told success is stored, whoever was told failure is not.
+          const settled = await Promise.allSettled(
+            Array.from({ length: 300 }, async (_, i) => {
+              await new Promise((resolve) => setTimeout(resolve, i % 7));
+              return trail.append(event({ requestId: i % 50 === 49 ? `poison-${i}` : `req-${i}` }));
+            }),
+          );
+          const told = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+          const rejected = settled.filter((result) => result.status === "rejected").length;
+          expect(rejected).toBeGreaterThanOrEqual(6);
+          expect(told.length + rejected).toBe(300);
+          const rows = await db.query<{ seq: unknown; request_id: string }>(
+            "select seq, request_id from audit_events order by seq",
+          );
+          expect(rows.map((row) => [Number(row.seq), row.request_id])).toEqual(
+            told.sort((a, b) => a.seq - b.seq).map((e) => [e.seq, e.requestId]),
+          );
+        } finally {
+          await db.exec(`drop trigger audit_events_poison on audit_events;
+          drop function audit_events_refuse_poison();`);
+        }
+        const next = await trail.append(event({ requestId: "after" }));
+        expect(next.seq).toBe((await seqs()).length);
+        expect((await trail.verify()).ok).toBe(true);
+      },
+    );
+
     // Only a server has several connections; the unit-postgres project runs this against one.
     const onServer = url ? it : () => {};
     onServer("keeps the chain unbroken with appends from several processes' pools", SLOW, async () => {
