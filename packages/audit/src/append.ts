@@ -34,8 +34,12 @@ export const appendToChain = async (
   events: readonly RecordedAuditEvent[],
 ): Promise<StoredAuditEvent[]> => {
   // Two statements: under READ COMMITTED the read's snapshot must be taken once the lock is held.
-  await tx.query("select pg_advisory_xact_lock($1)", [APPEND_LOCK]);
-  const [last] = await tx.query<Row>("select seq, hash from audit_events order by seq desc limit 1");
+  // Sent together (pipelined on the transaction's connection), they still run one after the other,
+  // so the read waits for the lock without a round trip of its own.
+  const [, [last]] = await Promise.all([
+    tx.query("select pg_advisory_xact_lock($1)", [APPEND_LOCK]),
+    tx.query<Row>("select seq, hash from audit_events order by seq desc limit 1"),
+  ]);
   let seq = last ? Number(last.seq) : 0;
   let prevHash = last ? String(last.hash) : GENESIS_HASH;
   const chained = events.map((event): StoredAuditEvent => {

@@ -249,6 +249,46 @@ describe(`AuditTrail on ${url ? "PostgreSQL" : "PGlite"}`, () => {
 
     // Only a server has several connections; the unit-postgres project runs this against one.
     const onServer = url ? it : () => {};
+    onServer(
+      "reads the last link only once it holds the lock, so it sees what the holder committed",
+      SLOW,
+      async () => {
+        const first = await trail.append(event({ requestId: "first" }));
+        const holder = await open();
+        let waiting: Promise<StoredAuditEvent> | undefined;
+        try {
+          await holder.transaction(async (tx) => {
+            await tx.query("select pg_advisory_xact_lock(7031338)");
+            waiting = new AuditTrail(db).append(event({ requestId: "waited" }));
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            // Chained as another process would, and committed while the append above waits.
+            const meanwhile = { ...event({ requestId: "meanwhile" }), seq: 2 };
+            const recorded = { uploadId: null, target: null, reason: null, sourceIp: null, userAgent: null };
+            await tx.query(
+              `insert into audit_events (seq, at, actor, action, artifact_id, outcome, status, request_id, prev_hash, hash)
+             values (2, $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+              [
+                meanwhile.at.toISOString(),
+                meanwhile.actor,
+                meanwhile.action,
+                meanwhile.artifactId,
+                meanwhile.outcome,
+                meanwhile.status,
+                meanwhile.requestId,
+                first.hash,
+                hashEvent(first.hash, { ...meanwhile, ...recorded, artifactId: ARTIFACT }),
+              ],
+            );
+          });
+        } finally {
+          await holder.close();
+        }
+        expect((await waiting)?.seq).toBe(3);
+        expect(await seqs()).toEqual([1, 2, 3]);
+        expect(await trail.verify()).toEqual({ ok: true, checked: 3, lastSeq: 3 });
+      },
+    );
+
     onServer("keeps the chain unbroken with appends from several processes' pools", SLOW, async () => {
       const others = await Promise.all([open(), open()]);
       try {
