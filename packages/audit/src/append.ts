@@ -6,23 +6,35 @@ import type { RecordedAuditEvent, StoredAuditEvent } from "./types";
 // Advisory lock key shared by every process writing this schema; 7031337 is the migration lock.
 export const APPEND_LOCK = 7_031_338;
 
-/** Casts of the columns in EVENT_COLUMNS order, so text parameters land in their column types. */
-const COLUMN_CASTS = ["::bigint", "::timestamptz", "", "", "::uuid", "::uuid", "", "", "::integer"];
-const COLUMN_COUNT = EVENT_COLUMNS.split(",").length;
+/** Array types of the columns in EVENT_COLUMNS order. */
+const COLUMN_TYPES = [
+  "bigint",
+  "timestamptz",
+  "text",
+  "text",
+  "uuid",
+  "uuid",
+  "text",
+  "text",
+  "integer",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+];
 
-const valuesRow = (row: number): string => {
-  const first = row * COLUMN_COUNT;
-  const placeholders = Array.from(
-    { length: COLUMN_COUNT },
-    (_, column) => `$${first + column + 1}${COLUMN_CASTS[column] ?? ""}`,
-  );
-  return `(${placeholders.join(", ")})`;
+// One array parameter a column: the same short statement for any number of events.
+const INSERT_EVENTS = `insert into audit_events (${EVENT_COLUMNS})
+  select * from unnest(${COLUMN_TYPES.map((type, column) => `$${column + 1}::${type}[]`).join(", ")})
+  returning ${EVENT_COLUMNS}`;
+
+/** The events' parameters column by column, as INSERT_EVENTS takes them. */
+const columnArrays = (events: readonly StoredAuditEvent[]): unknown[][] => {
+  const rows = events.map(eventParams);
+  return COLUMN_TYPES.map((_, column) => rows.map((row) => row[column]));
 };
-
-const insertEvents = (count: number): string =>
-  `insert into audit_events (${EVENT_COLUMNS}) values ${Array.from({ length: count }, (_, row) =>
-    valuesRow(row),
-  ).join(", ")} returning ${EVENT_COLUMNS}`;
 
 /**
  * Appends events as the next links of the chain, in the order given, in the caller's transaction:
@@ -49,7 +61,7 @@ export const appendToChain = async (
     prevHash = hash;
     return link;
   });
-  const rows = await tx.query<Row>(insertEvents(chained.length), chained.flatMap(eventParams));
+  const rows = await tx.query<Row>(INSERT_EVENTS, columnArrays(chained));
   // RETURNING promises no order, so match rows to links by seq.
   const stored = new Map(rows.map(eventFromRow).map((event) => [event.seq, event]));
   return chained.map((link) => {

@@ -112,6 +112,21 @@ describe(`AuditTrail on ${url ? "PostgreSQL" : "PGlite"}`, () => {
       expect((await trail.verify()).ok).toBe(true);
     });
 
+    it("stores text that reads like array or null syntax as given, alone and in a batch", async () => {
+      const texts = ["NULL", "null", "{a,b}", '"', "\\", " padded ", ",", "{}", "()"];
+      const stored = await Promise.all(
+        texts.map((text) =>
+          trail.append(event({ actor: text, target: text, reason: text, userAgent: text })),
+        ),
+      );
+      expect(stored.map((e) => [e.actor, e.target, e.reason, e.userAgent])).toEqual(
+        texts.map((text) => [text, text, text, text]),
+      );
+      const read = (await trail.query({}, { limit: 100 })).events.reverse();
+      expect(read.map((e) => e.target)).toEqual(texts);
+      expect(await trail.verify()).toEqual({ ok: true, checked: texts.length, lastSeq: texts.length });
+    });
+
     it("stores text PostgreSQL cannot hold (NUL, a lone surrogate) as U+FFFD instead of losing the event", async () => {
       const stored = await trail.append(
         event({ actor: "user:\u0000root", target: "grantee-🕷".slice(0, 9), reason: "a\u0000b\udc00" }),
@@ -184,6 +199,8 @@ describe(`AuditTrail on ${url ? "PostgreSQL" : "PGlite"}`, () => {
       );
       expect(await seqs()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
       expect(await trail.verify()).toEqual({ ok: true, checked: 50, lastSeq: 50 });
+      for (const maxBatch of [0, 2.5, 10_001])
+        expect(() => new AuditTrail(db, { maxBatch })).toThrow(AuditError);
     });
 
     it("keeps the order in which one caller appends, awaited or not", async () => {

@@ -28,9 +28,9 @@ const MAX_BATCH = 100_000;
 const DEFAULT_SEGMENT = 1000;
 const MAX_SEGMENT = 100_000;
 const DEFAULT_MAX_AGE_SECONDS = 3600;
-// 15 parameters an event: 500 stay far below PostgreSQL's 65,535 parameters a statement.
+// A batch holds at most one event per waiting caller, so the cap only bounds a burst's transaction.
 const DEFAULT_APPEND_BATCH = 500;
-const MAX_APPEND_BATCH = 4000;
+const MAX_APPEND_BATCH = 10_000;
 
 const invalidFilter = (message: string) => new AuditError("invalid_filter", message);
 
