@@ -249,7 +249,14 @@ const dropDatabase = async (url: string) => {
   }
 };
 
-const APPEND_HEADER = ["engine", "writers", "appending", "events/s", "ratio vs before", "chain"];
+const APPEND_HEADER = [
+  "engine",
+  "writers",
+  "appending",
+  "events/s",
+  "ratio vs before",
+  "chain (last run, verified)",
+];
 
 export const benchAudit = async (): Promise<void> => {
   const url = await ensurePostgres(`dev_audit_bench_${randomBytes(4).toString("hex")}`, say);
