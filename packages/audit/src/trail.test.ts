@@ -112,6 +112,21 @@ describe(`AuditTrail on ${url ? "PostgreSQL" : "PGlite"}`, () => {
       expect((await trail.verify()).ok).toBe(true);
     });
 
+    it("stores text that reads like array or null syntax as given, alone and in a batch", async () => {
+      const texts = ["NULL", "null", "{a,b}", '"', "\\", " padded ", ",", "{}", "()"];
+      const stored = await Promise.all(
+        texts.map((text) =>
+          trail.append(event({ actor: text, target: text, reason: text, userAgent: text })),
+        ),
+      );
+      expect(stored.map((e) => [e.actor, e.target, e.reason, e.userAgent])).toEqual(
+        texts.map((text) => [text, text, text, text]),
+      );
+      const read = (await trail.query({}, { limit: 100 })).events.reverse();
+      expect(read.map((e) => e.target)).toEqual(texts);
+      expect(await trail.verify()).toEqual({ ok: true, checked: texts.length, lastSeq: texts.length });
+    });
+
     it("stores text PostgreSQL cannot hold (NUL, a lone surrogate) as U+FFFD instead of losing the event", async () => {
       const stored = await trail.append(
         event({ actor: "user:\u0000root", target: "grantee-🕷".slice(0, 9), reason: "a\u0000b\udc00" }),
@@ -154,8 +169,143 @@ describe(`AuditTrail on ${url ? "PostgreSQL" : "PGlite"}`, () => {
       expect(await trail.verify({ batchSize: 64 })).toEqual({ ok: true, checked: 200, lastSeq: 200 });
     });
 
+    it(
+      "commits concurrent appends in batches: 2,000 of them in far fewer transactions, chain intact",
+      SLOW,
+      async () => {
+        let transactions = 0;
+        const counted: Database = {
+          ...db,
+          transaction: (work) => {
+            transactions += 1;
+            return db.transaction(work);
+          },
+        };
+        const batched = new AuditTrail(counted);
+        const stored = await Promise.all(
+          Array.from({ length: 2000 }, (_, i) => batched.append(event({ requestId: `req-${i}` }))),
+        );
+        expect(stored.map((e) => e.requestId)).toEqual(Array.from({ length: 2000 }, (_, i) => `req-${i}`));
+        expect(await seqs()).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+        expect(transactions).toBeLessThanOrEqual(10);
+        expect(await trail.verify({ batchSize: 333 })).toEqual({ ok: true, checked: 2000, lastSeq: 2000 });
+      },
+    );
+
+    it("with maxBatch 1 gives each append a transaction of its own, chain intact", SLOW, async () => {
+      const single = new AuditTrail(db, { maxBatch: 1 });
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => single.append(event({ requestId: `req-${i}` }))),
+      );
+      expect(await seqs()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(await trail.verify()).toEqual({ ok: true, checked: 50, lastSeq: 50 });
+      for (const maxBatch of [0, 2.5, 10_001])
+        expect(() => new AuditTrail(db, { maxBatch })).toThrow(AuditError);
+    });
+
+    it("keeps the order in which one caller appends, awaited or not", async () => {
+      const unawaited = ["open", "sign", "answer"].map((step) => trail.append(event({ requestId: step })));
+      const first = await Promise.all(unawaited);
+      const after = await trail.append(event({ requestId: "then" }));
+      expect([...first, after].map((e) => [e.seq, e.requestId])).toEqual([
+        [1, "open"],
+        [2, "sign"],
+        [3, "answer"],
+        [4, "then"],
+      ]);
+    });
+
+    it(
+      "fails every append of a batch the database refuses, stores none of them, and carries on",
+      SLOW,
+      async () => {
+        await db.exec(`
+        create function audit_events_refuse_poison() returns trigger language plpgsql as $$
+        begin
+          if new.request_id like 'poison%' then raise exception 'refused by the test'; end if;
+          return new;
+        end $$;
+        create trigger audit_events_poison before insert on audit_events
+          for each row execute function audit_events_refuse_poison();`);
+        try {
+          // Appends made in one turn of the event loop share a batch.
+          const together = await Promise.allSettled([
+            trail.append(event({ requestId: "a" })),
+            trail.append(event({ requestId: "poison" })),
+            trail.append(event({ requestId: "b" })),
+          ]);
+          expect(together.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+          expect(await seqs()).toEqual([]);
+
+          // Under load: whoever was told success is stored, whoever was told failure is not.
+          const settled = await Promise.allSettled(
+            Array.from({ length: 300 }, async (_, i) => {
+              await new Promise((resolve) => setTimeout(resolve, i % 7));
+              return trail.append(event({ requestId: i % 50 === 49 ? `poison-${i}` : `req-${i}` }));
+            }),
+          );
+          const told = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+          const rejected = settled.filter((result) => result.status === "rejected").length;
+          expect(rejected).toBeGreaterThanOrEqual(6);
+          expect(told.length + rejected).toBe(300);
+          const rows = await db.query<{ seq: unknown; request_id: string }>(
+            "select seq, request_id from audit_events order by seq",
+          );
+          expect(rows.map((row) => [Number(row.seq), row.request_id])).toEqual(
+            told.sort((a, b) => a.seq - b.seq).map((e) => [e.seq, e.requestId]),
+          );
+        } finally {
+          await db.exec(`drop trigger audit_events_poison on audit_events;
+          drop function audit_events_refuse_poison();`);
+        }
+        const next = await trail.append(event({ requestId: "after" }));
+        expect(next.seq).toBe((await seqs()).length);
+        expect((await trail.verify()).ok).toBe(true);
+      },
+    );
+
     // Only a server has several connections; the unit-postgres project runs this against one.
     const onServer = url ? it : () => {};
+    onServer(
+      "reads the last link only once it holds the lock, so it sees what the holder committed",
+      SLOW,
+      async () => {
+        const first = await trail.append(event({ requestId: "first" }));
+        const holder = await open();
+        let waiting: Promise<StoredAuditEvent> | undefined;
+        try {
+          await holder.transaction(async (tx) => {
+            await tx.query("select pg_advisory_xact_lock(7031338)");
+            waiting = new AuditTrail(db).append(event({ requestId: "waited" }));
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            // Chained as another process would, and committed while the append above waits.
+            const meanwhile = { ...event({ requestId: "meanwhile" }), seq: 2 };
+            const recorded = { uploadId: null, target: null, reason: null, sourceIp: null, userAgent: null };
+            await tx.query(
+              `insert into audit_events (seq, at, actor, action, artifact_id, outcome, status, request_id, prev_hash, hash)
+             values (2, $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+              [
+                meanwhile.at.toISOString(),
+                meanwhile.actor,
+                meanwhile.action,
+                meanwhile.artifactId,
+                meanwhile.outcome,
+                meanwhile.status,
+                meanwhile.requestId,
+                first.hash,
+                hashEvent(first.hash, { ...meanwhile, ...recorded, artifactId: ARTIFACT }),
+              ],
+            );
+          });
+        } finally {
+          await holder.close();
+        }
+        expect((await waiting)?.seq).toBe(3);
+        expect(await seqs()).toEqual([1, 2, 3]);
+        expect(await trail.verify()).toEqual({ ok: true, checked: 3, lastSeq: 3 });
+      },
+    );
+
     onServer("keeps the chain unbroken with appends from several processes' pools", SLOW, async () => {
       const others = await Promise.all([open(), open()]);
       try {
