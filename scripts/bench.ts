@@ -11,6 +11,7 @@ import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
+import { benchAudit } from "./bench-audit";
 import { benchBackup } from "./bench-backup";
 import { benchCli } from "./bench-cli";
 import { benchFunctions } from "./bench-functions";
@@ -219,6 +220,7 @@ main()
   .then(() => benchVerify())
   .then(() => benchBackup())
   .then(() => benchCli())
+  .then(() => benchAudit())
   .catch((error: unknown) => {
     console.error(
       `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
