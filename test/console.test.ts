@@ -2,8 +2,9 @@
 // API's own port, with its development sign-in. Each page is checked with axe-core and saved as a
 // screenshot under .data/screenshots/ (for a person to look at).
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient, type ArtifactView } from "@artifact-store/client";
 import { type LocalApi, startLocalApi } from "@artifact-store/local";
@@ -194,6 +195,44 @@ describe("the web console", () => {
       expect(artifact).toMatchObject({ state: "verified", metadata: { crawl: "console-test" } });
       expect(artifact.tags).toEqual(expect.arrayContaining([TAG, "console"]));
     }
+  });
+
+  it("resumes an upload after a reload, sending only the parts storage does not hold", async () => {
+    const bytes = randomBytes(12 * MiB); // three parts of 5, 5 and 2 MiB
+    // A file on disk: its name, size and modification time are how the page knows it again.
+    const folder = await mkdtemp(join(tmpdir(), "console-resume-"));
+    const file = join(folder, "resumed.bin");
+    await writeFile(file, bytes);
+    // The last part never gets an answer, as when the tab is closed halfway.
+    const holdLastPart = (route: import("playwright-core").Route) =>
+      new URL(route.request().url()).searchParams.get("partNumber") === "3" ? undefined : route.continue();
+    await owner.route(/partNumber=/, holdLastPart);
+    await open(owner, "/upload");
+    await owner.getByLabel("Tags (comma-separated)").fill(`${TAG}-resume`);
+    await owner.locator("#upload-files").setInputFiles([file]);
+    await owner.locator('li.upload[data-filename="resumed.bin"]', { hasText: "10 MiB of 12 MiB" }).waitFor();
+
+    // Reloaded while the last part hangs: the page, and its request, are gone.
+    await owner.reload();
+    await owner.unroute(/partNumber=/, holdLastPart);
+    const unfinished = owner.locator(".unfinished li", { hasText: "resumed.bin" });
+    await unfinished.waitFor();
+    await checkPage(owner, "upload-unfinished");
+    const parts: string[] = [];
+    const countParts = (request: import("playwright-core").Request) => {
+      const part = new URL(request.url()).searchParams.get("partNumber");
+      if (request.method() === "PUT" && part) parts.push(part);
+    };
+    owner.on("request", countParts);
+    await owner.locator("#upload-files").setInputFiles([file]);
+    const row = owner.locator('li.upload[data-filename="resumed.bin"]');
+    await row.locator(".upload-state", { hasText: "stored" }).waitFor({ timeout: 60_000 });
+    owner.off("request", countParts);
+    expect(parts).toEqual(["3"]);
+    const [resumed] = (await (await sdkFor(OWNER)).search({ tags: [`${TAG}-resume`] })).artifacts;
+    expect(resumed).toMatchObject({ filename: "resumed.bin", size: bytes.length, state: "verified" });
+    await unfinished.waitFor({ state: "detached" });
+    await rm(folder, { recursive: true, force: true });
   });
 
   it("finds them by text and by tag, the query kept in the URL", async () => {
