@@ -129,6 +129,14 @@ export default $config({
         });
       }
     }
-    return { api: api.url, ...urls };
+    // The web console: a static build of packages/console that calls the API at its URL. Add the
+    // console's URL to ApiCorsOrigins and S3CorsOrigins (docs/DEPLOY.md), so it may call both.
+    const webConsole = new sst.aws.StaticSite("Console", {
+      path: "packages/console",
+      build: { command: "npm run build", output: "dist" },
+      environment: { VITE_API_URL: api.url },
+    });
+
+    return { api: api.url, console: webConsole.url, ...urls };
   },
 });

@@ -51,6 +51,7 @@ export const startBanner = (input: BannerInput): string => {
   return [
     "",
     "Artifact store is running.",
+    `  Console:      ${api}/   (sign in with one click as dev-user or dev-admin)`,
     `  API:          ${api}   (OpenAPI: ${api}/openapi.json, health: ${api}/v1/health)`,
     ...storageLines(input),
     `  Catalogue:    ${input.catalogue}`,

@@ -1,3 +1,4 @@
+export type { ConsoleServing, DevUser } from "./console";
 export {
   type DevelopmentToken,
   type DevelopmentTokenRequest,
@@ -10,6 +11,7 @@ export { createLocalRouter, type RunningServer, startServer } from "./server";
 export {
   ensureLocalStorage,
   type LocalApi,
+  type LocalApiOptions,
   type LocalStorage,
   startLocalApi,
 } from "./stack";

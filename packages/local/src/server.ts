@@ -5,6 +5,7 @@ import { FUNCTIONS } from "@artifact-store/manifest";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
+import { type ConsoleServing, mountConsole } from "./console";
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -23,8 +24,9 @@ const withForwardedFor = (request: Request, address: string | undefined): Reques
   return new Request(request, { headers });
 };
 
-export const createLocalRouter = async (): Promise<Hono> => {
+export const createLocalRouter = async (options: { console?: ConsoleServing } = {}): Promise<Hono> => {
   const router = new Hono();
+  if (options.console) mountConsole(router, options.console);
   for (const entry of FUNCTIONS) {
     const module = (await import(
       pathToFileURL(resolve(repositoryRoot, entry.module)).href
@@ -56,8 +58,13 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-export const startServer = async (options: { port: number; hostname?: string }): Promise<RunningServer> => {
-  const router = await createLocalRouter();
+export const startServer = async (options: {
+  port: number;
+  hostname?: string;
+  /** Serve the built web console at / (and its development sign-in, when given). */
+  console?: ConsoleServing;
+}): Promise<RunningServer> => {
+  const router = await createLocalRouter(options.console ? { console: options.console } : {});
   const hostname = options.hostname ?? "127.0.0.1";
   return new Promise((resolveStarted, rejectStarted) => {
     const server = serve({ fetch: router.fetch, port: options.port, hostname }, (info: AddressInfo) => {

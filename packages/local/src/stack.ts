@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { CONSOLE_DIST, ensureConsoleBuilt } from "@artifact-store/console/build";
 import { ensureCephInstalled, startLocalS3 } from "@artifact-store/local-s3";
 import {
   createRuntime,
@@ -7,6 +8,7 @@ import {
   type Runtime,
   useRuntime,
 } from "@artifact-store/runtime";
+import type { DevUser } from "./console";
 import { type RunningServer, startServer } from "./server";
 import { wireStorageNotifications } from "./storage-notifications";
 
@@ -60,14 +62,38 @@ export interface LocalApi {
  * STORAGE_EVENTS_PUSH=true (and STORAGE_EVENTS_TOKEN), the S3 server (Ceph RGW) is told to push
  * the bucket's notifications to the storage-events route.
  */
-export const startLocalApi = async (env: Env, port: number): Promise<LocalApi> => {
+export interface LocalApiOptions {
+  /**
+   * Serve the web console at / (built first when its build is missing or stale); with
+   * `devUsers`, also its development sign-in (npm start only).
+   */
+  console?: { devUsers?: DevUser[]; log?: (line: string) => void };
+}
+
+export const startLocalApi = async (
+  env: Env,
+  port: number,
+  options: LocalApiOptions = {},
+): Promise<LocalApi> => {
   const config = { ...loadConfig(env), storage: loadStorageConfig(env) };
+  if (options.console) await ensureConsoleBuilt(options.console.log);
+  const devUsers = options.console?.devUsers;
   const runtime = await createRuntime(config);
   useRuntime(runtime);
   await runtime.ready();
   let server: RunningServer;
   try {
-    server = await startServer({ port });
+    server = await startServer({
+      port,
+      ...(options.console
+        ? {
+            console: {
+              root: CONSOLE_DIST,
+              ...(devUsers ? { devSignIn: { auth: config.auth, users: devUsers } } : {}),
+            },
+          }
+        : {}),
+    });
   } catch (error) {
     await runtime.close();
     throw error;

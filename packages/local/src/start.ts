@@ -39,7 +39,16 @@ const main = async () => {
   };
   let api: Awaited<ReturnType<typeof startLocalApi>>;
   try {
-    api = await startLocalApi(env, port);
+    api = await startLocalApi(env, port, {
+      // The users the banner prints, one click away on the console's sign-in page.
+      console: {
+        devUsers: [
+          { sub: "dev-user", roles: [] },
+          { sub: "dev-admin", roles: ["admin"] },
+        ],
+        log: (line) => say(line),
+      },
+    });
   } catch (error) {
     await storage.stop();
     throw error;

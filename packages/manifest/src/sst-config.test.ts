@@ -39,6 +39,7 @@ interface Declared {
   routes: { api: string; route: string; handler: unknown }[];
   crons: { name: string; args: Args }[];
   invocations: { name: string; args: Args }[];
+  sites: { name: string; args: Args }[];
 }
 
 const GLOBALS = [
@@ -61,6 +62,7 @@ const installStandIns = (): Declared => {
     routes: [],
     crons: [],
     invocations: [],
+    sites: [],
   };
   const transforms = new Map<unknown, Transform[]>();
   const applyTransforms = (component: unknown, name: string, args: Args) => {
@@ -116,6 +118,12 @@ const installStandIns = (): Declared => {
       declared.crons.push({ name, args });
     }
   }
+  class StaticSite {
+    readonly url = new Output("https://console.example.cloudfront.net");
+    constructor(name: string, args: Args) {
+      declared.sites.push({ name, args });
+    }
+  }
   /** The Pulumi AWS provider's `aws.lambda.Invocation`: invokes a function during the deploy. */
   class Invocation {
     constructor(name: string, args: Args) {
@@ -131,7 +139,7 @@ const installStandIns = (): Declared => {
     },
     $output: <T>(value: T) => new Output(value),
     $resolve: (values: Output<unknown>[]) => new Output(values.map((value) => value.value)),
-    sst: { Secret, aws: { Function: FunctionStandIn, ApiGatewayV2, CronV2 } },
+    sst: { Secret, aws: { Function: FunctionStandIn, ApiGatewayV2, CronV2, StaticSite } },
     aws: { lambda: { Invocation } },
   };
   Object.assign(globalThis, globals);
@@ -407,5 +415,27 @@ describe("sst.config.ts", () => {
     expect(functionOf(declared, hook).args).toMatchObject({ url: true, timeout: "30 seconds" });
     expect(outputs["bucket-hookUrl"]).toBe(functionOf(declared, hook).url);
     expect(declared.routes.some((r) => r.handler === jobFn.arn)).toBe(false);
+  });
+
+  it("deploys the web console as a static site pointed at the API", async () => {
+    const { outputs } = await runConfig(declared);
+    expect(declared.sites).toEqual([
+      {
+        name: "Console",
+        args: {
+          path: "packages/console",
+          build: { command: "npm run build", output: "dist" },
+          environment: {
+            VITE_API_URL: expect.objectContaining({
+              value: "https://api.example.execute-api.us-east-1.amazonaws.com",
+            }),
+          },
+        },
+      },
+    ]);
+    expect(existsSync(resolve(root, "packages/console/package.json"))).toBe(true);
+    expect(outputs.console).toEqual(
+      expect.objectContaining({ value: "https://console.example.cloudfront.net" }),
+    );
   });
 });

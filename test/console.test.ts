@@ -1,0 +1,358 @@
+// The web console in headless Chromium against the real stack, as `npm start` serves it: on the
+// API's own port, with its development sign-in. Each page is checked with axe-core and saved as a
+// screenshot under .data/screenshots/ (for a person to look at).
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { signToken } from "@artifact-store/auth";
+import { ArtifactStoreClient, type ArtifactView } from "@artifact-store/client";
+import { type LocalApi, startLocalApi } from "@artifact-store/local";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/browser";
+import { MiB, ownDatabase } from "./support/stack";
+
+const RUN = randomUUID().slice(0, 8);
+const OWNER = `console-owner-${RUN}`;
+const FRIEND = `console-friend-${RUN}`;
+const STRANGER = `console-stranger-${RUN}`;
+const TAG = `console-${RUN}`;
+const SCREENSHOTS = resolve(".data/screenshots");
+const PART_SIZE = 5 * MiB;
+
+let api: LocalApi;
+let dropDatabase: (() => Promise<void>) | undefined;
+let browser: Browser;
+let owner: Page;
+const pageErrors: string[] = [];
+
+const tokenFor = (user: string, roles: string[] = []) => signToken(api.config.auth, { sub: user, roles });
+const sdkFor = async (user: string) =>
+  new ArtifactStoreClient({ baseUrl: api.url, token: await tokenFor(user) });
+
+beforeAll(async () => {
+  const database = await ownDatabase();
+  dropDatabase = database?.drop;
+  [api, browser] = await Promise.all([
+    startLocalApi(
+      {
+        ...process.env,
+        S3_BUCKET: `test-${randomUUID().slice(0, 12)}`,
+        AUTH_JWT_SECRET: "test-secret-test-secret-test-secret-42",
+        CATALOG_DATA_DIR: "memory://",
+        VERIFY_INLINE_MAX_BYTES: String(1024 ** 4),
+        UPLOAD_PART_SIZE_BYTES: String(PART_SIZE),
+        // Same origin for the API; the bucket is another origin, which the page PUTs parts to.
+        S3_CORS_ORIGINS: "*",
+        ...(database ? { DATABASE_URL: database.url } : {}),
+      },
+      0,
+      { console: { devUsers: [{ sub: OWNER, roles: [] }] } },
+    ),
+    launchChromium(),
+  ]);
+  await mkdir(SCREENSHOTS, { recursive: true });
+  owner = await newPage();
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.allSettled([browser?.close(), api?.close()]);
+  await dropDatabase?.();
+});
+
+const newPage = async (viewport = { width: 1280, height: 900 }): Promise<Page> => {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  return page;
+};
+
+/** The page as a person sees it, saved for looking at, and no serious accessibility violation. */
+const checkPage = async (page: Page, name: string) => {
+  await page.screenshot({ path: `${SCREENSHOTS}/console-${name}.png`, fullPage: true });
+  // A captured page in its sandboxed frame is not the console's to check (and axe cannot run in a
+  // frame whose scripts are off: it would wait for it forever).
+  const results = await new AxeBuilder({ page }).exclude("iframe[sandbox]").analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+    );
+  expect(serious, `accessibility on ${name}`).toEqual([]);
+};
+
+const signInWithToken = async (page: Page, user: string) => {
+  await page.goto(`${api.url}/`);
+  await page.getByLabel("Token or API key").fill(await tokenFor(user));
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+};
+
+const open = async (page: Page, fragment: string) => {
+  await page.goto(`${api.url}/#${fragment}`);
+};
+
+/** A PNG to upload: a screenshot of a small page Chromium draws. */
+const pngImage = async (): Promise<Buffer> => {
+  const page = await newPage({ width: 320, height: 200 });
+  await page.setContent(
+    '<body style="margin:0;background:linear-gradient(135deg,#0b5cad,#7fd1ae);font:32px sans-serif;color:#fff;display:grid;place-items:center;height:100vh">crawl shot</body>',
+  );
+  const png = await page.screenshot();
+  await page.context().close();
+  return png;
+};
+
+const NOTE = `console note ${RUN}\n${"a line of captured text\n".repeat(45)}`.slice(0, 1024);
+const CAPTURED_PAGE = `<!doctype html><html><head><title>Captured</title></head><body>
+<h1>Captured page ${RUN}</h1>
+<script>window.capturedScriptRan = true; try { parent.capturedScriptRan = true; } catch (e) {}</script>
+<img src="x" onerror="window.capturedScriptRan = true; parent.capturedScriptRan = true">
+</body></html>`;
+
+const uploaded: Record<string, ArtifactView> = {};
+
+const artifactNamed = async (filename: string): Promise<ArtifactView> => {
+  const found = uploaded[filename];
+  if (found) return found;
+  const client = await sdkFor(OWNER);
+  const page = await client.search({ tags: [TAG], q: filename.split(".")[0] });
+  const artifact = page.artifacts.find((each) => each.filename === filename);
+  if (!artifact) throw new Error(`${filename} was not uploaded`);
+  uploaded[filename] = artifact;
+  return artifact;
+};
+
+describe("the web console", () => {
+  it("serves its page at / on the API's port; the API stays where it was", async () => {
+    const page = await fetch(`${api.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<div id="app"></div>');
+    expect((await fetch(`${api.url}/v1/health`)).status).toBeLessThan(500);
+    const missing = await fetch(`${api.url}/assets/nothing-here.js`);
+    expect(missing.status).toBe(404);
+  });
+
+  it("signs in with one click as a printed user; the token stays out of the URL", async () => {
+    await owner.goto(`${api.url}/`);
+    await owner.getByRole("heading", { name: "Sign in to the artifact store" }).waitFor();
+    await checkPage(owner, "sign-in");
+    await owner.getByRole("button", { name: `Sign in as ${OWNER}` }).click();
+    await owner.getByRole("button", { name: "Sign out" }).waitFor();
+    await expect.poll(() => owner.locator(".who").textContent()).toContain(OWNER);
+    expect(owner.url()).not.toMatch(/eyJ/);
+    const stored = await owner.evaluate(() => JSON.stringify(sessionStorage));
+    expect(stored).toContain("eyJ");
+    expect(await owner.evaluate(() => JSON.stringify(localStorage))).not.toContain("eyJ");
+  });
+
+  it("a development sign-in is refused to a page of another origin", async () => {
+    const minted = await fetch(`${api.url}/console/dev-sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://elsewhere.example" },
+      body: JSON.stringify({ sub: OWNER }),
+    });
+    expect(minted.status).toBe(403);
+  });
+
+  it("uploads a text file, an image, a captured page and a multipart file, with progress", async () => {
+    await open(owner, "/upload");
+    await owner.getByLabel("Tags (comma-separated)").fill(`${TAG}, console`);
+    await owner.getByLabel("Metadata (a JSON object)").fill('{"crawl": "console-test"}');
+    const big = randomBytes(12 * MiB);
+    await owner.locator("#upload-files").setInputFiles([
+      { name: "note.txt", mimeType: "text/plain", buffer: Buffer.from(NOTE) },
+      { name: "shot.png", mimeType: "image/png", buffer: await pngImage() },
+      { name: "captured.html", mimeType: "text/html", buffer: Buffer.from(CAPTURED_PAGE) },
+      { name: "big.bin", mimeType: "application/octet-stream", buffer: big },
+    ]);
+    for (const name of ["note.txt", "shot.png", "captured.html", "big.bin"]) {
+      await owner
+        .locator(`li.upload[data-filename="${name}"] .upload-state`, { hasText: "stored" })
+        .waitFor({ timeout: 60_000 });
+    }
+    const bigRow = owner.locator('li.upload[data-filename="big.bin"]');
+    expect(
+      await bigRow.locator("progress").evaluate((bar: HTMLProgressElement) => [bar.value, bar.max]),
+    ).toEqual([big.length, big.length]);
+    await expect
+      .poll(() => owner.locator("label[for=total-progress]").textContent())
+      .toMatch(/^Total: 12(\.\d)? MiB of 12(\.\d)? MiB$/);
+    await checkPage(owner, "upload");
+
+    const stored = await (await sdkFor(OWNER)).search({ tags: [TAG] });
+    expect(stored.artifacts.map((artifact) => artifact.filename).sort()).toEqual([
+      "big.bin",
+      "captured.html",
+      "note.txt",
+      "shot.png",
+    ]);
+    for (const artifact of stored.artifacts) {
+      uploaded[artifact.filename] = artifact;
+      expect(artifact).toMatchObject({ state: "verified", metadata: { crawl: "console-test" } });
+      expect(artifact.tags).toEqual(expect.arrayContaining([TAG, "console"]));
+    }
+  });
+
+  it("resumes an upload after a reload, sending only the parts storage does not hold", async () => {
+    const bytes = randomBytes(12 * MiB); // three parts of 5, 5 and 2 MiB
+    // A file on disk: its name, size and modification time are how the page knows it again.
+    const folder = await mkdtemp(join(tmpdir(), "console-resume-"));
+    const file = join(folder, "resumed.bin");
+    await writeFile(file, bytes);
+    // The last part never gets an answer, as when the tab is closed halfway.
+    const holdLastPart = (route: import("playwright-core").Route) =>
+      new URL(route.request().url()).searchParams.get("partNumber") === "3" ? undefined : route.continue();
+    await owner.route(/partNumber=/, holdLastPart);
+    await open(owner, "/upload");
+    await owner.getByLabel("Tags (comma-separated)").fill(`${TAG}-resume`);
+    await owner.locator("#upload-files").setInputFiles([file]);
+    await owner.locator('li.upload[data-filename="resumed.bin"]', { hasText: "10 MiB of 12 MiB" }).waitFor();
+
+    // Reloaded while the last part hangs: the page, and its request, are gone.
+    await owner.reload();
+    await owner.unroute(/partNumber=/, holdLastPart);
+    const unfinished = owner.locator(".unfinished li", { hasText: "resumed.bin" });
+    await unfinished.waitFor();
+    await checkPage(owner, "upload-unfinished");
+    const parts: string[] = [];
+    const countParts = (request: import("playwright-core").Request) => {
+      const part = new URL(request.url()).searchParams.get("partNumber");
+      if (request.method() === "PUT" && part) parts.push(part);
+    };
+    owner.on("request", countParts);
+    await owner.locator("#upload-files").setInputFiles([file]);
+    const row = owner.locator('li.upload[data-filename="resumed.bin"]');
+    await row.locator(".upload-state", { hasText: "stored" }).waitFor({ timeout: 60_000 });
+    owner.off("request", countParts);
+    expect(parts).toEqual(["3"]);
+    const [resumed] = (await (await sdkFor(OWNER)).search({ tags: [`${TAG}-resume`] })).artifacts;
+    expect(resumed).toMatchObject({ filename: "resumed.bin", size: bytes.length, state: "verified" });
+    await unfinished.waitFor({ state: "detached" });
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it("finds them by text and by tag, the query kept in the URL", async () => {
+    await open(owner, "/");
+    await owner.getByLabel("Search text").fill("note");
+    await owner.getByRole("button", { name: "Search", exact: true }).click();
+    await expect.poll(() => owner.url()).toContain("q=note");
+    await owner.locator(".result-name", { hasText: "note.txt" }).waitFor();
+
+    await open(owner, `/?tags=${TAG}`);
+    await owner.locator(".results-count", { hasText: "4 artifacts" }).waitFor();
+    expect(await owner.locator(".result-name").allTextContents()).toEqual(
+      expect.arrayContaining(["note.txt", "shot.png", "captured.html", "big.bin"]),
+    );
+    await checkPage(owner, "search");
+
+    // A quick filter narrows to images; the filter lands in the URL, to share.
+    await owner.getByRole("button", { name: "Images" }).click();
+    await expect.poll(() => owner.url()).toContain("contentType=image");
+    await owner.locator(".results-count", { hasText: "1 artifact" }).waitFor();
+    expect(await owner.locator(".result-name").allTextContents()).toEqual(["shot.png"]);
+  });
+
+  it("previews the image and the text", async () => {
+    const image = await artifactNamed("shot.png");
+    await open(owner, `/artifacts/${image.id}`);
+    const img = owner.getByAltText("Preview of shot.png");
+    await img.waitFor();
+    await expect.poll(() => img.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBe(320);
+    await checkPage(owner, "artifact-image");
+
+    const note = await artifactNamed("note.txt");
+    await open(owner, `/artifacts/${note.id}`);
+    await owner.locator("pre.preview-text", { hasText: `console note ${RUN}` }).waitFor();
+    await owner.getByRole("heading", { name: "Integrity" }).waitFor();
+    expect(await owner.locator(".facts").first().textContent()).toContain(note.sha256);
+    await checkPage(owner, "artifact-text");
+  });
+
+  it("shows a captured HTML page without running its scripts, in the console or in the frame", async () => {
+    const captured = await artifactNamed("captured.html");
+    await open(owner, `/artifacts/${captured.id}`);
+    const frameElement = owner.locator("iframe.preview-frame");
+    await frameElement.waitFor();
+    expect(await frameElement.getAttribute("sandbox")).toBe("");
+    const frame = owner.frameLocator("iframe.preview-frame");
+    await frame.getByRole("heading", { name: `Captured page ${RUN}` }).waitFor();
+    await owner.waitForTimeout(500); // room for an onerror handler to have fired, had it been allowed
+    expect(await owner.evaluate(() => "capturedScriptRan" in window)).toBe(false);
+    const inner = owner.frames().find((each) => each !== owner.mainFrame());
+    expect(inner).toBeDefined();
+    expect(await inner?.evaluate(() => "capturedScriptRan" in window)).toBe(false);
+    await checkPage(owner, "artifact-html");
+
+    await owner.getByRole("button", { name: "Source" }).click();
+    await owner.locator("pre.preview-text", { hasText: "window.capturedScriptRan = true" }).waitFor();
+    expect(await owner.evaluate(() => "capturedScriptRan" in window)).toBe(false);
+  });
+
+  it("shares with a second user, who then sees it; a third gets not found", async () => {
+    const note = await artifactNamed("note.txt");
+    await open(owner, `/artifacts/${note.id}`);
+    await owner.getByLabel("Share with user").fill(FRIEND);
+    await owner.getByRole("button", { name: "Share", exact: true }).click();
+    await owner.locator(".grants li", { hasText: FRIEND }).waitFor();
+
+    const friend = await newPage();
+    await signInWithToken(friend, FRIEND);
+    await open(friend, `/artifacts/${note.id}`);
+    await friend.getByRole("heading", { name: "note.txt" }).waitFor();
+    await friend.locator("pre.preview-text", { hasText: `console note ${RUN}` }).waitFor();
+    // The friend may look, not change: no editing, sharing or deleting on their page.
+    expect(await friend.getByRole("button", { name: "Save changes" }).count()).toBe(0);
+    await checkPage(friend, "artifact-shared");
+
+    const stranger = await newPage();
+    await signInWithToken(stranger, STRANGER);
+    await open(stranger, `/artifacts/${note.id}`);
+    await stranger.getByRole("heading", { name: "Artifact not found" }).waitFor();
+    await checkPage(stranger, "artifact-not-found");
+    await Promise.all([friend.context().close(), stranger.context().close()]);
+  });
+
+  it("shows an If-Match conflict as a choice between reloading and overwriting", async () => {
+    const note = await artifactNamed("note.txt");
+    await open(owner, `/artifacts/${note.id}`);
+    const tags = owner.getByLabel("Tags (comma-separated)");
+    await tags.waitFor();
+    // Someone else changes the artifact while the page is open.
+    await (await sdkFor(OWNER)).update(note.id, { tags: { add: ["changed-elsewhere"] } });
+    await tags.fill(`${TAG}, mine`);
+    await owner.getByRole("button", { name: "Save changes" }).click();
+    const conflict = owner.getByRole("alert").filter({ hasText: "Someone else changed this artifact" });
+    await conflict.waitFor();
+    await checkPage(owner, "artifact-conflict");
+
+    await owner.getByRole("button", { name: "Overwrite with mine" }).click();
+    await owner.getByRole("status").filter({ hasText: "Saved as version" }).waitFor();
+    expect((await (await sdkFor(OWNER)).get(note.id)).tags.sort()).toEqual([TAG, "mine"].sort());
+  });
+
+  it("is usable 390 px wide", async () => {
+    const phone = await newPage({ width: 390, height: 844 });
+    await signInWithToken(phone, OWNER);
+    await open(phone, `/?tags=${TAG}`);
+    await phone.locator(".results-count", { hasText: "4 artifacts" }).waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await checkPage(phone, "search-narrow");
+    const note = await artifactNamed("note.txt");
+    await open(phone, `/artifacts/${note.id}`);
+    await phone.locator("pre.preview-text").waitFor();
+    expect(
+      await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await checkPage(phone, "artifact-narrow");
+    await phone.context().close();
+  });
+
+  it("raised no error in any page", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
