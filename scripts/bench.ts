@@ -14,6 +14,7 @@ import { uploadWithSdk } from "@artifact-store/storage/bench";
 import { benchAudit } from "./bench-audit";
 import { benchBackup } from "./bench-backup";
 import { benchCli } from "./bench-cli";
+import { benchConsole } from "./bench-console";
 import { benchFunctions } from "./bench-functions";
 import { benchSearch } from "./bench-search";
 import { printTable } from "./bench-table";
@@ -220,6 +221,7 @@ main()
   .then(() => benchVerify())
   .then(() => benchBackup())
   .then(() => benchCli())
+  .then(() => benchConsole())
   .then(() => benchAudit())
   .catch((error: unknown) => {
     console.error(
