@@ -433,4 +433,12 @@ describe("search, download, share and the rest", () => {
     expect(unknown.stderr).toContain("--concurrency must be a whole number");
     expect((await owner.run(["frobnicate"])).code).toBe(2);
   });
+
+  it("dev-token against a store without a development sign-in says where tokens come from", async () => {
+    const refused = await owner.run(["dev-token", "--sub", "alice"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("offers no development sign-in");
+    expect(refused.stdout).toBe("");
+    expect((await owner.run(["dev-token"])).code).toBe(2);
+  });
 });

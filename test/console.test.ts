@@ -1,8 +1,11 @@
 // The web console in headless Chromium against the real stack, as `npm start` serves it: on the
 // API's own port, with its development sign-in. Each page is checked with axe-core and saved as a
 // screenshot under .data/screenshots/ (for a person to look at).
+
+import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { signToken } from "@artifact-store/auth";
@@ -156,6 +159,51 @@ describe("the web console", () => {
       body: JSON.stringify({ sub: OWNER }),
     });
     expect(minted.status).toBe(403);
+  });
+
+  it("`artifact-store dev-token --sub USER` mints a token from the same sign-in, for any user", async () => {
+    const bin = join(import.meta.dirname, "../packages/cli/bin/artifact-store.js");
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) =>
+        execFile("node", [bin, "--url", api.url, ...args], (error, stdout) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+        ),
+      );
+    const alice = `alice-${RUN}`;
+    const minted = await run(["dev-token", "--sub", alice]);
+    expect(minted.code).toBe(0);
+    const client = new ArtifactStoreClient({ baseUrl: api.url, token: minted.stdout.trim() });
+    const artifact = await client.upload(new TextEncoder().encode("from alice"), { filename: "alice.txt" });
+    expect(artifact.ownerId).toBe(alice);
+    const json = JSON.parse((await run(["dev-token", "--sub", alice, "--json"])).stdout) as { sub: string };
+    expect(json.sub).toBe(alice);
+  });
+
+  it("a development sign-in is refused to a page whose own name was made to point here (DNS rebinding)", async () => {
+    // Such a page is same-origin with itself and reaches loopback, but names its own host.
+    const { port } = new URL(api.url);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/console/dev-sign-in",
+          method: "POST",
+          headers: {
+            host: `rebound.example:${port}`,
+            origin: `http://rebound.example:${port}`,
+            "content-type": "application/json",
+          },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        },
+      );
+      request.on("error", reject);
+      request.end(JSON.stringify({ sub: OWNER }));
+    });
+    expect(status).toBe(403);
   });
 
   it("uploads a text file, an image, a captured page and a multipart file, with progress", async () => {

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerAdmin } from "./commands/admin";
 import { registerArtifactCommands } from "./commands/artifacts";
+import { registerDevToken } from "./commands/dev-token";
 import { registerDownload } from "./commands/download";
 import { registerLogin } from "./commands/login";
 import { registerSearch } from "./commands/search";
@@ -36,5 +37,6 @@ export const buildProgram = (): Command => {
   registerSearch(program);
   registerArtifactCommands(program);
   registerAdmin(program);
+  registerDevToken(program);
   return program;
 };

@@ -42,6 +42,16 @@ const isLoopback = (address: string | undefined) =>
   address !== undefined &&
   (address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127."));
 
+/**
+ * Whether the request named this machine as its host. A page on another site can make its own
+ * name resolve to 127.0.0.1 (DNS rebinding) and so pass as same-origin and on loopback; it cannot
+ * make the browser send `Host: 127.0.0.1` or `localhost`.
+ */
+const namesLoopbackHost = (url: string) => {
+  const { hostname } = new URL(url);
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+};
+
 const errorBody = (code: string, message: string) => ({
   error: { code, message, requestId: crypto.randomUUID() },
 });
@@ -81,7 +91,7 @@ const serveFile = async (c: Context, root: string): Promise<Response> => {
  */
 const mountDevSignIn = (router: Hono, devSignIn: NonNullable<ConsoleServing["devSignIn"]>) => {
   const verify = createTokenVerifier(devSignIn.auth);
-  const local = (c: Context) => isLoopback(getConnInfo(c).remote.address);
+  const local = (c: Context) => isLoopback(getConnInfo(c).remote.address) && namesLoopbackHost(c.req.url);
   router.get("/console/dev-sign-in", (c) =>
     local(c)
       ? c.json({ users: devSignIn.users }, 200, { "cache-control": "no-store" })
