@@ -7,6 +7,11 @@ export interface ByteSource {
   readonly type: string | undefined;
   read(start: number, end: number): Promise<Uint8Array>;
   /**
+   * Every read answers a new buffer of its own, which the upload may move to its hashing thread
+   * without a copy. Bytes in memory are the caller's: they are copied for the thread instead.
+   */
+  readonly ownsReads?: boolean;
+  /**
    * A request body for a range, when the source can hand one over without copying it first:
    * browsers send a Blob slice several times faster than the same bytes as an array.
    */
@@ -45,6 +50,7 @@ const blobSource = (blob: Blob): ByteSource => ({
   name: typeof File !== "undefined" && blob instanceof File ? blob.name : undefined,
   type: blob.type || undefined,
   read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
+  ownsReads: true,
   slice: (start, end) => blob.slice(start, end),
   async *chunks() {
     for (let offset = 0; offset < blob.size; offset += 8 * CHUNK) {
@@ -65,6 +71,7 @@ const fileSource = async (path: string, knownSha256?: string): Promise<ByteSourc
     name: basename(path),
     type: undefined,
     ...(knownSha256 ? { knownSha256 } : {}),
+    ownsReads: true,
     read: async (start, end) => {
       const buffer = new Uint8Array(end - start);
       let filled = 0;
