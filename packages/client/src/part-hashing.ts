@@ -12,8 +12,6 @@ export interface PartHashRequest {
 }
 
 export interface PartHashResult {
-  /** The bytes hashed, handed back (a buffer lent to a thread comes back as a new view). */
-  bytes: Uint8Array;
   /** Base64, as Content-MD5 carries it. */
   md5?: string;
   /** Base64, as x-amz-checksum-sha256 carries it. */
@@ -30,10 +28,13 @@ export interface PartHashResult {
  */
 export interface ContentHashing {
   /**
-   * `owned` bytes are the caller's to give away: a thread may take them without a copy and give
-   * them back. Others are copied for the thread, so the caller's buffer stays as it was.
+   * The bytes are best given in a SharedArrayBuffer: a thread reads them where they are (others
+   * are copied for it). Buffers moved to a thread and back would count as new memory each time,
+   * and cost the process a full GC every few parts.
    */
-  part(bytes: Uint8Array, owned: boolean, request: PartHashRequest): Promise<PartHashResult>;
+  readonly shared: boolean;
+  /** The bytes must stay as they are until the answer. */
+  part(bytes: Uint8Array, request: PartHashRequest): Promise<PartHashResult>;
   close(): void;
 }
 
@@ -96,14 +97,15 @@ export const hashingHere = (): ContentHashing => {
       if (offset + SLICE >= bytes.byteLength) break;
       await yieldToOthers();
     }
-    const result: PartHashResult = { bytes, busyMs };
+    const result: PartHashResult = { busyMs };
     if (md5) result.md5 = base64Of(md5.digest());
     if (sha256) result.sha256 = base64Of(sha256.digest());
     if (wholeDigest && request.last) result.whole = hexOf(wholeDigest.digest());
     return result;
   };
   return {
-    part(bytes, _owned, request) {
+    shared: false,
+    part(bytes, request) {
       const hashed = previous.then(() => hashPart(bytes, request));
       previous = hashed.catch(() => {});
       return hashed;
@@ -125,7 +127,7 @@ parentPort.on("message", (message) => {
   if (message.end !== undefined) return void wholes.delete(message.end);
   const { id, session, buffer, offset, length, request } = message;
   const started = performance.now();
-  const answer = { id, buffer, offset, length };
+  const answer = { id };
   try {
     const bytes = new Uint8Array(buffer, offset, length);
     if (request.md5) answer.md5 = createHash("md5").update(bytes).digest("base64");
@@ -143,15 +145,12 @@ parentPort.on("message", (message) => {
     answer.error = String(error && error.message ? error.message : error);
   }
   answer.busyMs = performance.now() - started;
-  parentPort.postMessage(answer, [buffer]);
+  parentPort.postMessage(answer);
 });
 `;
 
 interface ThreadAnswer {
   id: number;
-  buffer: ArrayBuffer;
-  offset: number;
-  length: number;
   md5?: string;
   sha256?: string;
   whole?: string;
@@ -160,12 +159,18 @@ interface ThreadAnswer {
 }
 
 interface NodeWorker {
-  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  postMessage(message: unknown): void;
   on(event: "message", listener: (answer: ThreadAnswer) => void): void;
   on(event: "error", listener: (error: Error) => void): void;
   ref(): void;
   unref(): void;
 }
+
+const copyToShared = (bytes: Uint8Array): Uint8Array => {
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  copy.set(bytes);
+  return copy;
+};
 
 /** The process's hashing thread, started on first use; it holds the process open only while it has work. */
 class HashThread {
@@ -204,30 +209,21 @@ class HashThread {
     return session;
   }
 
-  /** Resolves with the thread's answer, and whether the bytes went to it (then they are in the answer). */
-  hash(
-    session: number,
-    bytes: Uint8Array,
-    owned: boolean,
-    request: PartHashRequest,
-  ): Promise<{ answer: ThreadAnswer; moved: boolean }> {
-    // Only a whole buffer of the caller's to give moves; a view of one it keeps is copied.
-    const movable =
-      owned &&
-      bytes.buffer instanceof ArrayBuffer &&
-      bytes.byteOffset === 0 &&
-      bytes.byteLength === bytes.buffer.byteLength;
-    const lent = movable ? bytes : bytes.slice();
+  hash(session: number, bytes: Uint8Array, request: PartHashRequest): Promise<ThreadAnswer> {
+    const shared = bytes.buffer instanceof SharedArrayBuffer ? bytes : copyToShared(bytes);
     const id = this.nextId;
     this.nextId += 1;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve: (answer) => resolve({ answer, moved: movable }), reject });
-      const buffer = lent.buffer as ArrayBuffer;
-      this.worker.postMessage(
-        { id, session, buffer, offset: lent.byteOffset, length: lent.byteLength, request },
-        [buffer],
-      );
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({
+        id,
+        session,
+        buffer: shared.buffer,
+        offset: shared.byteOffset,
+        length: shared.byteLength,
+        request,
+      });
     });
   }
 
@@ -239,8 +235,8 @@ class HashThread {
 let thread: Promise<HashThread> | undefined;
 
 /**
- * Hashing on a worker thread, off the thread that sends: the bytes are lent to it (moved, not
- * copied, when they are the caller's to give) and come back with their digests.
+ * Hashing on a worker thread, off the thread that sends: it reads the part's bytes where they are,
+ * in shared memory, and answers their digests.
  */
 export const hashingOnThread = async (): Promise<ContentHashing> => {
   const started = thread ?? HashThread.start();
@@ -251,12 +247,10 @@ export const hashingOnThread = async (): Promise<ContentHashing> => {
   const hashThread = await started;
   const session = hashThread.session();
   return {
-    async part(bytes, owned, request) {
-      const { answer, moved } = await hashThread.hash(session, bytes, owned, request);
-      const result: PartHashResult = {
-        bytes: moved ? new Uint8Array(answer.buffer, answer.offset, answer.length) : bytes,
-        busyMs: answer.busyMs,
-      };
+    shared: true,
+    async part(bytes, request) {
+      const answer = await hashThread.hash(session, bytes, request);
+      const result: PartHashResult = { busyMs: answer.busyMs };
       if (answer.md5) result.md5 = answer.md5;
       if (answer.sha256) result.sha256 = answer.sha256;
       if (answer.whole) result.whole = answer.whole;

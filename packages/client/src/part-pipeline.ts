@@ -19,6 +19,8 @@ export interface PartFeed {
   readonly sha256: Promise<string>;
   /** Busy time reading the source and hashing it, so far. */
   readonly times: { readMs: number; hashMs: number };
+  /** The part is stored: its buffer may hold another part. */
+  release(part: PreparedPart): void;
   close(): void;
 }
 
@@ -42,6 +44,8 @@ export class PartPipeline implements PartFeed {
   private readonly queue: Queued[] = [];
   private readonly hashed = new Map<number, PartChecksum>();
   private readonly taken = new Set<number>();
+  /** Part buffers free to read into again: allocating each part anew costs the process a full GC every few parts. */
+  private readonly spare: ArrayBufferLike[] = [];
   private done = false;
   private failure: { error: unknown } | undefined;
   private wake: () => void = () => {};
@@ -94,8 +98,36 @@ export class PartPipeline implements PartFeed {
     return [...this.hashed.values()].sort((a, b) => a.partNumber - b.partNumber);
   }
 
+  release(part: PreparedPart): void {
+    const { body } = part;
+    if (!(body instanceof Uint8Array) || !this.pooled(body.buffer)) return;
+    if (body.buffer.byteLength === this.layout.partSize && this.spare.length < 8)
+      this.spare.push(body.buffer);
+  }
+
   close(): void {
+    this.spare.length = 0;
     this.hashing.close();
+  }
+
+  private pooled(buffer: ArrayBufferLike): boolean {
+    return this.hashing.shared ? buffer instanceof SharedArrayBuffer : this.source.readInto !== undefined;
+  }
+
+  /**
+   * The part's bytes, in a buffer of the pool where that saves allocating one per part: always
+   * for a hashing thread (shared memory, which it reads in place), and for files.
+   */
+  private async readPart(start: number, end: number): Promise<Uint8Array> {
+    const { shared } = this.hashing;
+    if (!shared && !this.source.readInto) return this.source.read(start, end);
+    const buffer =
+      this.spare.pop() ??
+      (shared ? new SharedArrayBuffer(this.layout.partSize) : new ArrayBuffer(this.layout.partSize));
+    const bytes = new Uint8Array(buffer, 0, end - start);
+    if (this.source.readInto) await this.source.readInto(bytes, start);
+    else bytes.set(await this.source.read(start, end));
+    return bytes;
   }
 
   private nextChange(): Promise<void> {
@@ -132,9 +164,9 @@ export class PartPipeline implements PartFeed {
       signal.throwIfAborted();
       const [start, end] = partBounds(this.layout, partNumber);
       const readStarted = performance.now();
-      const bytes = await this.source.read(start, end);
+      const bytes = await this.readPart(start, end);
       this.times.readMs += performance.now() - readStarted;
-      const hashing = this.hashing.part(bytes, this.source.ownsReads === true, {
+      const hashing = this.hashing.part(bytes, {
         md5: sending,
         sha256: sending && this.algorithms.includes("sha256"),
         whole: !knownSha256,
@@ -152,9 +184,14 @@ export class PartPipeline implements PartFeed {
         if (sending && !this.taken.has(part)) this.hashed.set(part, checksum);
         if (sending) onHashed?.();
         // Browsers send a Blob's own slice several times faster than the same bytes as an array.
-        const body = !isNode && this.source.slice ? this.source.slice(start, end) : result.bytes;
+        const body = !isNode && this.source.slice ? this.source.slice(start, end) : bytes;
         return { checksum, body };
       });
+      if (!sending)
+        ready.then(
+          (part) => this.release(part),
+          () => {},
+        );
       ready.catch(() => {}); // seen by the sender that takes it, or by the read below
       hashes.push(ready);
       if (sending) {
@@ -182,6 +219,7 @@ export const preparedParts = (
     hashedAhead: () => left.map((part) => part.checksum),
     sha256: Promise.resolve(sha256),
     times,
+    release: () => {},
     close: () => {},
   };
 };

@@ -6,11 +6,8 @@ export interface ByteSource {
   readonly name: string | undefined;
   readonly type: string | undefined;
   read(start: number, end: number): Promise<Uint8Array>;
-  /**
-   * Every read answers a new buffer of its own, which the upload may move to its hashing thread
-   * without a copy. Bytes in memory are the caller's: they are copied for the thread instead.
-   */
-  readonly ownsReads?: boolean;
+  /** Reads a range into a buffer of the caller's, so part buffers can be used again (a file's). */
+  readInto?(target: Uint8Array, start: number): Promise<void>;
   /**
    * A request body for a range, when the source can hand one over without copying it first:
    * browsers send a Blob slice several times faster than the same bytes as an array.
@@ -50,7 +47,6 @@ const blobSource = (blob: Blob): ByteSource => ({
   name: typeof File !== "undefined" && blob instanceof File ? blob.name : undefined,
   type: blob.type || undefined,
   read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
-  ownsReads: true,
   slice: (start, end) => blob.slice(start, end),
   async *chunks() {
     for (let offset = 0; offset < blob.size; offset += 8 * CHUNK) {
@@ -66,22 +62,25 @@ const fileSource = async (path: string, knownSha256?: string): Promise<ByteSourc
   const { basename } = await import("node:path");
   const handle = await open(path, "r");
   const { size } = await handle.stat();
+  const readInto = async (target: Uint8Array, start: number) => {
+    let filled = 0;
+    while (filled < target.byteLength) {
+      const { bytesRead } = await handle.read(target, filled, target.byteLength - filled, start + filled);
+      if (bytesRead === 0) throw new Error(`${path} shrank while being uploaded.`);
+      filled += bytesRead;
+    }
+  };
   return {
     size,
     name: basename(path),
     type: undefined,
     ...(knownSha256 ? { knownSha256 } : {}),
-    ownsReads: true,
     read: async (start, end) => {
       const buffer = new Uint8Array(end - start);
-      let filled = 0;
-      while (filled < buffer.byteLength) {
-        const { bytesRead } = await handle.read(buffer, filled, buffer.byteLength - filled, start + filled);
-        if (bytesRead === 0) throw new Error(`${path} shrank while being uploaded.`);
-        filled += bytesRead;
-      }
+      await readInto(buffer, start);
       return buffer;
     },
+    readInto,
     chunks: () => createReadStream(path, { highWaterMark: CHUNK }),
     close: () => handle.close(),
   };

@@ -146,7 +146,7 @@ export const fetchWithStallTimeout = async (
             // Storage wants the length up front; a stream body would otherwise go chunked.
             headers: withContentLength(init.headers, size),
           }
-        : { body: body as BodyInit | undefined }),
+        : { body: unshared(body) as BodyInit | undefined }),
       signal: watch.signal,
     } as RequestInit);
   } catch (error) {
@@ -164,6 +164,14 @@ export const fetchWithStallTimeout = async (
     headers: response.headers,
   });
 };
+
+/** fetch refuses a body in shared memory (where the hashing thread read a part); a stream of it is fine. */
+const unshared = (body: WatchedInit["body"]): WatchedInit["body"] =>
+  body instanceof Uint8Array &&
+  typeof SharedArrayBuffer !== "undefined" &&
+  body.buffer instanceof SharedArrayBuffer
+    ? body.slice()
+    : body;
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 

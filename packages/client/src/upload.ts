@@ -429,6 +429,7 @@ export class Uploader {
         } finally {
           inFlight.delete(part);
         }
+        feed.release(prepared);
         plan.todo = plan.todo.filter((n) => n !== part);
         plan.uploadedBytes += end - start;
         partsDone += 1;
