@@ -100,8 +100,9 @@ export interface UploadOptions {
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
   /**
-   * Called at the start, as bytes move (at least every MiB or 250 ms, where fetch shows how far a
-   * body got: on Node; in browsers when each part is done), when each part is done, and at the end.
+   * Called at the start, as bytes move (at least every MiB or 250 ms: on Node as fetch takes the
+   * body, in browsers as XMLHttpRequest sends it), when each part is done, and at the end. With a
+   * fetch of your own that is not streamed to, parts count only once done.
    */
   onProgress?: (progress: UploadProgress) => void;
   /** Called once the upload is recorded, with where its time went. */
