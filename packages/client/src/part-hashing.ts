@@ -119,9 +119,10 @@ export const hashingHere = (): ContentHashing => {
  * (no bundler has to know of it). One thread serves every upload of the process; each upload's
  * whole-content SHA-256 is kept under its session number, fed in the order parts are posted.
  */
+// Bare module names: the browser build must hold no "node:" import, not even in a string.
 const THREAD_CODE = `
-const { parentPort } = require("node:worker_threads");
-const { createHash } = require("node:crypto");
+const { parentPort } = require("worker_threads");
+const { createHash } = require("crypto");
 const wholes = new Map();
 parentPort.on("message", (message) => {
   if (message.end !== undefined) return void wholes.delete(message.end);
