@@ -87,7 +87,12 @@ export class ArtifactStoreClient {
       options.baseUrl,
       options.token,
       options.fetch ?? globalThis.fetch.bind(globalThis),
-      { stallTimeoutMs, streamBodies: options.streamBodies ?? (isNode && options.fetch === undefined) },
+      {
+        stallTimeoutMs,
+        streamBodies: options.streamBodies ?? (isNode && options.fetch === undefined),
+        // Browsers show a body's progress only to XHR; a fetch of the caller's is used as given.
+        xhrBodies: !isNode && options.fetch === undefined && typeof XMLHttpRequest === "function",
+      },
       { ...DEFAULT_RETRY, ...options.retry },
     );
     this.uploader = new Uploader(this.transport);

@@ -21,4 +21,4 @@ export type { TokenProvider } from "./http";
 export type { RetryPolicy } from "./retry";
 export { createSha256, sha256Of } from "./sha256";
 export type { UploadSource } from "./sources";
-export type { UploadOptions, UploadProgress, WaitOptions } from "./upload";
+export type { UploadOptions, UploadProgress, UploadTiming, WaitOptions } from "./upload";

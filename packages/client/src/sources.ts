@@ -6,6 +6,8 @@ export interface ByteSource {
   readonly name: string | undefined;
   readonly type: string | undefined;
   read(start: number, end: number): Promise<Uint8Array>;
+  /** Reads a range into a buffer of the caller's, so part buffers can be used again (a file's). */
+  readInto?(target: Uint8Array, start: number): Promise<void>;
   /**
    * A request body for a range, when the source can hand one over without copying it first:
    * browsers send a Blob slice several times faster than the same bytes as an array.
@@ -60,6 +62,14 @@ const fileSource = async (path: string, knownSha256?: string): Promise<ByteSourc
   const { basename } = await import("node:path");
   const handle = await open(path, "r");
   const { size } = await handle.stat();
+  const readInto = async (target: Uint8Array, start: number) => {
+    let filled = 0;
+    while (filled < target.byteLength) {
+      const { bytesRead } = await handle.read(target, filled, target.byteLength - filled, start + filled);
+      if (bytesRead === 0) throw new Error(`${path} shrank while being uploaded.`);
+      filled += bytesRead;
+    }
+  };
   return {
     size,
     name: basename(path),
@@ -67,14 +77,10 @@ const fileSource = async (path: string, knownSha256?: string): Promise<ByteSourc
     ...(knownSha256 ? { knownSha256 } : {}),
     read: async (start, end) => {
       const buffer = new Uint8Array(end - start);
-      let filled = 0;
-      while (filled < buffer.byteLength) {
-        const { bytesRead } = await handle.read(buffer, filled, buffer.byteLength - filled, start + filled);
-        if (bytesRead === 0) throw new Error(`${path} shrank while being uploaded.`);
-        filled += bytesRead;
-      }
+      await readInto(buffer, start);
       return buffer;
     },
+    readInto,
     chunks: () => createReadStream(path, { highWaterMark: CHUNK }),
     close: () => handle.close(),
   };

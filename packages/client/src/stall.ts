@@ -1,4 +1,5 @@
 import { StalledRequestError } from "./errors";
+import { sendWithXhr } from "./xhr-send";
 
 export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
@@ -105,6 +106,11 @@ export interface StallOptions {
    * of the caller's may expect the bytes as they are.
    */
   streamBodies: boolean;
+  /**
+   * Send bodies with XMLHttpRequest, which shows how far each got (browsers, with their own
+   * fetch): progress and the stall countdown move as the body goes out, not only at the end.
+   */
+  xhrBodies?: boolean;
 }
 
 export type WatchedInit = Omit<RequestInit, "body" | "signal"> & { body?: Uint8Array | Blob | string };
@@ -120,7 +126,7 @@ export const fetchWithStallTimeout = async (
   options: StallOptions & {
     request: string;
     signal?: AbortSignal | undefined;
-    /** Bytes of the body fetch has pulled so far; called only for streamed bodies. */
+    /** Bytes of the body sent so far; called only for streamed bodies and bodies sent with XHR. */
     onSent?: ((bytes: number) => void) | undefined;
   },
 ): Promise<Response> => {
@@ -128,10 +134,26 @@ export const fetchWithStallTimeout = async (
   const size =
     typeof body === "string" || body === undefined ? 0 : "byteLength" in body ? body.byteLength : body.size;
   const streamed = options.streamBodies && size > 0 && body !== undefined && typeof body !== "string";
-  const firstWindowMs = streamed
-    ? options.stallTimeoutMs
-    : options.stallTimeoutMs + (size / UNOBSERVED_SEND_BYTES_PER_SECOND) * 1000;
+  const viaXhr =
+    !streamed && options.xhrBodies === true && size > 0 && body !== undefined && typeof body !== "string";
+  const firstWindowMs =
+    streamed || viaXhr
+      ? options.stallTimeoutMs
+      : options.stallTimeoutMs + (size / UNOBSERVED_SEND_BYTES_PER_SECOND) * 1000;
   const watch = new StallWatch(options.stallTimeoutMs, options.request, options.signal, firstWindowMs);
+  if (viaXhr) {
+    try {
+      // XHR has the whole answer by the time it resolves: nothing left to watch.
+      return await sendWithXhr(url, { ...init, body }, watch.signal, (sent) => {
+        watch.moved();
+        options.onSent?.(sent);
+      });
+    } catch (error) {
+      throw watch.stall ?? error;
+    } finally {
+      watch.finish();
+    }
+  }
   let response: Response;
   try {
     response = await fetchImpl(url, {
@@ -146,7 +168,7 @@ export const fetchWithStallTimeout = async (
             // Storage wants the length up front; a stream body would otherwise go chunked.
             headers: withContentLength(init.headers, size),
           }
-        : { body: body as BodyInit | undefined }),
+        : { body: unshared(body) as BodyInit | undefined }),
       signal: watch.signal,
     } as RequestInit);
   } catch (error) {
@@ -164,6 +186,14 @@ export const fetchWithStallTimeout = async (
     headers: response.headers,
   });
 };
+
+/** fetch refuses a body in shared memory (where the hashing thread read a part); a stream of it is fine. */
+const unshared = (body: WatchedInit["body"]): WatchedInit["body"] =>
+  body instanceof Uint8Array &&
+  typeof SharedArrayBuffer !== "undefined" &&
+  body.buffer instanceof SharedArrayBuffer
+    ? body.slice()
+    : body;
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 

@@ -1,10 +1,4 @@
-import {
-  type ChecksumAlgorithm,
-  checksumOf,
-  type PartChecksum,
-  PartChecksums,
-  sameChecksum,
-} from "./checksums";
+import { type ChecksumAlgorithm, checksumOf, type PartChecksum, sameChecksum } from "./checksums";
 import type {
   ArtifactView,
   ProvenanceView,
@@ -22,6 +16,8 @@ import {
   VerificationTimeoutError,
 } from "./errors";
 import type { ApiTransport } from "./http";
+import { contentHashing } from "./part-hashing";
+import { type PartFeed, PartPipeline, preparedParts, singlePartChecksum } from "./part-pipeline";
 import { PartSigner } from "./part-signer";
 import { ProgressThrottle } from "./progress";
 import { backoffDelay, isRetryableStatus, type RetryPolicy, sleep } from "./retry";
@@ -38,6 +34,32 @@ export interface UploadProgress {
   totalBytes: number;
   partsDone: number;
   partCount: number;
+}
+
+/**
+ * Where an upload's time went, in milliseconds. The first four are wall clock; the rest are summed
+ * over parts that overlap one another, so they say what kept the upload busy, not its length.
+ */
+export interface UploadTiming {
+  totalMs: number;
+  /** Hashing a small source before its upload opened, and opening it (or asking for its state). */
+  openMs: number;
+  /** From the first part read to the last part stored. */
+  partsMs: number;
+  completeMs: number;
+  /** Reading the source. */
+  readMs: number;
+  /** Hashing: MD5, the parts' SHA-256 where storage checks it, the whole SHA-256 (off the sending thread in Node). */
+  hashMs: number;
+  /** Requests for part URLs. */
+  signMs: number;
+  signRequests: number;
+  /** Part PUTs, summed over the parts in flight. */
+  sendMs: number;
+  /** Senders idle, waiting for a part to be read and hashed. */
+  waitedOnHashMs: number;
+  /** Senders idle, waiting for a part's URL. */
+  waitedOnSignMs: number;
 }
 
 /** How long `waitUntil: "verified"` waits by default: large artifacts are verified by a scheduled run. */
@@ -78,10 +100,13 @@ export interface UploadOptions {
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
   /**
-   * Called at the start, as bytes move (at least every MiB or 250 ms, where fetch shows how far a
-   * body got: on Node; in browsers when each part is done), when each part is done, and at the end.
+   * Called at the start, as bytes move (at least every MiB or 250 ms: on Node as fetch takes the
+   * body, in browsers as XMLHttpRequest sends it), when each part is done, and at the end. With a
+   * fetch of your own that is not streamed to, parts count only once done.
    */
   onProgress?: (progress: UploadProgress) => void;
+  /** Called once the upload is recorded, with where its time went. */
+  onTiming?: (timing: UploadTiming) => void;
   /**
    * "uploaded" (default): resolve once the store recorded the artifact. "verified": also wait until
    * its SHA-256 was checked against the stored bytes (at completion for small artifacts, by a
@@ -158,57 +183,112 @@ export class Uploader {
   }
 
   private async send(input: UploadSource, options: UploadOptions): Promise<ArtifactView> {
+    const started = performance.now();
     const source = await toByteSource(input);
     const stopReading = new AbortController();
     const reading = anySignal([options.signal, stopReading.signal]);
+    const feeds: PartFeed[] = [];
     try {
       const declared = options.sha256 ?? source.knownSha256;
-      const whole =
-        !options.uploadId && source.size < HASH_BEFORE_OPEN_MAX
-          ? await this.hashWhole(source, declared, reading)
-          : undefined;
+      const small = !options.uploadId && source.size < HASH_BEFORE_OPEN_MAX;
+      const whole = small ? await this.hashWhole(source, declared, reading) : undefined;
+      if (whole) feeds.push(whole.feed);
       const opened = options.uploadId
         ? await this.resume(options.uploadId, source)
-        : await this.open(source, options, declared, whole?.checksum.md5);
+        : await this.open(source, options, declared, whole?.part.checksum.md5);
       if ("artifact" in opened) return opened.artifact; // deduplicated: nothing to send
       const { plan, algorithms, signed } = opened;
-      // Parts are hashed in one read ahead of their uploads (with the whole SHA-256 when it is
-      // not known), so URLs are signed with their checksums in batches.
-      const checksums = new PartChecksums(source, { ...plan, size: source.size }, plan.todo, algorithms, {
-        sha256: declared ?? whole?.sha256,
-        known: whole && plan.partCount === 1 ? [whole.checksum] : [],
-        signal: reading,
-      });
-      const signer = new PartSigner(this.transport, plan.uploadId, () =>
-        plan.todo.flatMap((partNumber) => checksums.get(partNumber) ?? []),
-      );
+      const timing = { openMs: performance.now() - started, sendMs: 0, waitedOnHashMs: 0, waitedOnSignMs: 0 };
+      const partsStarted = performance.now();
+      // A small source hashed before it opened is sent as it was read, when it is one part (and
+      // the SHA-256 storage may check is one computed, not one declared).
+      let signer: PartSigner | undefined;
+      const feed =
+        whole && plan.partCount === 1 && !(declared && algorithms.includes("sha256"))
+          ? preparedParts(
+              [
+                {
+                  ...whole.part,
+                  checksum: singlePartChecksum(whole.part.checksum, whole.sha256, algorithms),
+                },
+              ],
+              whole.sha256,
+              whole.feed.times,
+            )
+          : await this.readParts(source, plan, algorithms, declared ?? whole?.sha256, reading, options, () =>
+              signer?.signAhead(),
+            );
+      feeds.push(feed);
+      signer = new PartSigner(this.transport, plan.uploadId, () => feed.hashedAhead());
       if (signed) signer.remember(signed.parts, signed.expiresAt);
       try {
-        await this.sendParts(plan, source, signer, checksums, options);
-        return await this.complete(plan, await checksums.sha256);
+        await this.sendParts(plan, source, signer, feed, options, timing);
+        const sha256 = await feed.sha256;
+        const partsMs = performance.now() - partsStarted;
+        const completeStarted = performance.now();
+        const artifact = await this.complete(plan, sha256);
+        options.onTiming?.({
+          totalMs: performance.now() - started,
+          openMs: timing.openMs,
+          partsMs,
+          completeMs: performance.now() - completeStarted,
+          readMs: feeds.reduce((sum, f) => sum + f.times.readMs, 0),
+          hashMs: feeds.reduce((sum, f) => sum + f.times.hashMs, 0),
+          ...signer.times,
+          sendMs: timing.sendMs,
+          waitedOnHashMs: timing.waitedOnHashMs,
+          waitedOnSignMs: timing.waitedOnSignMs,
+        });
+        return artifact;
       } catch (error) {
         throw new UploadInterruptedError(plan.uploadId, error);
       }
     } finally {
       stopReading.abort();
+      for (const feed of feeds) feed.close();
       await source.close();
     }
   }
 
-  /** The MD5 of a small source, with its SHA-256 unless known, in one read. */
+  /** The parts to send, read once and hashed on the hashing thread a few parts ahead of the senders. */
+  private async readParts(
+    source: ByteSource,
+    plan: Plan,
+    algorithms: readonly ChecksumAlgorithm[],
+    sha256: string | undefined,
+    signal: AbortSignal,
+    options: UploadOptions,
+    /** A part was hashed: its URL can be signed before a sender asks. */
+    onHashed: () => void,
+  ): Promise<PartFeed> {
+    return new PartPipeline(
+      source,
+      { ...plan, size: source.size },
+      plan.todo,
+      algorithms,
+      await contentHashing(source.size),
+      {
+        sha256,
+        signal,
+        ahead: Math.max(2, Math.ceil((options.concurrency ?? 4) / 2)),
+        onHashed,
+      },
+    );
+  }
+
+  /** The MD5 of a small source, with its SHA-256 unless known, in one read; the bytes are kept to send. */
   private async hashWhole(source: ByteSource, sha256: string | undefined, signal: AbortSignal) {
-    const whole = new PartChecksums(
+    const feed = new PartPipeline(
       source,
       { size: source.size, partSize: source.size, partCount: 1 },
       [1],
       ["md5"],
-      {
-        sha256,
-        signal,
-      },
+      await contentHashing(source.size),
+      { sha256, signal, ahead: 1 },
     );
-    const [checksum, hex] = await Promise.all([whole.of(1), whole.sha256]);
-    return { checksum, sha256: hex };
+    const part = await feed.take();
+    if (!part) throw new Error("A source of one part gave none.");
+    return { part, sha256: await feed.sha256, feed };
   }
 
   private async open(
@@ -292,8 +372,9 @@ export class Uploader {
     plan: Plan,
     source: ByteSource,
     signer: PartSigner,
-    checksums: PartChecksums,
+    feed: PartFeed,
     options: UploadOptions,
+    timing: { sendMs: number; waitedOnHashMs: number; waitedOnSignMs: number },
   ) {
     const retry = { ...this.transport.retry, ...options.retry };
     const stop = new AbortController();
@@ -320,32 +401,44 @@ export class Uploader {
       : undefined;
     progress?.moved(true);
 
-    const queue = [...plan.todo];
     const worker = async () => {
-      for (let partNumber = queue.shift(); partNumber !== undefined; partNumber = queue.shift()) {
+      for (;;) {
         signal.throwIfAborted();
-        const [start, end] = partBounds(plan, source.size, partNumber);
-        const checksum = await abortable(checksums.of(partNumber), signal);
-        const body = source.slice ? source.slice(start, end) : await source.read(start, end);
+        const waitStarted = performance.now();
+        const prepared = await abortable(feed.take(), signal);
+        timing.waitedOnHashMs += performance.now() - waitStarted;
+        if (!prepared) return;
+        const { checksum, body } = prepared;
+        const part = checksum.partNumber;
+        const [start, end] = partBounds(plan, source.size, part);
         const reread = () => source.read(start, end);
-        const part = partNumber;
         const sent = (bytes: number) => {
           inFlight.set(part, bytes);
           progress?.moved();
         };
         try {
-          await this.sendPart(checksum, body, reread, signer, retry, signal, progress ? sent : undefined);
+          await this.sendPart(
+            checksum,
+            body,
+            reread,
+            signer,
+            retry,
+            signal,
+            timing,
+            progress ? sent : undefined,
+          );
         } finally {
           inFlight.delete(part);
         }
-        plan.todo = plan.todo.filter((n) => n !== partNumber);
+        feed.release(prepared);
+        plan.todo = plan.todo.filter((n) => n !== part);
         plan.uploadedBytes += end - start;
         partsDone += 1;
         progress?.moved(true);
       }
     };
     const workers = Array.from(
-      { length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) },
+      { length: Math.max(1, Math.min(options.concurrency ?? 4, plan.todo.length)) },
       () =>
         worker().catch((error: unknown) => {
           stop.abort(error); // one fatal part stops the others: the upload is resumable anyway
@@ -370,15 +463,19 @@ export class Uploader {
     signer: PartSigner,
     retry: RetryPolicy,
     signal: AbortSignal,
+    timing: { sendMs: number; waitedOnSignMs: number },
     onSent?: (bytes: number) => void,
   ): Promise<void> {
     const { partNumber } = checksum;
     let body = firstBody;
     for (let attempt = 0; ; attempt += 1) {
       if (attempt > 0) onSent?.(0); // what the failed attempt sent counts no more
+      const signStarted = performance.now();
       const part = await signer.urlFor(checksum);
+      timing.waitedOnSignMs += performance.now() - signStarted;
       let status: number;
       let text = "";
+      const sendStarted = performance.now();
       try {
         const response = await this.transport.fetch(
           part.url,
@@ -394,9 +491,13 @@ export class Uploader {
           return;
         }
       } catch (error) {
+        // A reset (RGW closes kept-alive connections: "other side closed", ECONNRESET) or a stall:
+        // the part is sent again on a fresh connection.
         if (signal.aborted || attempt >= retry.retries) throw error;
         await sleep(backoffDelay(retry, attempt), signal);
         continue;
+      } finally {
+        timing.sendMs += performance.now() - sendStarted;
       }
       if (isDigestMismatch(status, text) && attempt < retry.retries) {
         const bytes = await reread();
