@@ -18,6 +18,7 @@ import { benchConsole } from "./bench-console";
 import { benchFunctions } from "./bench-functions";
 import { benchSearch } from "./bench-search";
 import { printTable } from "./bench-table";
+import { benchUploadBreakdown } from "./bench-upload";
 import { benchVerify } from "./bench-verify";
 import { writeRandomFile } from "./random-file";
 
@@ -128,6 +129,8 @@ const main = async () => {
         ],
       ],
     );
+
+    await benchUploadBreakdown({ client, file, knownSha256 });
 
     // 2. Signing rate: URLs per second through the API against presigning in-process.
     const BIG = 100 * 1024 ** 3; // a declared 100 GiB upload has thousands of parts to sign
