@@ -1,31 +1,13 @@
 import type {
-  ApiKeyRecord,
   Artifact,
   ArtifactVersion,
-  Grant,
   Integrity,
-  IntegrityRun,
   LegalHold,
   Principal,
   Provenance,
-  UploadSession,
-  WebhookDelivery,
-  WebhookSubscription,
 } from "@artifact-store/core";
-import { isAdmin, isExpired, isOwner } from "@artifact-store/core";
-import type {
-  ApiKeyView,
-  ArtifactHistory,
-  ArtifactView,
-  GrantView,
-  IntegrityRunView,
-  IntegrityView,
-  LegalHoldView,
-  ProvenanceView,
-  UploadStatus,
-  WebhookDeliveryView,
-  WebhookView,
-} from "./schemas";
+import { isAdmin, isOwner } from "@artifact-store/core";
+import type { ArtifactHistory, ArtifactView, IntegrityView, LegalHoldView, ProvenanceView } from "./schemas";
 
 export const provenanceView = (provenance: Provenance | null): ProvenanceView | null =>
   provenance && {
@@ -114,66 +96,4 @@ export const historyView = (artifact: Artifact, previous: readonly ArtifactVersi
     replacedBy,
     replacedAt,
   })),
-});
-
-export const uploadStateView = (upload: UploadSession, now: Date): UploadStatus["state"] =>
-  isExpired(upload, now) ? "expired" : upload.state;
-
-export const grantView = (grant: Grant): GrantView => ({
-  artifactId: grant.artifactId,
-  grantee: grant.grantee,
-  grantedBy: grant.grantedBy,
-  createdAt: grant.createdAt.toISOString(),
-  expiresAt: grant.expiresAt?.toISOString() ?? null,
-});
-
-/** Never the secret hash: what a key is, not what proves it. */
-export const apiKeyView = (record: ApiKeyRecord): ApiKeyView => ({
-  id: record.id,
-  subject: record.subject,
-  name: record.name,
-  scopes: record.scopes,
-  createdBy: record.createdBy,
-  createdAt: record.createdAt.toISOString(),
-  expiresAt: record.expiresAt?.toISOString() ?? null,
-  revokedAt: record.revokedAt?.toISOString() ?? null,
-  lastUsedAt: record.lastUsedAt?.toISOString() ?? null,
-});
-
-export const integrityRunView = (run: IntegrityRun): IntegrityRunView => ({
-  id: run.id,
-  kind: run.kind,
-  startedAt: run.startedAt.toISOString(),
-  finishedAt: run.finishedAt?.toISOString() ?? null,
-  summary: run.summary,
-  findings: run.findings,
-});
-
-/** Never the secret: it is shown once, when the subscription is made. */
-export const webhookView = (subscription: WebhookSubscription): WebhookView => ({
-  id: subscription.id,
-  url: subscription.url,
-  events: subscription.events,
-  filters: subscription.filters,
-  owner: subscription.artifactOwner,
-  createdBy: subscription.createdBy,
-  description: subscription.description,
-  createdAt: subscription.createdAt.toISOString(),
-  state: subscription.pausedAt ? "paused" : "active",
-  pausedAt: subscription.pausedAt?.toISOString() ?? null,
-  pausedReason: subscription.pausedReason,
-});
-
-export const webhookDeliveryView = (delivery: WebhookDelivery): WebhookDeliveryView => ({
-  id: delivery.id,
-  webhookId: delivery.subscriptionId,
-  eventId: delivery.eventId,
-  eventType: delivery.eventType,
-  artifactId: delivery.artifactId,
-  state: delivery.state,
-  attempts: delivery.attempts,
-  nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
-  createdAt: delivery.createdAt.toISOString(),
-  deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
-  attemptLog: delivery.attemptLog.map((attempt) => ({ ...attempt, at: attempt.at.toISOString() })),
 });
