@@ -12,6 +12,7 @@ export * from "./operations/views";
 export * as routes from "./routes";
 export { ROUTES } from "./routes";
 export * from "./search/schemas";
+export * from "./search/views";
 export * from "./sharing/schemas";
 export * from "./sharing/views";
 export * from "./storage-events/schemas";

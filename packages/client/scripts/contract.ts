@@ -24,7 +24,7 @@ const TYPES: readonly (readonly [name: string, schema: string, how?: "input" | "
   ["SignedParts", "SignedParts"],
   ["UploadStatus", "UploadStatus"],
   ["DownloadLink", "DownloadLink"],
-  ["SearchQuery", "SearchQuery"],
+  ["SearchQuery", "SearchParams"],
   ["SearchPage", "SearchPage"],
   ["UpdateArtifactInput", "UpdateArtifactBody", "input"],
   ["GrantView", "GrantView"],

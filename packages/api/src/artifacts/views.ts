@@ -1,13 +1,6 @@
-import type {
-  Artifact,
-  ArtifactVersion,
-  Integrity,
-  LegalHold,
-  Principal,
-  Provenance,
-} from "@artifact-store/core";
+import type { Artifact, ArtifactVersion, Integrity, Principal, Provenance } from "@artifact-store/core";
 import { isAdmin, isOwner } from "@artifact-store/core";
-import type { ArtifactHistory, ArtifactView, IntegrityView, LegalHoldView, ProvenanceView } from "./schemas";
+import type { ArtifactHistory, ArtifactView, IntegrityView, ProvenanceView } from "./schemas";
 
 export const provenanceView = (provenance: Provenance | null): ProvenanceView | null =>
   provenance && {
@@ -25,20 +18,7 @@ export const integrityView = (integrity: Integrity | null | undefined): Integrit
   contentTypeMismatch: integrity?.contentTypeMismatch ?? false,
 });
 
-/** The view back into the record (sidecars): null when nothing was checked yet. */
-export const integrityOf = (view: IntegrityView | undefined): Integrity | null =>
-  view?.checkedAt
-    ? {
-        checkedAt: new Date(view.checkedAt),
-        verifiedAt: view.verifiedAt === null ? null : new Date(view.verifiedAt),
-        reason: view.reason as Integrity["reason"],
-        details: view.details,
-        sniffedType: view.sniffedType,
-        contentTypeMismatch: view.contentTypeMismatch,
-      }
-    : null;
-
-/** The whole record, integrity included: for the owner, admins and the sidecar. */
+/** The whole record, integrity included: for the owner and admins. */
 export const artifactView = (artifact: Artifact): ArtifactView => ({
   id: artifact.id,
   ownerId: artifact.ownerId,
@@ -68,10 +48,6 @@ export const artifactView = (artifact: Artifact): ArtifactView => ({
         },
       }),
 });
-
-/** The view back into the record (sidecars): null when no hold is on. */
-export const legalHoldOf = (view: LegalHoldView | null | undefined): LegalHold | null =>
-  view ? { setBy: view.setBy, setAt: new Date(view.setAt), reason: view.reason } : null;
 
 /**
  * What a caller sees of an artifact: readers who neither own it nor administer get no integrity

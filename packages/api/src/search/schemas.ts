@@ -1,3 +1,4 @@
+import { type ArtifactState, invalid, type SearchCriteria } from "@artifact-store/core";
 import * as v from "valibot";
 import { ArtifactView } from "../artifacts/schemas";
 import { CrawlId, HttpUrl, IsoTime, MediaTypeFilter, Sha256, UserId, Visibility } from "../common/schemas";
@@ -12,7 +13,7 @@ const Count = v.pipe(
 );
 
 /** GET /v1/artifacts: every filter is optional and they combine with AND. */
-export const SearchQuery = v.strictObject({
+export const SearchParams = v.strictObject({
   /** Free text over filename, source URL and metadata.title (PostgreSQL full-text, websearch syntax). */
   q: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(500))),
   /** Comma-separated tags the artifact must all carry. */
@@ -66,7 +67,50 @@ export const SearchQuery = v.strictObject({
   /** true adds the number of matches (all pages) to the answer. */
   count: v.optional(v.picklist(["true", "false"])),
 });
-export type SearchQuery = v.InferOutput<typeof SearchQuery>;
+export type SearchParams = v.InferOutput<typeof SearchParams>;
+
+const listOf = (raw: string | undefined) => raw?.split(",");
+const timeOf = (raw: string | undefined) => (raw === undefined ? undefined : new Date(raw));
+
+const badMetadataFilter = () =>
+  invalid("invalid_metadata_filter", 'metadata must be a JSON object, such as {"lang":"en"}.');
+
+const metadataOf = (raw: string | undefined): Record<string, unknown> | undefined => {
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw badMetadataFilter();
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw badMetadataFilter();
+  return parsed as Record<string, unknown>;
+};
+
+/**
+ * The query string read into what the search asks for. Runs only once every field passed, and
+ * throws the metadata filter's own error code (a DomainError) rather than a generic issue.
+ */
+const criteriaOf = (params: SearchParams): SearchCriteria => {
+  const { q, tags, tagsAny, tagsNone, state, metadata, count, ...rest } = params;
+  return {
+    ...rest,
+    text: q,
+    tagsAll: listOf(tags),
+    tagsAny: listOf(tagsAny),
+    tagsNone: listOf(tagsNone),
+    states: state === undefined ? undefined : [...new Set(state.split(",") as ArtifactState[])],
+    createdFrom: timeOf(params.createdFrom),
+    createdTo: timeOf(params.createdTo),
+    fetchedFrom: timeOf(params.fetchedFrom),
+    fetchedTo: timeOf(params.fetchedTo),
+    metadata: metadataOf(metadata),
+    count: count === "true",
+  };
+};
+
+/** The search's query string, as the route validates it and hands it on as criteria. */
+export const SearchQuery = v.pipe(SearchParams, v.transform(criteriaOf));
 
 export const SearchPage = v.object({
   artifacts: v.array(ArtifactView),
