@@ -1,3 +1,4 @@
+import { uploadOpeningView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
 import { readyStorageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
@@ -7,13 +8,13 @@ export const app = createFunctionApp();
 
 mount(app, routes.createUpload, async ({ body }, { c, principal }) => {
   const uploads = uploadsOf(await readyStorageRuntime());
-  const created = await uploads.create(principal, body);
-  if (created.deduplicated) {
-    noteAuditTargets(c, { artifactId: created.artifactId });
-    return c.json(created, 200);
+  const opening = await uploads.create(principal, body);
+  if (opening.deduplicated) {
+    noteAuditTargets(c, { artifactId: opening.artifact.id });
+    return c.json(uploadOpeningView(opening), 200);
   }
-  noteAuditTargets(c, { artifactId: created.artifactId, uploadId: created.uploadId });
-  return c.json(created, 201);
+  noteAuditTargets(c, { artifactId: opening.upload.artifactId, uploadId: opening.upload.id });
+  return c.json(uploadOpeningView(opening), 201);
 });
 
 export const handler = handle(app);

@@ -1,3 +1,4 @@
+import { uploadStatusView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
 import { readyStorageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
@@ -7,7 +8,7 @@ export const app = createFunctionApp();
 
 mount(app, routes.getUpload, async ({ params }, { c, principal }) => {
   const uploads = uploadsOf(await readyStorageRuntime());
-  return c.json(await uploads.status(principal, params.uploadId));
+  return c.json(uploadStatusView(await uploads.status(principal, params.uploadId)));
 });
 
 export const handler = handle(app);

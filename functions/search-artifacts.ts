@@ -1,3 +1,4 @@
+import { searchPageView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
 import { readyCatalogRuntime, searchOf } from "@artifact-store/runtime/catalog";
@@ -7,7 +8,7 @@ export const app = createFunctionApp();
 
 mount(app, routes.searchArtifacts, async ({ query }, { c, principal }) => {
   const search = searchOf(await readyCatalogRuntime());
-  return c.json(await search.search(principal, query));
+  return c.json(searchPageView(principal, await search.search(principal, query)));
 });
 
 export const handler = handle(app);

@@ -1,3 +1,4 @@
+import { signedPartsView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
 import { readyStorageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
@@ -7,7 +8,7 @@ export const app = createFunctionApp();
 
 mount(app, routes.signUploadParts, async ({ params, body }, { c, principal }) => {
   const uploads = uploadsOf(await readyStorageRuntime());
-  return c.json(await uploads.sign(principal, params.uploadId, body));
+  return c.json(signedPartsView(await uploads.sign(principal, params.uploadId, body)));
 });
 
 export const handler = handle(app);

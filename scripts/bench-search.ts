@@ -5,14 +5,18 @@
 // `npm run bench` calls benchSearch() at the end; `npx tsx scripts/bench-search.ts` runs it alone.
 // Prints tables; asserts nothing.
 import { pathToFileURL } from "node:url";
-import type { SearchQuery } from "@artifact-store/api";
+import { type SearchParams, SearchQuery } from "@artifact-store/api";
 import { ArtifactSearch } from "@artifact-store/artifacts";
 import { type Database, migrate, openDatabase, SearchRecords, type Sql } from "@artifact-store/catalog";
 import type { Principal } from "@artifact-store/core";
 import { ensurePostgres } from "@artifact-store/local";
 import pMap from "p-map";
 import postgres from "postgres";
+import * as v from "valibot";
 import { printTable } from "./bench-table";
+
+/** Parameters as a query string carries them, read as the route reads them. */
+const criteriaOf = (params: SearchParams) => v.parse(SearchQuery, params);
 
 const BENCH_DATABASE = "artifact_store_bench";
 /** Issue 4: p95 under 50 ms on PostgreSQL at 1M artifacts. */
@@ -438,7 +442,7 @@ interface Sample {
 interface Case {
   name: string;
   /** One parameter set: a label and the query; deep cases follow the cursor first. */
-  next: (random: Random) => { label: string; query: SearchQuery };
+  next: (random: Random) => { label: string; query: SearchParams };
   deep?: boolean;
 }
 
@@ -568,12 +572,13 @@ const measureCase = async (
     let cursor: string | null = null;
     if (testCase.deep) {
       for (let page = 0; page < DEEP_PAGES; page += 1) {
-        cursor = (await search.search(principal, { ...query, ...(cursor ? { cursor } : {}) })).nextCursor;
+        cursor = (await search.search(principal, criteriaOf({ ...query, ...(cursor ? { cursor } : {}) })))
+          .nextCursor;
         if (!cursor) break;
       }
     }
     const started = performance.now();
-    const page = await search.search(principal, { ...query, ...(cursor ? { cursor } : {}) });
+    const page = await search.search(principal, criteriaOf({ ...query, ...(cursor ? { cursor } : {}) }));
     const elapsed = ms(started);
     if (run >= 0) {
       samples.push({

@@ -317,3 +317,10 @@ describe("cursors and query strings", () => {
     expect(await errorOf(response)).toMatchObject({ code: "invalid_characters" });
   });
 });
+
+describe("request size limits", () => {
+  it("headers over 16 KiB are refused by the server before any function runs", async () => {
+    const response = await stack.api("/v1/health", { headers: { "x-padding": "x".repeat(20_000) } });
+    expect(response.status).toBe(431);
+  });
+});

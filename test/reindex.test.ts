@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
-import type { ReindexReport, SearchPage } from "@artifact-store/api";
+import { type ReindexReport, type SearchPage, SearchQuery } from "@artifact-store/api";
 import type { ArtifactStoreClient, SearchOptions } from "@artifact-store/client";
 import type { Principal } from "@artifact-store/core";
 import type { Runtime } from "@artifact-store/runtime";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import * as v from "valibot";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { randomBytesOf, runtimeWithEmptyCatalogue, startTestStack, type TestStack } from "./support/stack";
 
@@ -134,7 +135,8 @@ const searchRebuilt = async (principal: Principal | null, options: SearchOptions
     ]),
   );
   const anonymous: Principal = { kind: "anonymous", id: null, roles: [], scopes: ["read"] };
-  const page = await rebuilt.search.search(principal ?? anonymous, query as never);
+  // Read as the route reads a query string.
+  const page = await rebuilt.search.search(principal ?? anonymous, v.parse(SearchQuery, query));
   return page.artifacts.map((a) => a.id);
 };
 

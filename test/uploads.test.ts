@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,6 +12,7 @@ import {
 } from "./support/stack";
 
 let stack: TestStack;
+const run = randomUUID().slice(0, 8);
 beforeAll(async () => {
   stack = await startTestStack();
 });
@@ -191,5 +193,101 @@ describe("artifacts", () => {
     expect((await stack.api(`/v1/artifacts/${open.id}/download`)).status).toBe(302);
     expect((await stack.api(`/v1/artifacts/${closed.id}`)).status).toBe(404);
     expect((await stack.api(`/v1/artifacts/${closed.id}/download`)).status).toBe(404);
+  });
+});
+
+describe("deduplication at upload creation", () => {
+  const createBody = (bytes: Uint8Array, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      filename: "dup.bin",
+      contentType: "application/octet-stream",
+      size: bytes.length,
+      sha256: sha256(bytes),
+      ...extra,
+    });
+
+  it("answers the owner's existing artifact instead of opening an upload", async () => {
+    const user = `dedup-${run}`;
+    const client = await stack.clientFor(user);
+    const bytes = randomBytesOf(64);
+    const first = await client.upload(bytes, { filename: "first.bin" });
+    const response = await stack.api("/v1/uploads", {
+      method: "POST",
+      token: await stack.tokenFor(user),
+      body: createBody(bytes),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ deduplicated: true, artifactId: first.id, artifact: { id: first.id } });
+    expect(body).not.toHaveProperty("uploadId");
+    expect(body).not.toHaveProperty("parts");
+
+    // The SDK returns it too, when it knows the hash up front.
+    const again = await client.upload(bytes, { filename: "again.bin", sha256: sha256(bytes) });
+    expect(again.id).toBe(first.id);
+    expect(again.filename).toBe("first.bin");
+  });
+
+  it("opens a new upload when asked, for another owner, without a declared hash, or for a dead copy", async () => {
+    const user = `dedup-2-${run}`;
+    const client = await stack.clientFor(user);
+    const bytes = randomBytesOf(64);
+    const first = await client.upload(bytes, { filename: "first.bin", sha256: sha256(bytes) });
+    // Asked for a new copy.
+    const copy = await client.upload(bytes, { filename: "copy.bin", sha256: sha256(bytes), dedupe: false });
+    expect(copy.id).not.toBe(first.id);
+    // The SDK hashing while it uploads declares nothing up front, so nothing is deduplicated.
+    expect((await client.upload(bytes, { filename: "hashed.bin" })).id).not.toBe(first.id);
+    // Another owner with the same content.
+    const other = await stack.clientFor(`dedup-other-${run}`);
+    expect((await other.upload(bytes, { filename: "theirs.bin", sha256: sha256(bytes) })).id).not.toBe(
+      first.id,
+    );
+    // Same hash, other size: not the same content.
+    const token = await stack.tokenFor(user);
+    const resized = await stack.api("/v1/uploads", {
+      method: "POST",
+      token,
+      body: createBody(bytes, { size: 65 }),
+    });
+    expect(resized.status).toBe(201);
+    expect(await resized.json()).toMatchObject({ deduplicated: false });
+  });
+
+  it("never answers a pending or deleted artifact", async () => {
+    const user = `dedup-3-${run}`;
+    const client = await stack.clientFor(user);
+    const token = await stack.tokenFor(user);
+    const bytes = randomBytesOf(48);
+    const open = async () => stack.api("/v1/uploads", { method: "POST", token, body: createBody(bytes) });
+    expect((await open()).status).toBe(201); // left pending
+    expect((await open()).status).toBe(201);
+    const uploaded = await client.upload(bytes, { filename: "kept.bin", sha256: sha256(bytes) });
+    await client.delete(uploaded.id);
+    const response = await open();
+    expect(response.status).toBe(201);
+  });
+});
+
+describe("provenance at upload creation", () => {
+  it("refuses provenance that is not what it claims to be", async () => {
+    const token = await stack.tokenFor(`uploader-${run}`);
+    for (const [provenance, code] of [
+      [{ sourceUrl: "ftp://example.com/x" }, "invalid_provenance"],
+      [{ sourceUrl: "not a url" }, "invalid_request"],
+      [{ httpStatus: 700 }, "invalid_request"],
+      [{ fetchedAt: "last tuesday" }, "invalid_request"],
+      [{ jobId: "has spaces" }, "invalid_request"],
+      [{ headers: { "bad header": "x" } }, "invalid_provenance"],
+      [{ referrer: "https://example.com/" }, "invalid_request"],
+    ] as const) {
+      const response = await stack.api("/v1/uploads", {
+        method: "POST",
+        token,
+        body: JSON.stringify({ filename: "p.bin", contentType: "text/plain", size: 1, provenance }),
+      });
+      expect(response.status, JSON.stringify(provenance)).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
   });
 });

@@ -1,5 +1,22 @@
-export type { AuthPolicy, HttpMethod, ResponseContract, RouteContract } from "./routes";
+// The contracts, one folder per domain (as the routes are tagged): its schemas (validation, types
+// and the OpenAPI document), its routes, and its views (domain records into response shapes).
+export * from "./api-keys/schemas";
+export * from "./api-keys/views";
+export * from "./artifacts/schemas";
+export * from "./artifacts/views";
+export * from "./audit/schemas";
+export type { AuthPolicy, HttpMethod, ResponseContract, RouteContract } from "./common/routes";
+export { ErrorBody, Id, Visibility } from "./common/schemas";
+export * from "./operations/schemas";
+export * from "./operations/views";
 export * as routes from "./routes";
 export { ROUTES } from "./routes";
-export * from "./schemas";
-export * from "./views";
+export * from "./search/schemas";
+export * from "./search/views";
+export * from "./sharing/schemas";
+export * from "./sharing/views";
+export * from "./storage-events/schemas";
+export * from "./uploads/schemas";
+export * from "./uploads/views";
+export * from "./webhooks/schemas";
+export * from "./webhooks/views";

@@ -1,6 +1,7 @@
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type { GenericSchema } from "valibot";
-import { ROUTES, type RouteContract } from "./routes";
+import type { RouteContract } from "./common/routes";
+import { ROUTES } from "./routes";
 
 type JsonObject = Record<string, unknown>;
 

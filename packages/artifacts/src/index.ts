@@ -15,6 +15,7 @@ export { Scrubber, type ScrubSettings } from "./scrubber";
 export { ArtifactSearch, SEARCH_DEFAULT_LIMIT } from "./search";
 export type { ServiceSettings } from "./settings";
 export { readSidecar, type Sidecar, type SidecarReading, sidecarOf, writeSidecar } from "./sidecar";
+export { SIDECAR_SCHEMA_VERSION, type StoredSidecar } from "./sidecar-formats";
 export { StorageEvents } from "./storage-events";
 export { type CreateUploadRequest, Uploads } from "./uploads";
 export { type VerificationSettings, Verifier } from "./verifier";

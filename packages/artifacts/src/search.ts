@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { artifactViewFor, type SearchPage, type SearchQuery } from "@artifact-store/api";
 import type {
   SearchFilter,
   SearchPosition,
@@ -9,6 +8,7 @@ import type {
   Viewer,
 } from "@artifact-store/catalog";
 import {
+  type ArtifactPage,
   type ArtifactState,
   forbidden,
   ID_PATTERN,
@@ -16,6 +16,7 @@ import {
   isAdmin,
   normalizeTags,
   type Principal,
+  type SearchCriteria,
   unstorableTextAt,
   validateMetadata,
 } from "@artifact-store/core";
@@ -36,25 +37,8 @@ const viewerOf = (principal: Principal): Viewer => {
 const textQuery = (q: string): string =>
   q.replace(/([\p{L}\p{N}])[^\p{L}\p{N}\s"]+(?=[\p{L}\p{N}])/gu, "$1 ");
 
-const tagList = (raw: string | undefined): string[] | undefined =>
-  raw === undefined ? undefined : normalizeTags(raw.split(","));
-
-const metadataFilter = (raw: string | undefined): Record<string, unknown> | undefined => {
-  if (raw === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw invalid("invalid_metadata_filter", 'metadata must be a JSON object, such as {"lang":"en"}.');
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw invalid("invalid_metadata_filter", 'metadata must be a JSON object, such as {"lang":"en"}.');
-  }
-  return validateMetadata(parsed as Record<string, unknown>);
-};
-
 /** The filter in the catalogue's terms; owner filters are for admins, or a caller naming themself. */
-const filterOf = (query: SearchQuery, viewer: Viewer): SearchFilter => {
+const filterOf = (query: SearchCriteria, viewer: Viewer): SearchFilter => {
   if (query.owner !== undefined && viewer.kind !== "admin") {
     if (viewer.kind !== "user" || viewer.id !== query.owner) {
       throw forbidden("owner_filter_forbidden", "Only admins may filter by another owner.");
@@ -62,21 +46,21 @@ const filterOf = (query: SearchQuery, viewer: Viewer): SearchFilter => {
   }
   const [family, subtype] = (query.contentType?.toLowerCase() ?? "").split("/");
   const filter: SearchFilter = {
-    states: query.state ? [...new Set(query.state.split(",") as ArtifactState[])] : DEFAULT_STATES,
-    ...(query.q !== undefined ? { text: textQuery(query.q) } : {}),
-    ...(query.tags !== undefined ? { tagsAll: tagList(query.tags) } : {}),
-    ...(query.tagsAny !== undefined ? { tagsAny: tagList(query.tagsAny) } : {}),
-    ...(query.tagsNone !== undefined ? { tagsNone: tagList(query.tagsNone) } : {}),
+    states: query.states ?? DEFAULT_STATES,
+    ...(query.text !== undefined ? { text: textQuery(query.text) } : {}),
+    ...(query.tagsAll !== undefined ? { tagsAll: normalizeTags(query.tagsAll) } : {}),
+    ...(query.tagsAny !== undefined ? { tagsAny: normalizeTags(query.tagsAny) } : {}),
+    ...(query.tagsNone !== undefined ? { tagsNone: normalizeTags(query.tagsNone) } : {}),
     ...(subtype === "*" ? { mediaFamily: family } : {}),
     ...(subtype && subtype !== "*" ? { mediaType: `${family}/${subtype}` } : {}),
     ...(query.owner !== undefined ? { ownerId: query.owner } : {}),
     ...(query.visibility !== undefined ? { visibility: query.visibility } : {}),
     ...(query.minSize !== undefined ? { minSize: query.minSize } : {}),
     ...(query.maxSize !== undefined ? { maxSize: query.maxSize } : {}),
-    ...(query.createdFrom !== undefined ? { createdFrom: new Date(query.createdFrom) } : {}),
-    ...(query.createdTo !== undefined ? { createdTo: new Date(query.createdTo) } : {}),
-    ...(query.fetchedFrom !== undefined ? { fetchedFrom: new Date(query.fetchedFrom) } : {}),
-    ...(query.fetchedTo !== undefined ? { fetchedTo: new Date(query.fetchedTo) } : {}),
+    ...(query.createdFrom !== undefined ? { createdFrom: query.createdFrom } : {}),
+    ...(query.createdTo !== undefined ? { createdTo: query.createdTo } : {}),
+    ...(query.fetchedFrom !== undefined ? { fetchedFrom: query.fetchedFrom } : {}),
+    ...(query.fetchedTo !== undefined ? { fetchedTo: query.fetchedTo } : {}),
     ...(query.sha256 !== undefined ? { sha256: query.sha256 } : {}),
     ...(query.sourceUrl !== undefined ? { sourceUrl: new URL(query.sourceUrl).href } : {}),
     ...(query.sourceUrlPrefix !== undefined ? { sourceUrlPrefix: query.sourceUrlPrefix } : {}),
@@ -84,7 +68,7 @@ const filterOf = (query: SearchQuery, viewer: Viewer): SearchFilter => {
     ...(query.jobId !== undefined ? { jobId: query.jobId } : {}),
     ...(query.runId !== undefined ? { runId: query.runId } : {}),
     ...(query.httpStatus !== undefined ? { httpStatus: query.httpStatus } : {}),
-    ...(query.metadata !== undefined ? { metadata: metadataFilter(query.metadata) } : {}),
+    ...(query.metadata !== undefined ? { metadata: validateMetadata(query.metadata) } : {}),
   };
   return filter;
 };
@@ -163,7 +147,7 @@ export class ArtifactSearch {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async search(principal: Principal, query: SearchQuery): Promise<SearchPage> {
+  async search(principal: Principal, query: SearchCriteria): Promise<ArtifactPage> {
     const viewer = viewerOf(principal);
     const filter = filterOf(query, viewer);
     const sort = query.sort ?? "createdAt";
@@ -179,11 +163,11 @@ export class ArtifactSearch {
       order,
       ...(after ? { after } : {}),
       limit: query.limit ?? SEARCH_DEFAULT_LIMIT,
-      count: query.count === "true",
+      count: query.count,
       now: this.now(),
     });
     return {
-      artifacts: result.artifacts.map((artifact) => artifactViewFor(principal, artifact)),
+      artifacts: result.artifacts,
       nextCursor: result.next
         ? encodeCursor({ v: 1, s: sort, o: order, f: fingerprint, k: result.next.value, i: result.next.id })
         : null,

@@ -1,44 +1,73 @@
 import { createHash } from "node:crypto";
-import { ArtifactView, artifactView, integrityOf, legalHoldOf } from "@artifact-store/api";
-import { type Artifact, artifactSidecarKey, canonicalJson, validateMetadata } from "@artifact-store/core";
+import {
+  type Artifact,
+  artifactSidecarKey,
+  canonicalJson,
+  type Integrity,
+  validateMetadata,
+} from "@artifact-store/core";
 import type { ObjectStorage } from "@artifact-store/storage";
 import * as v from "valibot";
+import {
+  AnySidecar,
+  SIDECAR_SCHEMA_VERSION,
+  type SidecarRecordV3,
+  type SidecarV2,
+  type SidecarV3,
+} from "./sidecar-formats";
 
 /**
  * The durable copy of an artifact's record in the bucket, rewritten on every change, so the
  * catalogue can be rebuilt from storage alone. `contentSha256` is the SHA-256 of the canonical
- * JSON (keys sorted, no whitespace) of the sidecar without that field.
+ * JSON (keys sorted, no whitespace) of the sidecar without that field. Its format is its own
+ * (see sidecar-formats.ts), not the API's.
  */
-export interface Sidecar {
-  schemaVersion: 2;
-  objectKey: string;
-  etag: string | null;
-  version: number;
-  artifact: ArtifactView;
-  deletedAt?: string;
-  contentSha256: string;
-}
-
-const SidecarShape = v.object({
-  schemaVersion: v.literal(2),
-  objectKey: v.string(),
-  etag: v.nullable(v.string()),
-  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  artifact: ArtifactView,
-  deletedAt: v.optional(v.pipe(v.string(), v.isoTimestamp())),
-  contentSha256: v.string(),
-});
+export type Sidecar = SidecarV3;
 
 const contentHash = (content: object): string =>
   createHash("sha256").update(canonicalJson(content)).digest("hex");
 
+const iso = (at: Date | null | undefined): string | null => at?.toISOString() ?? null;
+
+const recordOf = (artifact: Artifact): SidecarRecordV3 => ({
+  id: artifact.id,
+  ownerId: artifact.ownerId,
+  filename: artifact.filename,
+  contentType: artifact.contentType,
+  size: artifact.size,
+  sha256: artifact.sha256,
+  metadata: artifact.metadata,
+  tags: artifact.tags,
+  provenance: artifact.provenance && {
+    ...artifact.provenance,
+    fetchedAt: iso(artifact.provenance.fetchedAt),
+  },
+  visibility: artifact.visibility,
+  state: artifact.state,
+  version: artifact.version,
+  createdAt: artifact.createdAt.toISOString(),
+  updatedAt: artifact.updatedAt.toISOString(),
+  uploadedAt: iso(artifact.uploadedAt),
+  integrity: artifact.integrity
+    ? {
+        ...artifact.integrity,
+        checkedAt: artifact.integrity.checkedAt.toISOString(),
+        verifiedAt: iso(artifact.integrity.verifiedAt),
+      }
+    : null,
+  expiresAt: iso(artifact.expiresAt),
+  legalHold: artifact.legalHold
+    ? { ...artifact.legalHold, setAt: artifact.legalHold.setAt.toISOString() }
+    : null,
+});
+
 export const sidecarOf = (artifact: Artifact, deletedAt?: Date): Sidecar => {
   const content: Omit<Sidecar, "contentSha256"> = {
-    schemaVersion: 2,
+    schemaVersion: SIDECAR_SCHEMA_VERSION,
     objectKey: artifact.objectKey,
     etag: artifact.etag,
     version: artifact.version,
-    artifact: artifactView(artifact),
+    artifact: recordOf(artifact),
     ...(deletedAt ? { deletedAt: deletedAt.toISOString() } : {}),
   };
   return { ...content, contentSha256: contentHash(content) };
@@ -51,7 +80,58 @@ export type SidecarReading =
   | { ok: true; artifact: Artifact; deletedAt: Date | null }
   | { ok: false; reason: string };
 
-/** A sidecar's text back into the record it holds, if its hash matches its content. */
+const date = (value: string | null) => (value === null ? null : new Date(value));
+
+const artifactOfV3 = ({ artifact: record, objectKey, etag, version }: SidecarV3): Artifact => ({
+  ...record,
+  objectKey,
+  etag,
+  version,
+  provenance: record.provenance && { ...record.provenance, fetchedAt: date(record.provenance.fetchedAt) },
+  createdAt: new Date(record.createdAt),
+  updatedAt: new Date(record.updatedAt),
+  uploadedAt: date(record.uploadedAt),
+  integrity: record.integrity && {
+    ...record.integrity,
+    reason: record.integrity.reason as Integrity["reason"],
+    checkedAt: new Date(record.integrity.checkedAt),
+    verifiedAt: date(record.integrity.verifiedAt),
+  },
+  expiresAt: date(record.expiresAt),
+  legalHold: record.legalHold && { ...record.legalHold, setAt: new Date(record.legalHold.setAt) },
+});
+
+const artifactOfV2 = ({ artifact: view, objectKey, etag, version }: SidecarV2): Artifact => {
+  const { integrity, legalHold, ...rest } = view;
+  return {
+    ...rest,
+    objectKey,
+    etag,
+    version,
+    provenance: view.provenance && { ...view.provenance, fetchedAt: date(view.provenance.fetchedAt) },
+    createdAt: new Date(view.createdAt),
+    updatedAt: new Date(view.updatedAt),
+    uploadedAt: date(view.uploadedAt),
+    // Written before verification existed: none; an unchecked one: null.
+    integrity: integrity?.checkedAt
+      ? {
+          checkedAt: new Date(integrity.checkedAt),
+          verifiedAt: date(integrity.verifiedAt),
+          reason: integrity.reason as Integrity["reason"],
+          details: integrity.details,
+          sniffedType: integrity.sniffedType,
+          contentTypeMismatch: integrity.contentTypeMismatch,
+        }
+      : null,
+    // Written before artifact lifecycle existed: neither.
+    expiresAt: date(view.expiresAt ?? null),
+    legalHold: legalHold
+      ? { setBy: legalHold.setBy, setAt: new Date(legalHold.setAt), reason: legalHold.reason }
+      : null,
+  };
+};
+
+/** A sidecar's text, in any version written so far, back into the record it holds, if its hash matches. */
 export const readSidecar = (text: string): SidecarReading => {
   let parsed: unknown;
   try {
@@ -67,34 +147,19 @@ export const readSidecar = (text: string): SidecarReading => {
   if (contentHash(content) !== contentSha256) {
     return { ok: false, reason: "hash_mismatch" };
   }
-  const result = v.safeParse(SidecarShape, parsed);
+  const result = v.safeParse(AnySidecar, parsed);
   if (!result.success) return { ok: false, reason: "unexpected_shape" };
-  const { artifact: view, objectKey, etag, version, deletedAt } = result.output;
+  const sidecar = result.output;
   // The bucket is not the API: a sidecar left there by hand may hold metadata the catalogue
   // (jsonb) cannot take, nested thousands deep or with a NUL, which no upload could have sent.
   try {
-    validateMetadata(view.metadata);
+    validateMetadata(sidecar.artifact.metadata);
   } catch {
     return { ok: false, reason: "metadata_out_of_limits" };
   }
-  const date = (value: string | null) => (value === null ? null : new Date(value));
   return {
     ok: true,
-    deletedAt: deletedAt ? new Date(deletedAt) : null,
-    artifact: {
-      ...view,
-      objectKey,
-      etag,
-      version,
-      provenance: view.provenance && { ...view.provenance, fetchedAt: date(view.provenance.fetchedAt) },
-      createdAt: new Date(view.createdAt),
-      updatedAt: new Date(view.updatedAt),
-      uploadedAt: date(view.uploadedAt),
-      // Sidecars written before verification existed carry none.
-      integrity: integrityOf(view.integrity),
-      // Sidecars written before artifact lifecycle existed carry neither.
-      expiresAt: date(view.expiresAt ?? null),
-      legalHold: legalHoldOf(view.legalHold),
-    },
+    deletedAt: sidecar.deletedAt ? new Date(sidecar.deletedAt) : null,
+    artifact: sidecar.schemaVersion === 3 ? artifactOfV3(sidecar) : artifactOfV2(sidecar),
   };
 };

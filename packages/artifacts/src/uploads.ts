@@ -1,19 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
-import {
-  artifactView,
-  type PresignedPart,
-  type SignedParts,
-  type SignPartsInput,
-  type UploadChecksums,
-  type UploadCreated,
-  type UploadDeduplicated,
-  type UploadStatus,
-  uploadStateView,
-} from "@artifact-store/api";
 import type { Catalog, PartChecksumRecords } from "@artifact-store/catalog";
 import {
   type Artifact,
   artifactObjectKey,
+  type ChecksumPolicy,
   canUseUpload,
   conflict,
   expectedPartSize,
@@ -26,11 +16,15 @@ import {
   notFound,
   ownerKeySegment,
   type PartChecksum,
+  type PartUrl,
   type Principal,
   type ProvenanceInput,
   parseExpiry,
   planUpload,
+  type SignedPartUrls,
+  type UploadOpening,
   type UploadPlan,
+  type UploadProgress,
   type UploadSession,
   unauthenticated,
   type Visibility,
@@ -58,6 +52,12 @@ export interface CreateUploadRequest {
   parts?: PartChecksum[] | undefined;
   /** ISO time when the artifact is to be deleted (in the future, at most 10 years ahead). */
   expiresAt?: string | undefined;
+}
+
+/** Which parts to sign: with their checksums, or bare part numbers where checksums are optional. */
+export interface SignPartsRequest {
+  parts?: PartChecksum[] | undefined;
+  partNumbers?: number[] | undefined;
 }
 
 /** A part to sign, with the checksums its URL will demand when the uploader gave them. */
@@ -112,7 +112,7 @@ export class Uploads {
   private readonly completion: UploadCompletion;
 
   /** What every part URL request must carry, as the create and status answers tell uploaders. */
-  get checksums(): UploadChecksums {
+  get checksums(): ChecksumPolicy {
     return {
       algorithms: [...this.storage.checksumAlgorithms],
       required: this.settings.requirePartChecksums,
@@ -125,10 +125,7 @@ export class Uploads {
    * `dedupe: false`). The existing artifact is answered as it is: its name, tags, metadata,
    * provenance and expiry are not changed.
    */
-  async create(
-    principal: Principal,
-    request: CreateUploadRequest,
-  ): Promise<UploadCreated | UploadDeduplicated> {
+  async create(principal: Principal, request: CreateUploadRequest): Promise<UploadOpening> {
     const ownerId = uploaderOf(principal);
     const filename = normalizeFilename(request.filename);
     const tags = normalizeTags(request.tags ?? []);
@@ -139,7 +136,7 @@ export class Uploads {
     const firstParts = this.initialParts(plan, request);
     if (request.sha256 && request.dedupe !== false) {
       const existing = await this.catalog.findDuplicate(ownerId, request.sha256, request.size);
-      if (existing) return { deduplicated: true, artifactId: existing.id, artifact: artifactView(existing) };
+      if (existing) return { deduplicated: true, artifact: existing };
     }
     const now = this.now();
     const artifactId = randomUUID();
@@ -195,23 +192,18 @@ export class Uploads {
       throw error;
     }
     const signed = await this.signParts(upload, request.contentType, firstParts);
-    return {
-      deduplicated: false,
-      uploadId: upload.id,
-      artifactId,
-      mode: plan.mode,
-      partSize: plan.partSize,
-      partCount: plan.partCount,
-      checksums: this.checksums,
-      ...signed,
-    };
+    return { deduplicated: false, upload, checksums: this.checksums, ...signed };
   }
 
   /**
    * Signs part URLs: `parts` with their checksums, or bare `partNumbers` where checksums are not
    * required. Signing a part again with other checksums replaces the declared ones.
    */
-  async sign(principal: Principal, uploadId: string, request: SignPartsInput): Promise<SignedParts> {
+  async sign(
+    principal: Principal,
+    uploadId: string,
+    request: SignPartsRequest,
+  ): Promise<SignedPartUrls & { upload: UploadSession }> {
     const upload = this.openUpload(await this.ownedUpload(principal, uploadId));
     const wanted: PartToSign[] = request.parts
       ? request.parts.map((part) => ({ partNumber: part.partNumber, checksum: part }))
@@ -220,23 +212,17 @@ export class Uploads {
     this.checkChecksumsGiven(wanted);
     const artifact = await this.catalog.findArtifact(upload.artifactId);
     const contentType = artifact?.contentType ?? "application/octet-stream";
-    return { uploadId: upload.id, ...(await this.signParts(upload, contentType, wanted)) };
+    return { upload, ...(await this.signParts(upload, contentType, wanted)) };
   }
 
-  async status(principal: Principal, uploadId: string): Promise<UploadStatus> {
+  async status(principal: Principal, uploadId: string): Promise<UploadProgress> {
     const upload = await this.ownedUpload(principal, uploadId);
     const parts = upload.state === "open" ? ((await this.storedParts(upload)) ?? []) : [];
     return {
-      uploadId: upload.id,
-      artifactId: upload.artifactId,
-      state: uploadStateView(upload, this.now()),
-      mode: upload.mode,
-      size: upload.size,
-      partSize: upload.partSize,
-      partCount: upload.partCount,
+      upload,
+      expired: isExpired(upload, this.now()),
       checksums: this.checksums,
-      expiresAt: upload.expiresAt.toISOString(),
-      parts,
+      parts: parts.map(({ partNumber, size, etag }) => ({ partNumber, size, etag })),
     };
   }
 
@@ -334,15 +320,19 @@ export class Uploads {
     );
   }
 
-  private async signParts(upload: UploadSession, contentType: string, wanted: readonly PartToSign[]) {
+  private async signParts(
+    upload: UploadSession,
+    contentType: string,
+    wanted: readonly PartToSign[],
+  ): Promise<SignedPartUrls> {
     const ttl = this.settings.uploadUrlTtlSeconds;
     const now = this.now();
-    const expiresAt = new Date(now.getTime() + ttl * 1000).toISOString();
+    const expiresAt = new Date(now.getTime() + ttl * 1000);
     const declared = wanted.flatMap(({ checksum }) => (checksum ? [checksum] : []));
     // Recorded before any URL leaves: a part in storage always has its declaration here.
     await this.partChecksums.record(upload.id, declared, now);
     const parts = await Promise.all(
-      wanted.map(async ({ partNumber, checksum }): Promise<PresignedPart> => {
+      wanted.map(async ({ partNumber, checksum }): Promise<PartUrl> => {
         // The exact size is signed in too: storage refuses a longer or shorter body outright.
         const size = expectedPartSize(upload, partNumber);
         const signed = upload.storageUploadId
@@ -352,7 +342,7 @@ export class Uploads {
               checksum,
             })
           : await this.storage.presignPut(upload.objectKey, contentType, { size, ttlSeconds: ttl, checksum });
-        return { partNumber, method: "PUT" as const, url: signed.url, headers: signed.headers };
+        return { partNumber, url: signed.url, headers: signed.headers };
       }),
     );
     return { parts, expiresAt };

@@ -6,10 +6,6 @@ export const CONTENT_PREFIX = "content/sha256/";
 /** Where bytes with this SHA-256 live in the backup bucket: identical content is stored once. */
 export const contentKey = (sha256: string): string => `${CONTENT_PREFIX}${sha256.slice(0, 2)}/${sha256}`;
 
-/** The SHA-256 a content store key names, or null for other keys. */
-export const sha256OfContentKey = (key: string): string | null =>
-  /^content\/sha256\/[0-9a-f]{2}\/([0-9a-f]{64})$/.exec(key)?.[1] ?? null;
-
 /**
  * The backup bucket's content-addressed store. Only verified bytes go in, so a name is a promise
  * about the bytes behind it; copies are server-side, so no byte passes through this process.

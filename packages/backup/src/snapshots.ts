@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { BackupSnapshotView } from "@artifact-store/api";
-import type { Sidecar } from "@artifact-store/artifacts";
+import type { StoredSidecar } from "@artifact-store/artifacts";
 import type { ObjectStorage } from "@artifact-store/storage";
 
 /**
@@ -10,7 +10,8 @@ import type { ObjectStorage } from "@artifact-store/storage";
  * `snapshots/<id>/snapshot.json`, written last: a snapshot without it is still being taken.
  */
 export interface ManifestEntry {
-  record: Sidecar;
+  /** As sidecarOf wrote it when the snapshot was taken: older snapshots hold older versions. */
+  record: StoredSidecar;
   /** The content store key of its bytes; null for records without verified bytes. */
   content: string | null;
   /** Its grants to other users (absent in snapshots taken before grants were kept). */

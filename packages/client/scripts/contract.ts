@@ -24,7 +24,7 @@ const TYPES: readonly (readonly [name: string, schema: string, how?: "input" | "
   ["SignedParts", "SignedParts"],
   ["UploadStatus", "UploadStatus"],
   ["DownloadLink", "DownloadLink"],
-  ["SearchQuery", "SearchQuery"],
+  ["SearchQuery", "SearchParams"],
   ["SearchPage", "SearchPage"],
   ["UpdateArtifactInput", "UpdateArtifactBody", "input"],
   ["GrantView", "GrantView"],
@@ -103,7 +103,8 @@ const render = (program: ts.Program): string => {
   if (!probe) throw new Error("The contract probe did not compile.");
   const moduleSymbol = checker.getSymbolAtLocation(probe);
   if (!moduleSymbol) throw new Error("The contract probe has no exports.");
-  const api = program.getSourceFiles().find((file) => file.fileName.endsWith("packages/api/src/schemas.ts"));
+  // The api's public face: each domain's schemas, re-exported from its folder.
+  const api = program.getSourceFiles().find((file) => file.fileName.endsWith("packages/api/src/index.ts"));
   const apiSymbol = api && checker.getSymbolAtLocation(api);
 
   const named = new Map<string, ts.Type>();
@@ -186,12 +187,11 @@ const render = (program: ts.Program): string => {
 
   const schemaDoc = (schema: string): string => {
     if (!apiSymbol || !IDENTIFIER.test(schema)) return "";
-    return docOf(
-      checker,
-      checker
-        .getExportsOfModule(apiSymbol)
-        .find((each) => each.name === schema && each.flags & ts.SymbolFlags.Value),
-    );
+    const exported = checker.getExportsOfModule(apiSymbol).find((each) => each.name === schema);
+    // A named re-export (`export { Id } from ...`) is an alias of the declaration that holds the doc.
+    const symbol =
+      exported && exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    return symbol && symbol.flags & ts.SymbolFlags.Value ? docOf(checker, symbol) : "";
   };
 
   const blocks = TYPES.map(([name, schema]) => {

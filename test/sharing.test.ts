@@ -207,22 +207,16 @@ describe("visibility and grants", () => {
   });
 });
 
-describe("uploads belong to their creator", () => {
-  it("an API key without the upload scope cannot open an upload", async () => {
-    const response = await stack.api("/v1/uploads", {
-      method: "POST",
-      headers: credentials.get("owner's key: read") ?? {},
-      body: JSON.stringify({ filename: "x", contentType: "text/plain", size: 1 }),
-    });
-    expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ error: { code: "insufficient_scope" } });
-  });
-
-  it("an API key with the upload scope uploads as its subject", async () => {
-    const { ArtifactStoreClient } = await import("@artifact-store/client");
-    const key = credentials.get("owner's key: upload only")?.["x-api-key"] ?? "";
-    const client = new ArtifactStoreClient({ baseUrl: stack.url, token: key });
-    const artifact = await client.upload(randomBytesOf(100), { filename: "by-key.bin" });
-    expect(artifact.ownerId).toBe(OWNER);
+describe("the bucket itself", () => {
+  it("refuses anonymous reads, even of a public artifact's object", async () => {
+    const client = await stack.clientFor("public-owner");
+    const artifact = await client.upload(randomBytesOf(10), { filename: "open.bin", visibility: "public" });
+    const record = await stack.runtime.catalog.findArtifact(artifact.id);
+    const endpoint = stack.config.storage.endpoint ?? "";
+    const direct = await fetch(`${endpoint}/${stack.bucket}/${record?.objectKey}`);
+    expect(direct.status).toBe(403);
+    const listing = await fetch(`${endpoint}/${stack.bucket}`);
+    expect(listing.status).toBe(403);
+    expect((await stack.api(`/v1/artifacts/${artifact.id}/download`)).status).toBe(302);
   });
 });

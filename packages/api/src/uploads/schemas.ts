@@ -1,0 +1,138 @@
+import { CONTENT_TYPE, MD5_BASE64, SHA256_BASE64 } from "@artifact-store/core";
+import * as v from "valibot";
+import { ArtifactView, ProvenanceBody } from "../artifacts/schemas";
+import { Id, IsoTime, MetadataObject, Sha256, Visibility } from "../common/schemas";
+
+export const UploadParams = v.strictObject({ uploadId: Id });
+
+export const PartNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000));
+
+/** Base64 of a 16-byte MD5 digest, as the Content-MD5 header carries it. */
+const Md5Base64 = v.pipe(v.string(), v.regex(MD5_BASE64, "must be the base64 of a 16-byte MD5 digest"));
+const Sha256Base64 = v.pipe(
+  v.string(),
+  v.regex(SHA256_BASE64, "must be the base64 of a 32-byte SHA-256 digest"),
+);
+
+/** One part's checksums, computed by the uploader from the bytes it will send. */
+export const PartChecksumBody = v.strictObject({
+  partNumber: PartNumber,
+  md5: Md5Base64,
+  /** Signed as x-amz-checksum-sha256 where storage verifies it (see `checksums` in the upload). */
+  sha256: v.optional(Sha256Base64),
+});
+
+const PartChecksumList = v.pipe(
+  v.array(PartChecksumBody),
+  v.minLength(1),
+  v.maxLength(1000),
+  v.check(
+    (parts) => new Set(parts.map((part) => part.partNumber)).size === parts.length,
+    "must name each part once",
+  ),
+);
+
+export const CreateUploadBody = v.strictObject({
+  filename: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+  contentType: v.pipe(
+    v.string(),
+    v.maxLength(255),
+    v.regex(CONTENT_TYPE, "must be a media type such as text/html"),
+  ),
+  size: v.pipe(v.number(), v.safeInteger("must be a whole number of bytes"), v.minValue(0)),
+  /** Declared here, or at completion when the uploader hashes while it uploads. */
+  sha256: v.optional(Sha256),
+  metadata: v.optional(MetadataObject),
+  tags: v.optional(v.array(v.pipe(v.string(), v.maxLength(128)))),
+  visibility: v.optional(Visibility),
+  provenance: v.optional(ProvenanceBody),
+  /**
+   * With a declared sha256, an artifact of the caller's with the same SHA-256 and size that is
+   * uploaded or verified is answered instead of opening an upload; false always opens a new one.
+   */
+  dedupe: v.optional(v.boolean()),
+  /**
+   * Content-MD5 (base64) of the whole content: signed into the PUT URL when the upload turns out
+   * to be a single PUT, so it needs no second call; unused for multipart uploads.
+   */
+  md5: v.optional(Md5Base64),
+  /** Checksums of the parts to sign URLs for in the answer (when the caller knows the part size). */
+  parts: v.optional(PartChecksumList),
+  /** When the artifact is to be deleted: in the future, at most 10 years ahead. */
+  expiresAt: v.optional(IsoTime),
+});
+export type CreateUploadInput = v.InferOutput<typeof CreateUploadBody>;
+
+export const CompleteUploadBody = v.optional(v.strictObject({ sha256: v.optional(Sha256) }));
+
+/** `parts` with checksums; `partNumbers` alone only where part checksums are not required. */
+export const SignPartsBody = v.pipe(
+  v.strictObject({
+    parts: v.optional(PartChecksumList),
+    partNumbers: v.optional(v.pipe(v.array(PartNumber), v.minLength(1), v.maxLength(1000))),
+  }),
+  v.check(
+    (body) => (body.parts === undefined) !== (body.partNumbers === undefined),
+    "must give either parts (with checksums) or partNumbers",
+  ),
+);
+export type SignPartsInput = v.InferOutput<typeof SignPartsBody>;
+
+/**
+ * The checksums storage verifies for each part (and single PUT) when they are signed into its
+ * URL: always md5 (sent as Content-MD5), sha256 too where storage is configured for it. When
+ * `required`, URLs are only signed for parts whose checksums are given.
+ */
+export const UploadChecksums = v.object({
+  algorithms: v.array(v.picklist(["md5", "sha256"])),
+  required: v.boolean(),
+});
+export type UploadChecksums = v.InferOutput<typeof UploadChecksums>;
+
+export const PresignedPart = v.object({
+  partNumber: v.number(),
+  url: v.string(),
+  method: v.literal("PUT"),
+  /** Send exactly these with the bytes: content-type, content-md5 ... are signed into the URL. */
+  headers: v.record(v.string(), v.string()),
+});
+export type PresignedPart = v.InferOutput<typeof PresignedPart>;
+
+export const UploadCreated = v.object({
+  deduplicated: v.literal(false),
+  uploadId: Id,
+  artifactId: Id,
+  mode: v.picklist(["single", "multipart"]),
+  partSize: v.number(),
+  partCount: v.number(),
+  checksums: UploadChecksums,
+  /** URLs for the first parts, or only for those whose checksums were given when they are required. */
+  parts: v.array(PresignedPart),
+  expiresAt: v.string(),
+});
+export type UploadCreated = v.InferOutput<typeof UploadCreated>;
+
+export const SignedParts = v.object({ uploadId: Id, parts: v.array(PresignedPart), expiresAt: v.string() });
+export type SignedParts = v.InferOutput<typeof SignedParts>;
+
+export const UploadStatus = v.object({
+  uploadId: Id,
+  artifactId: Id,
+  state: v.picklist(["open", "completed", "aborted", "expired"]),
+  mode: v.picklist(["single", "multipart"]),
+  size: v.number(),
+  partSize: v.number(),
+  partCount: v.number(),
+  checksums: UploadChecksums,
+  expiresAt: v.string(),
+  parts: v.array(v.object({ partNumber: v.number(), size: v.number(), etag: v.string() })),
+});
+export type UploadStatus = v.InferOutput<typeof UploadStatus>;
+
+/** The answer to an upload whose content the caller already holds: nothing to send. */
+export const UploadDeduplicated = v.object({
+  deduplicated: v.literal(true),
+  artifactId: Id,
+  artifact: ArtifactView,
+});
+export type UploadDeduplicated = v.InferOutput<typeof UploadDeduplicated>;
