@@ -9,7 +9,6 @@ export { PartChecksumRecords } from "./part-checksums";
 export { checkSchema } from "./schema";
 export { SCHEMA_VERSION } from "./schema-version";
 export {
-  buildSearchQuery,
   type SearchFilter,
   type SearchPosition,
   SearchRecords,

@@ -244,7 +244,7 @@ const sourceOf = (request: SearchRequest, p: Params): Source => {
 };
 
 /** The SQL of one search page (and of its count): exported so plans can be checked. */
-export const buildSearchQuery = (request: SearchRequest): { page: Query; count: Query } => ({
+const buildSearchQuery = (request: SearchRequest): { page: Query; count: Query } => ({
   page: pageQuery(request),
   count: countQuery(request),
 });
