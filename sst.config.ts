@@ -36,6 +36,7 @@ export default $config({
     /** Non-secret tuning taken from the environment of `sst deploy` when set there. */
     const PASSED_THROUGH = [
       "S3_FORCE_PATH_STYLE",
+      "S3_BUCKET_POLICY",
       "LOG_LEVEL",
       "UPLOAD_SINGLE_THRESHOLD_BYTES",
       "UPLOAD_PART_SIZE_BYTES",

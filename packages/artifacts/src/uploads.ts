@@ -30,13 +30,14 @@ import {
   type ProvenanceInput,
   parseExpiry,
   planUpload,
+  storedObjectHeaders,
   type UploadPlan,
   type UploadSession,
   unauthenticated,
   type Visibility,
   validateMetadata,
 } from "@artifact-store/core";
-import type { ObjectStorage, StoredPart } from "@artifact-store/storage";
+import type { ObjectHeaders, ObjectStorage, StoredPart } from "@artifact-store/storage";
 import { rangeFrom1, UploadCompletion } from "./completion";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
@@ -144,11 +145,11 @@ export class Uploads {
     const now = this.now();
     const artifactId = randomUUID();
     const objectKey = artifactObjectKey(ownerKeySegment(ownerId, sha256Hex), artifactId, filename);
+    // Stored with the object, so no server serves it inline, even one ignoring download overrides.
+    const stored = storedObjectHeaders(request.contentType, filename);
 
     const storageUploadId =
-      plan.mode === "multipart"
-        ? await this.storage.startMultipartUpload(objectKey, request.contentType)
-        : null;
+      plan.mode === "multipart" ? await this.storage.startMultipartUpload(objectKey, stored) : null;
     const artifact: Artifact = {
       id: artifactId,
       ownerId,
@@ -194,7 +195,7 @@ export class Uploads {
         await this.storage.abortMultipartUpload(objectKey, storageUploadId).catch(() => {});
       throw error;
     }
-    const signed = await this.signParts(upload, request.contentType, firstParts);
+    const signed = await this.signParts(upload, stored, firstParts);
     return {
       deduplicated: false,
       uploadId: upload.id,
@@ -218,9 +219,9 @@ export class Uploads {
       : [...new Set(request.partNumbers ?? [])].map((partNumber) => ({ partNumber, checksum: undefined }));
     checkPartNumbers(wanted, upload.partCount);
     this.checkChecksumsGiven(wanted);
-    const artifact = await this.catalog.findArtifact(upload.artifactId);
-    const contentType = artifact?.contentType ?? "application/octet-stream";
-    return { uploadId: upload.id, ...(await this.signParts(upload, contentType, wanted)) };
+    const artifact = await this.artifactOf(upload);
+    const stored = storedObjectHeaders(artifact.contentType, artifact.filename);
+    return { uploadId: upload.id, ...(await this.signParts(upload, stored, wanted)) };
   }
 
   async status(principal: Principal, uploadId: string): Promise<UploadStatus> {
@@ -334,7 +335,7 @@ export class Uploads {
     );
   }
 
-  private async signParts(upload: UploadSession, contentType: string, wanted: readonly PartToSign[]) {
+  private async signParts(upload: UploadSession, stored: ObjectHeaders, wanted: readonly PartToSign[]) {
     const ttl = this.settings.uploadUrlTtlSeconds;
     const now = this.now();
     const expiresAt = new Date(now.getTime() + ttl * 1000).toISOString();
@@ -351,7 +352,7 @@ export class Uploads {
               ttlSeconds: ttl,
               checksum,
             })
-          : await this.storage.presignPut(upload.objectKey, contentType, { size, ttlSeconds: ttl, checksum });
+          : await this.storage.presignPut(upload.objectKey, stored, { size, ttlSeconds: ttl, checksum });
         return { partNumber, method: "PUT" as const, url: signed.url, headers: signed.headers };
       }),
     );

@@ -111,6 +111,7 @@ export const loadStorageConfig = (env: Env = process.env): StorageConfig => {
     forcePathStyle: flag(env, "S3_FORCE_PATH_STYLE", endpoint !== undefined),
     browserOrigins: list(env, "S3_CORS_ORIGINS"),
     checksumSha256: flag(env, "S3_CHECKSUM_SHA256", false),
+    bucketPolicy: choice(env, "S3_BUCKET_POLICY", ["deny-anonymous", "none"] as const, "deny-anonymous"),
   };
 };
 
