@@ -96,9 +96,12 @@ describe("storage refuses a part whose bytes differ from the checksum signed int
     if (!part) throw new Error("no PUT URL");
     expect(part.headers).toEqual({
       "content-type": "application/octet-stream",
+      "content-disposition": `attachment; filename="c.bin"; filename*=UTF-8''c.bin`,
       "content-md5": md5Base64(bytes),
     });
-    expect(signedHeadersOf(part)).toEqual(expect.arrayContaining(["content-md5", "content-type"]));
+    expect(signedHeadersOf(part)).toEqual(
+      expect.arrayContaining(["content-md5", "content-type", "content-disposition"]),
+    );
 
     const refused = await put(part, flipped(bytes));
     expect(refused.status).toBe(400);
