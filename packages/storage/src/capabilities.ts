@@ -17,38 +17,19 @@ export interface StorageCapabilities {
 /** Where probe objects live: outside every prefix the store lists (artifacts, sidecars, audit). */
 export const PROBE_PREFIX = "probes/";
 
-const PROBE_BYTES = new TextEncoder().encode("artifact-store probe");
+export const PROBE_BYTES = new TextEncoder().encode("artifact-store probe");
 const OTHER_MD5 = createHash("md5").update("other bytes").digest("base64");
 const PROBE_DISPOSITION = 'attachment; filename="probe.bin"';
 const URL_TTL_SECONDS = 60;
 const REQUEST_TIMEOUT_MS = 5_000;
 
-const probeKey = () => `${PROBE_PREFIX}${randomUUID()}`;
-
-const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+export const probeKey = () => `${PROBE_PREFIX}${randomUUID()}`;
 
 /** A request to a presigned URL, its body drained so the connection is free again. */
 const request = async (url: string, init: RequestInit = {}): Promise<Response> => {
   const answer = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   await answer.arrayBuffer().catch(() => undefined);
   return answer;
-};
-
-/**
- * Writes, reads back and deletes a small object with the store's own credentials: throws (a
- * storage_unavailable error naming the operation) when any of them is refused.
- */
-export const checkOwnAccess = async (storage: ObjectStorage): Promise<void> => {
-  const key = probeKey();
-  await storage.putBytes(key, PROBE_BYTES, "application/octet-stream");
-  try {
-    const read = await storage.getBytes(key);
-    if (!read || !sameBytes(read, PROBE_BYTES)) {
-      throw new Error(`reading back ${key} gave other bytes than were written`);
-    }
-  } finally {
-    await storage.deleteObject(key);
-  }
 };
 
 /** A PUT through a URL signed with another body's Content-MD5: a server that checks refuses it (400). */

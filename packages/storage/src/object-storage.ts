@@ -24,9 +24,9 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { checkOwnAccess, LACKING, probeCapabilities, type StorageCapabilities } from "./capabilities";
+import { LACKING, PROBE_BYTES, probeCapabilities, probeKey, type StorageCapabilities } from "./capabilities";
 import { createS3Client, type StorageConfig } from "./client";
-import { isNotFound, storageSite, storageUnavailable } from "./errors";
+import { isAccessDenied, isNotFound, storageSite, storageUnavailable } from "./errors";
 import { logStorageWarning, type StorageWarning } from "./warnings";
 
 export interface StoredPart {
@@ -219,9 +219,8 @@ export class ObjectStorage {
     await this.call("PutBucketPolicy", () =>
       this.s3.send(new PutBucketPolicyCommand({ Bucket: this.bucket, Policy: JSON.stringify(policy) })),
     );
-    try {
-      await checkOwnAccess(this);
-    } catch (error) {
+    const refused = await this.ownAccessRefusal();
+    if (refused) {
       await this.call("DeleteBucketPolicy", () =>
         this.s3.send(new DeleteBucketPolicyCommand({ Bucket: this.bucket })),
       );
@@ -230,12 +229,44 @@ export class ObjectStorage {
         setting: "S3_BUCKET_POLICY",
         endpoint: site,
         bucket: this.bucket,
-        cause: messageOf(error),
+        cause: messageOf(storageUnavailable(refused.operation, refused.error, this.config)),
         message: `S3_BUCKET_POLICY=deny-anonymous locked the store out of bucket ${this.bucket} at ${site}, so the bucket policy was removed again: the private ACL alone keeps anonymous callers out. This server applies the policy's Deny to signed requests too (it does not evaluate aws:PrincipalType); set S3_BUCKET_POLICY=none to apply no policy (and silence this warning).`,
       });
       // Still refused without the policy: the cause is elsewhere, and the error says where.
-      await checkOwnAccess(this);
+      const still = await this.ownAccessRefusal();
+      if (still) throw storageUnavailable(still.operation, still.error, this.config);
     }
+  }
+
+  /**
+   * Writes, reads back and deletes a small object with the store's own key: the first step storage
+   * refused (403), or null. Any other failure throws, so a passing outage never removes a policy.
+   */
+  private async ownAccessRefusal(): Promise<{ operation: string; error: unknown } | null> {
+    const key = probeKey();
+    const steps: [string, () => Promise<unknown>][] = [
+      [
+        "PutObject",
+        () => this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: PROBE_BYTES })),
+      ],
+      [
+        "GetObject",
+        async () =>
+          (
+            await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+          ).Body?.transformToByteArray(),
+      ],
+      ["DeleteObject", () => this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))],
+    ];
+    for (const [operation, run] of steps) {
+      try {
+        await run();
+      } catch (error) {
+        if (!isAccessDenied(error)) throw storageUnavailable(operation, error, this.config);
+        return { operation, error };
+      }
+    }
+    return null;
   }
 
   /**
