@@ -8,6 +8,19 @@ const integration = {
   hookTimeout: 120_000,
 };
 
+// The upload, download, search and integrity tests again on moto's S3 server, a second S3
+// implementation (test/support/moto-global-setup.ts starts it unless npm test passed one in).
+// What moto cannot do is skipped there by name: requires() in test/support/capabilities.ts.
+const ON_MOTO = [
+  "test/storage-portability.test.ts",
+  "test/uploads.test.ts",
+  "test/part-checksums.test.ts",
+  "test/presigned-urls.test.ts",
+  "test/resume-and-abort.test.ts",
+  "test/search.test.ts",
+  "test/integrity.test.ts",
+];
+
 // Access logs are asserted where they matter; elsewhere they would drown the test report.
 const LOG_LEVEL = process.env.LOG_LEVEL ?? "silent";
 
@@ -33,6 +46,17 @@ export default defineConfig({
           ...integration,
           name: "postgres",
           env: { DATABASE_URL: process.env.TEST_DATABASE_URL ?? "", LOG_LEVEL },
+        },
+      },
+      {
+        test: {
+          ...integration,
+          name: "moto",
+          include: ON_MOTO,
+          globalSetup: ["test/support/moto-global-setup.ts"],
+          setupFiles: ["test/support/moto-env.ts"],
+          // The catalogue engine is not what this project varies: PGlite only.
+          env: { DATABASE_URL: "", LOG_LEVEL },
         },
       },
     ],

@@ -1,5 +1,6 @@
 // `npm test`: lint, type-check, then every test against a real S3 server (a throwaway Ceph RGW
-// unless S3_ENDPOINT is set) and both catalogue engines (PGlite, and a PostgreSQL server).
+// unless S3_ENDPOINT is set) and both catalogue engines (PGlite, and a PostgreSQL server), and the
+// upload, download, search and integrity tests again on moto's S3 server (the moto project).
 // A run leaves the machine as it found it, and other checkouts testing at once alone: databases
 // (and, where PostgreSQL asks for one, a role) of its own, dropped at the end, on failure and on
 // Ctrl-C too; its data folder removed unless something failed, when it is kept for a look.
@@ -9,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:f
 import { relative, resolve } from "node:path";
 import { ensureLocalStorage, openPostgres } from "@artifact-store/local";
 import { ensureChromium } from "../packages/local/src/chromium";
+import { startMotoServer } from "../packages/local/src/moto-server";
 
 const say = (line: string) => console.log(`[test] ${line}`);
 
@@ -71,7 +73,7 @@ const removeEarlierLayout = () => {
 const vitest = async (env: NodeJS.ProcessEnv): Promise<number> => {
   const resultsFile = resolve(dataDir, "vitest-results.json");
   const status = await step(
-    "vitest (unit, pglite, postgres)",
+    "vitest (unit, pglite, postgres, moto)",
     "npx",
     ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`],
     env,
@@ -110,14 +112,22 @@ const main = async (): Promise<number> => {
         const unitDatabaseUrl = await server.createDatabase(`artifact_store_unit_test_${RUN}`);
         say(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ":***@")} (and ..._unit_test_${RUN})`);
         await ensureChromium((line) => say(`chromium: ${line}`)); // for test/browser.test.ts
-        if (!interrupted) {
-          status = await vitest({
-            ...process.env,
-            ...storage.env,
-            TEST_DATABASE_URL: databaseUrl,
-            TEST_UNIT_DATABASE_URL: unitDatabaseUrl,
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-          });
+        // The second S3 implementation: not found on PATH is a failure of the run, never a skip.
+        const moto = await startMotoServer();
+        say(`moto's S3 server: ${moto.endpoint}`);
+        try {
+          if (!interrupted) {
+            status = await vitest({
+              ...process.env,
+              ...storage.env,
+              TEST_DATABASE_URL: databaseUrl,
+              TEST_UNIT_DATABASE_URL: unitDatabaseUrl,
+              TEST_MOTO_ENDPOINT: moto.endpoint,
+              AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+            });
+          }
+        } finally {
+          await moto.stop();
         }
       } finally {
         await server.dispose();

@@ -6,6 +6,7 @@ import { ObjectStorage } from "@artifact-store/storage";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as verifyArtifactsHandler } from "../functions/verify-artifacts";
+import { requires } from "./support/capabilities";
 import { MiB, randomBytesOf, sha256, startTestStack, type TestStack } from "./support/stack";
 
 // Stored bytes are proven before they are served: at completion for small objects, by the
@@ -290,7 +291,8 @@ describe("content is sniffed and served safely", () => {
     return { artifact, headers: fromStorage.headers };
   };
 
-  it("a .html upload comes from storage as an attachment, as plain text, never inline", async () => {
+  it("a .html upload comes from storage as an attachment, as plain text, never inline", async (context) => {
+    await requires(context, stack, "response-overrides");
     const page = new TextEncoder().encode(
       "<!doctype html><html><script>alert(document.cookie)</script></html>",
     );
@@ -305,7 +307,8 @@ describe("content is sniffed and served safely", () => {
     expect(headers.get("cache-control")).toBe("private, no-store");
   });
 
-  it("SVG is served as text, unknown types as opaque bytes, a confirmed PNG as a PNG", async () => {
+  it("SVG is served as text, unknown types as opaque bytes, a confirmed PNG as a PNG", async (context) => {
+    await requires(context, stack, "response-overrides");
     const svg = new TextEncoder().encode(
       '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     );

@@ -1,5 +1,6 @@
 import type { PresignedPart, UploadCreated } from "@artifact-store/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requires } from "./support/capabilities";
 import {
   MiB,
   md5Base64,
@@ -60,7 +61,8 @@ const uploadIdOf = async (artifactId: string): Promise<string> => {
 };
 
 describe("storage refuses a part whose bytes differ from the checksum signed into its URL", () => {
-  it("a multipart part: other bytes are refused as BadDigest; a changed or missing Content-MD5 breaks the signature", async () => {
+  it("a multipart part: other bytes are refused as BadDigest; a changed or missing Content-MD5 breaks the signature", async (context) => {
+    await requires(context, stack, "content-md5", "signature-verification");
     const bytes = randomBytesOf(12 * MiB); // parts of 5, 5 and 2 MiB
     const { created, token } = await open(stack, bytes);
     expect(created.mode).toBe("multipart");
@@ -88,7 +90,8 @@ describe("storage refuses a part whose bytes differ from the checksum signed int
     expect((await put(part, partOf(bytes, 2))).status).toBe(200);
   });
 
-  it("a single PUT is signed with the MD5 given when the upload opens", async () => {
+  it("a single PUT is signed with the MD5 given when the upload opens", async (context) => {
+    await requires(context, stack, "content-md5");
     const bytes = randomBytesOf(1000);
     const { created, token } = await open(stack, bytes, { md5: md5Base64(bytes) });
     expect(created.mode).toBe("single");
@@ -96,9 +99,12 @@ describe("storage refuses a part whose bytes differ from the checksum signed int
     if (!part) throw new Error("no PUT URL");
     expect(part.headers).toEqual({
       "content-type": "application/octet-stream",
+      "content-disposition": `attachment; filename="c.bin"; filename*=UTF-8''c.bin`,
       "content-md5": md5Base64(bytes),
     });
-    expect(signedHeadersOf(part)).toEqual(expect.arrayContaining(["content-md5", "content-type"]));
+    expect(signedHeadersOf(part)).toEqual(
+      expect.arrayContaining(["content-md5", "content-type", "content-disposition"]),
+    );
 
     const refused = await put(part, flipped(bytes));
     expect(refused.status).toBe(400);
@@ -111,12 +117,13 @@ describe("storage refuses a part whose bytes differ from the checksum signed int
 });
 
 describe("the SDK signs every part with its MD5 and recovers from a part storage refused", () => {
-  it.each([
+  it.for([
     ["multipart, part 2 of 3", 12 * MiB, "2", 3],
     ["a single PUT", 1000, null, 1],
-  ])(
+  ] as const)(
     "%s: corrupted on its way the first time, sent again, and the artifact is intact",
-    async (_label, size, target, partCount) => {
+    async ([_label, size, target, partCount], context) => {
+      await requires(context, stack, "content-md5");
       const bytes = randomBytesOf(size);
       const answers: { partNumber: string | null; outcome: number | string }[] = [];
       let corrupted = false;
@@ -197,7 +204,8 @@ describe("where part checksums are optional (UPLOAD_REQUIRE_PART_CHECKSUMS=false
   });
   afterAll(() => optional?.close());
 
-  it("bare part numbers are still signed, without a checksum; parts given with one are checked", async () => {
+  it("bare part numbers are still signed, without a checksum; parts given with one are checked", async (context) => {
+    await requires(context, optional, "content-md5");
     const bytes = randomBytesOf(12 * MiB);
     const { created, token } = await open(optional, bytes);
     expect(created.checksums).toEqual({ algorithms: ["md5"], required: false });

@@ -1,5 +1,6 @@
 import type { UploadCreated } from "@artifact-store/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requires } from "./support/capabilities";
 import {
   md5Base64,
   randomBytesOf,
@@ -28,7 +29,8 @@ const downloadLinkOf = async (artifactId: string, token: string) => {
 };
 
 describe("storage itself refuses presigned URLs that were changed or have expired", () => {
-  it("a tampered download URL is refused", async () => {
+  it("a tampered download URL is refused", async (context) => {
+    await requires(context, stack, "signature-verification");
     const client = await stack.clientFor("tamper");
     const mine = await client.upload(randomBytesOf(64), { filename: "mine.bin" });
     const other = await client.upload(randomBytesOf(64), { filename: "other.bin" });
@@ -50,7 +52,8 @@ describe("storage itself refuses presigned URLs that were changed or have expire
     expect((await fetch(longer)).status).toBe(403);
   });
 
-  it("a download URL past its TTL is refused", async () => {
+  it("a download URL past its TTL is refused", async (context) => {
+    await requires(context, stack, "signature-verification");
     const client = await stack.clientFor("expiry");
     const artifact = await client.upload(randomBytesOf(64), { filename: "soon-gone.bin" });
     const url = await downloadLinkOf(artifact.id, await stack.tokenFor("expiry"));
@@ -58,7 +61,8 @@ describe("storage itself refuses presigned URLs that were changed or have expire
     expect((await fetch(url)).status).toBe(403);
   });
 
-  it("an upload URL past its TTL is refused, and the SDK signs a fresh one and carries on", async () => {
+  it("an upload URL past its TTL is refused, and the SDK signs a fresh one and carries on", async (context) => {
+    await requires(context, stack, "signature-verification");
     const bytes = randomBytesOf(2048);
     const token = await stack.tokenFor("slow");
     const opened = await stack.api("/v1/uploads", {

@@ -2,6 +2,7 @@ import type { UploadCreated } from "@artifact-store/api";
 import { UploadInterruptedError } from "@artifact-store/client";
 import { ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requires } from "./support/capabilities";
 import { openRawUpload, partOf, sendRawPart } from "./support/raw-uploads";
 import {
   MiB,
@@ -143,7 +144,8 @@ describe("complete checks what storage holds, not what the client says", () => {
     expect(await retried.json()).toMatchObject({ size: bytes.length, state: "verified" });
   });
 
-  it("storage itself refuses a part longer or shorter than the plan's, and keeps nothing of it", async () => {
+  it("storage itself refuses a part longer or shorter than the plan's, and keeps nothing of it", async (context) => {
+    await requires(context, stack, "signature-verification");
     const bytes = randomBytesOf(12 * MiB);
     const { created, token } = await openUpload(bytes);
     await putPart(token, created, 1, slice(bytes, created, 1));
@@ -169,7 +171,8 @@ describe("complete checks what storage holds, not what the client says", () => {
     expect(await retried.json()).toMatchObject({ size: bytes.length, state: "verified" });
   });
 
-  it("storage itself refuses a single PUT of another size than declared, and keeps nothing", async () => {
+  it("storage itself refuses a single PUT of another size than declared, and keeps nothing", async (context) => {
+    await requires(context, stack, "signature-verification");
     const bytes = randomBytesOf(1024);
     const { created, token } = await openUpload(bytes);
     expect(created.mode).toBe("single");

@@ -1,4 +1,4 @@
-import type { Health } from "@artifact-store/api";
+import type { Health, StorageCapabilities } from "@artifact-store/api";
 import { messageOf } from "@artifact-store/core";
 
 type Check = Health["checks"]["storage"];
@@ -25,15 +25,23 @@ const timed = async (probe: () => Promise<unknown>, timeoutMs: number): Promise<
   }
 };
 
-/** Probes both dependencies at once, each bounded, so a hung one cannot hang the check. */
+/**
+ * Probes both dependencies at once, each bounded, so a hung one cannot hang the check. Storage
+ * answers with what the server enforces and honours (probed once per process, so only the first
+ * check pays for it); a store locked out of its bucket is down here, not only on object calls.
+ */
 export const checkHealth = async (
-  probes: { storage: () => Promise<unknown>; catalog: () => Promise<unknown> },
+  probes: { storage: () => Promise<StorageCapabilities>; catalog: () => Promise<unknown> },
   timeoutMs = 3000,
 ): Promise<Health> => {
-  const [storage, catalog] = await Promise.all([
-    timed(probes.storage, timeoutMs),
+  let capabilities: StorageCapabilities | undefined;
+  const [storageCheck, catalog] = await Promise.all([
+    timed(async () => {
+      capabilities = await probes.storage();
+    }, timeoutMs),
     timed(probes.catalog, timeoutMs),
   ]);
+  const storage = capabilities ? { ...storageCheck, capabilities } : storageCheck;
   return {
     status: storage.status === "ok" && catalog.status === "ok" ? "ok" : "degraded",
     checks: { storage, catalog },

@@ -22,6 +22,7 @@ import {
   parseExpiry,
   planUpload,
   type SignedPartUrls,
+  storedObjectHeaders,
   type UploadOpening,
   type UploadPlan,
   type UploadProgress,
@@ -30,7 +31,7 @@ import {
   type Visibility,
   validateMetadata,
 } from "@artifact-store/core";
-import type { ObjectStorage, StoredPart } from "@artifact-store/storage";
+import type { ObjectHeaders, ObjectStorage, StoredPart } from "@artifact-store/storage";
 import { rangeFrom1, UploadCompletion } from "./completion";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
@@ -141,11 +142,11 @@ export class Uploads {
     const now = this.now();
     const artifactId = randomUUID();
     const objectKey = artifactObjectKey(ownerKeySegment(ownerId, sha256Hex), artifactId, filename);
+    // Stored with the object, so no server serves it inline, even one ignoring download overrides.
+    const stored = storedObjectHeaders(request.contentType, filename);
 
     const storageUploadId =
-      plan.mode === "multipart"
-        ? await this.storage.startMultipartUpload(objectKey, request.contentType)
-        : null;
+      plan.mode === "multipart" ? await this.storage.startMultipartUpload(objectKey, stored) : null;
     const artifact: Artifact = {
       id: artifactId,
       ownerId,
@@ -191,7 +192,7 @@ export class Uploads {
         await this.storage.abortMultipartUpload(objectKey, storageUploadId).catch(() => {});
       throw error;
     }
-    const signed = await this.signParts(upload, request.contentType, firstParts);
+    const signed = await this.signParts(upload, stored, firstParts);
     return { deduplicated: false, upload, checksums: this.checksums, ...signed };
   }
 
@@ -210,9 +211,9 @@ export class Uploads {
       : [...new Set(request.partNumbers ?? [])].map((partNumber) => ({ partNumber, checksum: undefined }));
     checkPartNumbers(wanted, upload.partCount);
     this.checkChecksumsGiven(wanted);
-    const artifact = await this.catalog.findArtifact(upload.artifactId);
-    const contentType = artifact?.contentType ?? "application/octet-stream";
-    return { upload, ...(await this.signParts(upload, contentType, wanted)) };
+    const artifact = await this.artifactOf(upload);
+    const stored = storedObjectHeaders(artifact.contentType, artifact.filename);
+    return { upload, ...(await this.signParts(upload, stored, wanted)) };
   }
 
   async status(principal: Principal, uploadId: string): Promise<UploadProgress> {
@@ -322,7 +323,7 @@ export class Uploads {
 
   private async signParts(
     upload: UploadSession,
-    contentType: string,
+    stored: ObjectHeaders,
     wanted: readonly PartToSign[],
   ): Promise<SignedPartUrls> {
     const ttl = this.settings.uploadUrlTtlSeconds;
@@ -341,7 +342,7 @@ export class Uploads {
               ttlSeconds: ttl,
               checksum,
             })
-          : await this.storage.presignPut(upload.objectKey, contentType, { size, ttlSeconds: ttl, checksum });
+          : await this.storage.presignPut(upload.objectKey, stored, { size, ttlSeconds: ttl, checksum });
         return { partNumber, url: signed.url, headers: signed.headers };
       }),
     );

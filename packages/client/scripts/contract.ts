@@ -49,6 +49,7 @@ const TYPES: readonly (readonly [name: string, schema: string, how?: "input" | "
   ["CreatedWebhook", "CreatedWebhook"],
   ["WebhookAttemptView", "WebhookAttemptView"],
   ["WebhookDeliveryView", "WebhookDeliveryView"],
+  ["StorageCapabilities", "StorageCapabilities"],
   ["Health", "Health"],
   ["ErrorBody", "ErrorBody"],
 ];

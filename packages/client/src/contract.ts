@@ -488,10 +488,24 @@ export interface WebhookDeliveryView {
   attemptLog: WebhookAttemptView[];
 }
 
+/**
+ * What the S3 server enforces and honours, probed once per process. Where `contentMd5Enforced` is
+ * false a corrupted part is caught only by verification; where `responseOverridesHonoured` is
+ * false downloads carry the type and disposition stored at upload (an attachment of a safe type);
+ * where `signaturesVerified` is false anyone who reaches the server can use the bucket.
+ */
+export interface StorageCapabilities {
+  contentMd5Enforced: boolean;
+  responseOverridesHonoured: boolean;
+  signaturesVerified: boolean;
+}
+
 export interface Health {
   status: "ok" | "degraded";
   checks: {
+    /** `capabilities` once storage has answered the probe (absent while it is down). */
     storage: {
+      capabilities?: StorageCapabilities;
       status: "ok" | "down";
       latencyMs: number;
       error?: string;

@@ -1,3 +1,4 @@
+import { attachmentDisposition } from "./content-disposition";
 import { isTextual, mediaTypeOf } from "./integrity";
 import type { Integrity } from "./model";
 
@@ -73,3 +74,16 @@ export const servedContentType = (declaredContentType: string, integrity?: Integ
   }
   return SAFE_BINARY_TYPE;
 };
+
+/**
+ * The Content-Type and Content-Disposition an upload is stored with, signed into its URL: what
+ * its download is served with before sniffing has confirmed anything. A server that ignores a
+ * download URL's overrides (moto's) then still serves it as an attachment of a safe type.
+ */
+export const storedObjectHeaders = (
+  declaredContentType: string,
+  filename: string,
+): { contentType: string; contentDisposition: string } => ({
+  contentType: servedContentType(declaredContentType),
+  contentDisposition: attachmentDisposition(filename),
+});

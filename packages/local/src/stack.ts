@@ -81,6 +81,9 @@ export const startLocalApi = async (
   const runtime = await createRuntime(config);
   useRuntime(runtime);
   await runtime.ready();
+  // Probed once, here at start, so the log says at once what this S3 server lacks; health reports
+  // it too. Storage that is down now is health's to report, not a reason not to start.
+  await runtime.storage.capabilities().catch(() => undefined);
   let server: RunningServer;
   try {
     server = await startServer({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, loadStorageConfig } from "./config";
 
 const base = { AUTH_JWT_SECRET: "x".repeat(32) };
 
@@ -18,5 +18,17 @@ describe("token settings", () => {
     ).toMatchObject({ allowTokensWithoutExpiry: true, maxLifetimeSeconds: 3600 });
     expect(() => loadConfig({ ...base, AUTH_MAX_TOKEN_LIFETIME_SECONDS: "soon" })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, AUTH_ALLOW_TOKENS_WITHOUT_EXP: "maybe" })).toThrow(ConfigError);
+  });
+});
+
+describe("the bucket policy setting", () => {
+  const storage = { S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret" };
+
+  it("denies anonymous callers by default, may be turned off, and refuses other values at start", () => {
+    expect(loadStorageConfig(storage).bucketPolicy).toBe("deny-anonymous");
+    expect(loadStorageConfig({ ...storage, S3_BUCKET_POLICY: "none" }).bucketPolicy).toBe("none");
+    expect(() => loadStorageConfig({ ...storage, S3_BUCKET_POLICY: "public" })).toThrow(
+      /S3_BUCKET_POLICY=public must be one of deny-anonymous, none/,
+    );
   });
 });

@@ -41,9 +41,6 @@ type Env = Record<string, string | undefined>;
 
 export { ConfigError };
 
-/** The bucket policy applied at start (S3_BUCKET_POLICY). */
-export type BucketPolicy = SettingValue<"S3_BUCKET_POLICY">;
-
 /** At least one way to verify tokens: a shared HS256 secret, an identity provider's JWKS, or both. */
 const tokenKeys = (env: Env): Pick<TokenSettings, "hs256Secret" | "jwksUrl"> => {
   const hs256Secret = read(env, "AUTH_JWT_SECRET");
@@ -54,7 +51,7 @@ const tokenKeys = (env: Env): Pick<TokenSettings, "hs256Secret" | "jwksUrl"> => 
   return { hs256Secret, jwksUrl };
 };
 
-export const loadStorageConfig = (env: Env = process.env): StorageConfig & { bucketPolicy: BucketPolicy } => {
+export const loadStorageConfig = (env: Env = process.env): StorageConfig => {
   const endpoint = read(env, "S3_ENDPOINT");
   return {
     ...(endpoint ? { endpoint } : {}),

@@ -208,7 +208,8 @@ export const SETTINGS = {
   S3_BUCKET_POLICY: {
     parser: choice(["deny-anonymous", "none"], "deny-anonymous"),
     deploy: PASSED,
-    meaning: "bucket policy applied at start: `deny-anonymous` or `none`",
+    meaning:
+      "bucket policy applied at start: `deny-anonymous` (checked: where it locks the store out, as on moto's server, it is removed again with a `bucket_policy_rolled_back` warning) or `none` (only the private ACL)",
   },
   API_CORS_ORIGINS: {
     parser: list(),

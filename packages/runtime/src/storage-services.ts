@@ -135,7 +135,13 @@ export const healthOf = (runtime: CatalogRuntime): (() => ReturnType<typeof chec
     runtime,
     "health",
     () => () =>
-      checkHealth({ storage: () => storageOf(runtime).ping(), catalog: () => runtime.catalog.ping() }),
+      checkHealth({
+        storage: async () => {
+          await storageOf(runtime).ping();
+          return storageOf(runtime).capabilities();
+        },
+        catalog: () => runtime.catalog.ping(),
+      }),
   );
 
 /** Writes closed audit segments to the bucket as JSON Lines, so the trail outlives the catalogue. */

@@ -1,5 +1,11 @@
 import { S3Client } from "@aws-sdk/client-s3";
 
+/**
+ * The bucket policy the store applies at start: `deny-anonymous` refuses every unsigned request;
+ * `none` leaves the bucket's policy as the operator set it (the private ACL is applied either way).
+ */
+export type BucketPolicy = "deny-anonymous" | "none";
+
 export interface StorageConfig {
   /** Unset for AWS S3; any S3-compatible server otherwise (MinIO, Ceph RGW, Garage...). */
   endpoint?: string;
@@ -16,6 +22,8 @@ export interface StorageConfig {
    * recent MinIO). Off by default: Content-MD5 is checked everywhere, this header is not.
    */
   checksumSha256?: boolean;
+  /** Unset: deny-anonymous. */
+  bucketPolicy?: BucketPolicy;
 }
 
 export const createS3Client = (config: StorageConfig): S3Client =>

@@ -19,6 +19,12 @@ export const isNotFound = (error: unknown, ...names: string[]): boolean => {
   );
 };
 
+/** Storage refused the request itself (403): the key or a policy does not allow it. */
+export const isAccessDenied = (error: unknown): boolean => {
+  const shape = shapeOf(error);
+  return shape.$metadata?.httpStatusCode === 403 || [shape.name, shape.Code].includes("AccessDenied");
+};
+
 /** Which storage: the endpoint without anything secret a URL can carry (user info, query), or AWS S3. */
 export const storageSite = (storage: Pick<StorageConfig, "endpoint" | "region">): string => {
   if (!storage.endpoint) return `AWS S3 (${storage.region})`;

@@ -4,13 +4,15 @@ export {
   notifyTopic,
   OBJECT_CREATED_EVENTS,
 } from "./bucket-notifications";
-export type { StorageConfig } from "./client";
+export { PROBE_PREFIX, type StorageCapabilities } from "./capabilities";
+export type { BucketPolicy, StorageConfig } from "./client";
 export { createS3Client } from "./client";
 export {
   type ChecksumAlgorithm,
   type DownloadOptions,
   type KeyPage,
   type ListedObject,
+  type ObjectHeaders,
   ObjectStorage,
   type ObjectStream,
   type PresignUploadOptions,
@@ -19,3 +21,4 @@ export {
   type StoredPart,
   type UploadChecksum,
 } from "./object-storage";
+export type { StorageWarning } from "./warnings";

@@ -1,10 +1,12 @@
 import { Readable } from "node:stream";
+import { messageOf } from "@artifact-store/core";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketPolicyCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -22,8 +24,10 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { LACKING, PROBE_BYTES, probeCapabilities, probeKey, type StorageCapabilities } from "./capabilities";
 import { createS3Client, type StorageConfig } from "./client";
-import { isNotFound, storageUnavailable } from "./errors";
+import { isAccessDenied, isNotFound, storageSite, storageUnavailable } from "./errors";
+import { logStorageWarning, type StorageWarning } from "./warnings";
 
 export interface StoredPart {
   partNumber: number;
@@ -54,10 +58,20 @@ export interface PresignUploadOptions {
   checksum?: UploadChecksum | undefined;
 }
 
+/**
+ * The headers an object is stored with: what a server that ignores a download URL's overrides
+ * serves it with, so they must be safe on their own (see storedObjectHeaders in core).
+ */
+export interface ObjectHeaders {
+  contentType: string;
+  contentDisposition: string;
+}
+
 export interface StoredObject {
   size: number;
   etag: string;
   contentType: string | undefined;
+  contentDisposition: string | undefined;
 }
 
 export interface ListedObject {
@@ -108,22 +122,60 @@ export class ObjectStorage {
   readonly checksumAlgorithms: readonly ChecksumAlgorithm[];
   private readonly s3: S3Client;
   private readonly config: StorageConfig;
+  private readonly warn: StorageWarning;
+  private probing: Promise<StorageCapabilities> | undefined;
 
-  constructor(config: StorageConfig, s3: S3Client = createS3Client(config)) {
+  constructor(
+    config: StorageConfig,
+    s3: S3Client = createS3Client(config),
+    warn: StorageWarning = logStorageWarning,
+  ) {
     this.config = config;
     this.bucket = config.bucket;
     this.checksumAlgorithms = config.checksumSha256 ? ["md5", "sha256"] : ["md5"];
     this.s3 = s3;
+    this.warn = warn;
   }
 
   /**
-   * Readies the bucket for use: it exists, is closed to anonymous callers, and (when origins are
-   * given) lets those browser origins upload straight to it. Each step is safe to repeat.
+   * Readies the bucket for use: it exists, is closed to anonymous callers (a private ACL, and the
+   * S3_BUCKET_POLICY), and (when origins are given) lets those browser origins upload straight to
+   * it. Each step is safe to repeat.
    */
   async prepareBucket(browserOrigins: readonly string[] = []): Promise<void> {
     await this.ensureBucket();
-    await this.denyAnonymousAccess();
+    await this.call("PutBucketAcl", () =>
+      this.s3.send(new PutBucketAclCommand({ Bucket: this.bucket, ACL: "private" })),
+    );
+    if ((this.config.bucketPolicy ?? "deny-anonymous") === "deny-anonymous") await this.denyAnonymousAccess();
     if (browserOrigins.length > 0) await this.allowBrowserOrigins(browserOrigins);
+  }
+
+  /**
+   * What this server enforces and honours, probed on first use and kept for the life of the
+   * process (a probe that failed is tried again on the next call). What it lacks is logged once.
+   */
+  capabilities(): Promise<StorageCapabilities> {
+    this.probing ??= probeCapabilities(this).then(
+      (found) => {
+        const lacking = (Object.keys(LACKING) as (keyof StorageCapabilities)[]).filter(
+          (name) => !found[name],
+        );
+        if (lacking.length > 0) {
+          this.warn("storage_capabilities_lacking", {
+            endpoint: storageSite(this.config),
+            capabilities: found,
+            message: `The S3 server at ${storageSite(this.config)} ${lacking.map((name) => LACKING[name]).join("; it ")}.`,
+          });
+        }
+        return found;
+      },
+      (error: unknown) => {
+        this.probing = undefined;
+        throw error;
+      },
+    );
+    return this.probing;
   }
 
   async ensureBucket(): Promise<void> {
@@ -144,13 +196,13 @@ export class ObjectStorage {
   }
 
   /**
-   * Keeps the bucket closed to anonymous callers whatever was set on it before: a private ACL,
-   * and a policy that denies every anonymous request. Every read goes through a presigned URL.
+   * Keeps the bucket closed to anonymous callers whatever was set on it before: a policy that
+   * denies every anonymous request (every read goes through a presigned URL). A server that
+   * applies the Deny to signed requests too (moto's: it does not evaluate aws:PrincipalType) would
+   * lock the store out of its own bucket; then the policy is removed again, loudly, and the
+   * private ACL alone keeps anonymous callers out.
    */
   async denyAnonymousAccess(): Promise<void> {
-    await this.call("PutBucketAcl", () =>
-      this.s3.send(new PutBucketAclCommand({ Bucket: this.bucket, ACL: "private" })),
-    );
     const policy = {
       Version: "2012-10-17",
       Statement: [
@@ -167,6 +219,54 @@ export class ObjectStorage {
     await this.call("PutBucketPolicy", () =>
       this.s3.send(new PutBucketPolicyCommand({ Bucket: this.bucket, Policy: JSON.stringify(policy) })),
     );
+    const refused = await this.ownAccessRefusal();
+    if (refused) {
+      await this.call("DeleteBucketPolicy", () =>
+        this.s3.send(new DeleteBucketPolicyCommand({ Bucket: this.bucket })),
+      );
+      const site = storageSite(this.config);
+      this.warn("bucket_policy_rolled_back", {
+        setting: "S3_BUCKET_POLICY",
+        endpoint: site,
+        bucket: this.bucket,
+        cause: messageOf(storageUnavailable(refused.operation, refused.error, this.config)),
+        message: `S3_BUCKET_POLICY=deny-anonymous locked the store out of bucket ${this.bucket} at ${site}, so the bucket policy was removed again: the private ACL alone keeps anonymous callers out. This server applies the policy's Deny to signed requests too (it does not evaluate aws:PrincipalType); set S3_BUCKET_POLICY=none to apply no policy (and silence this warning).`,
+      });
+      // Still refused without the policy: the cause is elsewhere, and the error says where.
+      const still = await this.ownAccessRefusal();
+      if (still) throw storageUnavailable(still.operation, still.error, this.config);
+    }
+  }
+
+  /**
+   * Writes, reads back and deletes a small object with the store's own key: the first step storage
+   * refused (403), or null. Any other failure throws, so a passing outage never removes a policy.
+   */
+  private async ownAccessRefusal(): Promise<{ operation: string; error: unknown } | null> {
+    const key = probeKey();
+    const steps: [string, () => Promise<unknown>][] = [
+      [
+        "PutObject",
+        () => this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: PROBE_BYTES })),
+      ],
+      [
+        "GetObject",
+        async () =>
+          (
+            await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+          ).Body?.transformToByteArray(),
+      ],
+      ["DeleteObject", () => this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))],
+    ];
+    for (const [operation, run] of steps) {
+      try {
+        await run();
+      } catch (error) {
+        if (!isAccessDenied(error)) throw storageUnavailable(operation, error, this.config);
+        return { operation, error };
+      }
+    }
+    return null;
   }
 
   /**
@@ -199,13 +299,15 @@ export class ObjectStorage {
     await this.call("HeadBucket", () => this.s3.send(new HeadBucketCommand({ Bucket: this.bucket })));
   }
 
-  async startMultipartUpload(key: string, contentType: string): Promise<string> {
+  /** Opens a multipart upload; the object it makes is stored with these headers. */
+  async startMultipartUpload(key: string, headers: ObjectHeaders): Promise<string> {
     const answer = await this.call("CreateMultipartUpload", () =>
       this.s3.send(
         new CreateMultipartUploadCommand({
           Bucket: this.bucket,
           Key: key,
-          ContentType: contentType,
+          ContentType: headers.contentType,
+          ContentDisposition: headers.contentDisposition,
           ...(this.signsSha256 ? { ChecksumAlgorithm: "SHA256" as const } : {}),
         }),
       ),
@@ -244,16 +346,18 @@ export class ObjectStorage {
   }
 
   /**
-   * The URL of a single-PUT upload. The Content-Type and exact size are signed, and the checksums
-   * when given: the uploader must send exactly these headers and this many bytes.
+   * The URL of a single-PUT upload. The Content-Type, Content-Disposition and exact size are
+   * signed, and the checksums when given: the uploader must send exactly these headers and this
+   * many bytes, so the object is stored with the headers chosen here.
    */
   async presignPut(
     key: string,
-    contentType: string,
+    stored: ObjectHeaders,
     { size, ttlSeconds, checksum }: PresignUploadOptions,
   ): Promise<SignedUpload> {
     const headers: Record<string, string> = {
-      "content-type": contentType,
+      "content-type": stored.contentType,
+      "content-disposition": stored.contentDisposition,
       ...this.checksumHeaders(checksum),
     };
     const url = await getSignedUrl(
@@ -261,14 +365,15 @@ export class ObjectStorage {
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        ContentType: contentType,
+        ContentType: stored.contentType,
+        ContentDisposition: stored.contentDisposition,
         ContentLength: size,
         ContentMD5: headers["content-md5"],
         ChecksumSHA256: headers["x-amz-checksum-sha256"],
       }),
       {
         expiresIn: ttlSeconds,
-        signableHeaders: new Set(["content-type", ...SIZE_HEADER]),
+        signableHeaders: new Set(["content-type", "content-disposition", ...SIZE_HEADER]),
         unhoistableHeaders: CHECKSUM_HEADERS,
       },
     );
@@ -361,7 +466,12 @@ export class ObjectStorage {
   async headObject(key: string): Promise<StoredObject | null> {
     try {
       const answer = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { size: answer.ContentLength ?? 0, etag: answer.ETag ?? "", contentType: answer.ContentType };
+      return {
+        size: answer.ContentLength ?? 0,
+        etag: answer.ETag ?? "",
+        contentType: answer.ContentType,
+        contentDisposition: answer.ContentDisposition,
+      };
     } catch (error) {
       if (isNotFound(error, "NotFound", "NoSuchKey")) return null;
       throw storageUnavailable("HeadObject", error, this.config);
@@ -370,7 +480,7 @@ export class ObjectStorage {
 
   /** The same storage and credentials, another bucket (backups live in one of their own). */
   otherBucket(bucket: string): ObjectStorage {
-    return new ObjectStorage({ ...this.config, bucket }, this.s3);
+    return new ObjectStorage({ ...this.config, bucket }, this.s3, this.warn);
   }
 
   /**
@@ -386,7 +496,12 @@ export class ObjectStorage {
       );
       return answer.CopyObjectResult?.ETag ?? "";
     }
-    const uploadId = await this.startMultipartUpload(key, "application/octet-stream");
+    // CopyObject keeps the source's headers; a copy in parts must carry them over itself.
+    const held = await source.headObject(sourceKey);
+    const uploadId = await this.startMultipartUpload(key, {
+      contentType: held?.contentType ?? "application/octet-stream",
+      contentDisposition: held?.contentDisposition ?? "attachment",
+    });
     try {
       const parts: StoredPart[] = [];
       for (let start = 0, partNumber = 1; start < size; start += COPY_PART_SIZE, partNumber += 1) {

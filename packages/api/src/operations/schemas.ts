@@ -6,9 +6,26 @@ const Check = v.object({
   latencyMs: v.number(),
   error: v.optional(v.string()),
 });
+/**
+ * What the S3 server enforces and honours, probed once per process. Where `contentMd5Enforced` is
+ * false a corrupted part is caught only by verification; where `responseOverridesHonoured` is
+ * false downloads carry the type and disposition stored at upload (an attachment of a safe type);
+ * where `signaturesVerified` is false anyone who reaches the server can use the bucket.
+ */
+export const StorageCapabilities = v.object({
+  contentMd5Enforced: v.boolean(),
+  responseOverridesHonoured: v.boolean(),
+  signaturesVerified: v.boolean(),
+});
+export type StorageCapabilities = v.InferOutput<typeof StorageCapabilities>;
+
 export const Health = v.object({
   status: v.picklist(["ok", "degraded"]),
-  checks: v.object({ storage: Check, catalog: Check }),
+  checks: v.object({
+    /** `capabilities` once storage has answered the probe (absent while it is down). */
+    storage: v.object({ ...Check.entries, capabilities: v.optional(StorageCapabilities) }),
+    catalog: Check,
+  }),
 });
 export type Health = v.InferOutput<typeof Health>;
 
