@@ -28,9 +28,10 @@ const multipartBytes = Buffer.concat([Buffer.alloc(5 * MiB, 1), Buffer.from("tai
 const partsOf = (bytes: Buffer) => [bytes.subarray(0, 5 * MiB), bytes.subarray(5 * MiB)];
 
 let catalogue: MemoryCatalogue;
+// Starting the embedded engine compiles its WebAssembly: seconds on a busy machine.
 beforeAll(async () => {
   catalogue = await openMemoryCatalogue();
-});
+}, 60_000);
 afterAll(() => catalogue.close());
 
 const setup = (overrides: Partial<typeof settings> = {}) => {
