@@ -33,3 +33,7 @@ export const manualClock = (start = "2026-03-01T12:00:00.000Z") => {
     },
   });
 };
+
+/** Empties the tables a test fills, so each starts from a catalogue with nothing in it. */
+export const emptyCatalogue = (catalogue: MemoryCatalogue) =>
+  catalogue.db.exec("truncate artifacts, upload_sessions cascade");
