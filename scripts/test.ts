@@ -70,6 +70,28 @@ const removeEarlierLayout = () => {
   }
 };
 
+interface VitestResults {
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults?: { name: string; assertionResults?: { status: string }[] }[];
+}
+
+// The two tiers by where a test file lives: beside the code (unit, unit-postgres) or in test/
+// (the whole stack, on pglite and postgres); a file run by two projects counts twice.
+const TIERS = [
+  { name: "unit (packages/**: unit, unit-postgres)", folder: "packages/" },
+  { name: "stack (test/**: pglite, postgres)", folder: "test/" },
+];
+
+const tierLines = (results: VitestResults): string[] =>
+  TIERS.map(({ name, folder }) => {
+    const assertions = (results.testResults ?? [])
+      .filter((file) => relative(".", file.name).startsWith(folder))
+      .flatMap((file) => file.assertionResults ?? []);
+    const count = (status: string) => assertions.filter((assertion) => assertion.status === status).length;
+    return `${name}: ${count("passed")} passed, ${count("failed")} failed`;
+  });
+
 const vitest = async (env: NodeJS.ProcessEnv): Promise<number> => {
   const resultsFile = resolve(dataDir, "vitest-results.json");
   const status = await step(
@@ -79,11 +101,9 @@ const vitest = async (env: NodeJS.ProcessEnv): Promise<number> => {
     env,
   );
   try {
-    const results = JSON.parse(readFileSync(resultsFile, "utf8")) as {
-      numPassedTests: number;
-      numFailedTests: number;
-    };
+    const results = JSON.parse(readFileSync(resultsFile, "utf8")) as VitestResults;
     console.log(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed`);
+    for (const line of tierLines(results)) console.log(`  ${line}`);
   } catch {
     say("vitest wrote no results file");
   }

@@ -143,7 +143,7 @@ const decodeCursor = (cursor: string, expected: Omit<CursorBody, "k" | "i" | "v"
 /** Finding artifacts: only ever what the caller may see, a page at a time. */
 export class ArtifactSearch {
   constructor(
-    private readonly records: SearchRecords,
+    private readonly records: Pick<SearchRecords, "search">,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
