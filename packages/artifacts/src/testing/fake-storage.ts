@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type {
   KeyPage,
+  ObjectHeaders,
   ObjectStorage,
   ObjectStream,
   PresignUploadOptions,
@@ -86,7 +87,7 @@ export class FakeStorage implements UsedByServices {
       tags: {},
     };
     this.objects.set(key, object);
-    return { size: bytes.length, etag: object.etag, contentType: undefined };
+    return { size: bytes.length, etag: object.etag, contentType: undefined, contentDisposition: undefined };
   }
 
   uploadPart(uploadId: string, partNumber: number, body: Buffer | string): void {
@@ -101,10 +102,10 @@ export class FakeStorage implements UsedByServices {
 
   // The ObjectStorage surface.
 
-  async startMultipartUpload(key: string, contentType: string): Promise<string> {
+  async startMultipartUpload(key: string, headers: ObjectHeaders): Promise<string> {
     this.check("startMultipartUpload");
     const id = randomUUID();
-    this.uploads.set(id, { key, contentType, parts: new Map() });
+    this.uploads.set(id, { key, contentType: headers.contentType, parts: new Map() });
     return id;
   }
 
@@ -118,10 +119,17 @@ export class FakeStorage implements UsedByServices {
     return this.signed(`${key}?uploadId=${uploadId}&partNumber=${partNumber}`, options);
   }
 
-  async presignPut(key: string, contentType: string, options: PresignUploadOptions): Promise<SignedUpload> {
+  async presignPut(key: string, stored: ObjectHeaders, options: PresignUploadOptions): Promise<SignedUpload> {
     this.check("presignPut");
     const signed = this.signed(key, options);
-    return { ...signed, headers: { ...signed.headers, "content-type": contentType } };
+    return {
+      ...signed,
+      headers: {
+        ...signed.headers,
+        "content-type": stored.contentType,
+        "content-disposition": stored.contentDisposition,
+      },
+    };
   }
 
   async listParts(key: string, uploadId: string): Promise<StoredPart[] | null> {
@@ -166,7 +174,14 @@ export class FakeStorage implements UsedByServices {
   async headObject(key: string): Promise<StoredObject | null> {
     this.check("headObject");
     const object = this.objects.get(key);
-    return object ? { size: object.body.length, etag: object.etag, contentType: object.contentType } : null;
+    return object
+      ? {
+          size: object.body.length,
+          etag: object.etag,
+          contentType: object.contentType,
+          contentDisposition: undefined,
+        }
+      : null;
   }
 
   async deleteObject(key: string): Promise<void> {
