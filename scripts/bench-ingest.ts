@@ -99,7 +99,9 @@ export const benchIngest = async (): Promise<void> => {
           ),
         ).then(
           () => {},
-          () => void (rawLost += 1),
+          () => {
+            rawLost += 1;
+          },
         ),
       );
       const rawRate = COUNT / ((performance.now() - rawStarted) / 1000);
