@@ -27,6 +27,8 @@ export const ROUTES: readonly RouteContract[] = [
   uploads.signUploadParts,
   uploads.getUpload,
   uploads.completeUpload,
+  uploads.createUploadBatch,
+  uploads.completeUploadBatch,
   uploads.abortUpload,
   search.searchArtifacts,
   artifacts.getArtifact,

@@ -23,6 +23,8 @@ const TYPES: readonly (readonly [name: string, schema: string, how?: "input" | "
   ["UploadDeduplicated", "UploadDeduplicated"],
   ["SignedParts", "SignedParts"],
   ["UploadStatus", "UploadStatus"],
+  ["UploadBatchOpened", "UploadBatchOpened"],
+  ["UploadBatchCompleted", "UploadBatchCompleted"],
   ["DownloadLink", "DownloadLink"],
   ["SearchQuery", "SearchParams"],
   ["SearchPage", "SearchPage"],

@@ -138,6 +138,52 @@ export interface UploadStatus {
   }[];
 }
 
+/** Results in the order of the items: 201 opened, 200 deduplicated, or the item's own error. */
+export interface UploadBatchOpened {
+  results: (
+    | {
+        index: number;
+        ok: true;
+        status: number;
+        upload: UploadCreated | UploadDeduplicated;
+      }
+    | {
+        index: number;
+        ok: false;
+        status: number;
+        error: {
+          code: string;
+          message: string;
+          requestId: string;
+          details?: Record<string, unknown>;
+        };
+      }
+  )[];
+}
+
+/** Results in the order of the items: the recorded artifact, or the item's own error. */
+export interface UploadBatchCompleted {
+  results: (
+    | {
+        index: number;
+        ok: false;
+        status: number;
+        error: {
+          code: string;
+          message: string;
+          requestId: string;
+          details?: Record<string, unknown>;
+        };
+      }
+    | {
+        index: number;
+        ok: true;
+        status: number;
+        artifact: ArtifactView;
+      }
+  )[];
+}
+
 export interface DownloadLink {
   url: string;
   expiresAt: string;

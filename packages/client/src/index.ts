@@ -1,3 +1,4 @@
+export type { UploadManyItem, UploadManyOptions, UploadManyResult } from "./batch-upload";
 export { ArtifactStoreClient, type ClientOptions, type SearchOptions } from "./client";
 export type * from "./contract";
 export { API_ERROR_CODES, type ApiErrorCode } from "./error-codes";

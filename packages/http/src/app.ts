@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { Hono } from "hono/tiny";
-import { type AuditTargets, recordAudit } from "./audit";
+import { type AuditedItem, type AuditTargets, recordAudit } from "./audit";
 import { toHttpError } from "./errors";
 import { log } from "./log";
 
@@ -16,6 +16,8 @@ export type AppEnv = {
     /** Whether this request appends to the audit trail (every route but health and the document). */
     audited: boolean;
     auditTargets: AuditTargets;
+    /** A batch's items: each is audited as its own event, in place of the request's one. */
+    auditItems: AuditedItem[];
   };
 };
 

@@ -25,6 +25,12 @@ export const noteTargetsInPath = (c: Context<AppEnv>): void => {
   });
 };
 
+/** One item of a batch call: what it acted on and the status its own call would have answered. */
+export interface AuditedItem extends AuditTargets {
+  status: number;
+  reason: string | null;
+}
+
 const outcomeOf = (status: number): AuditEvent["outcome"] =>
   status >= 500 ? "failed" : status >= 400 ? "denied" : "allowed";
 
@@ -46,10 +52,25 @@ export const recordAudit = async (c: Context<AppEnv>): Promise<void> => {
     sourceIp: sourceAddress(c),
     userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
   };
+  const items = c.res.status < 400 ? c.get("auditItems") : undefined;
+  // A batch is audited as what it did: one event per item, with that item's own outcome.
+  const events: AuditEvent[] = items
+    ? items.map(({ status, reason, ...targets }) => ({
+        ...event,
+        artifactId: null,
+        uploadId: null,
+        target: null,
+        ...targets,
+        outcome: outcomeOf(status),
+        status,
+        reason,
+      }))
+    : [event];
   try {
     const runtime = await sharedCatalogRuntime();
     await runtime.ready();
-    await runtime.audit.append(event);
+    // Appended together: the trail commits what arrives at once as one chained batch.
+    await Promise.all(events.map((each) => runtime.audit.append(each)));
   } catch (error) {
     log("error", "audit_append_failed", {
       requestId: event.requestId,

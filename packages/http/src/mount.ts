@@ -53,7 +53,7 @@ const validationError = (where: string, issues: readonly v.BaseIssue<unknown>[])
   );
 };
 
-const parse = <S extends v.GenericSchema | undefined>(
+export const parse = <S extends v.GenericSchema | undefined>(
   schema: S,
   value: unknown,
   where: string,

@@ -82,6 +82,18 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     usesStorage: true,
   },
   {
+    name: "create-upload-batch",
+    module: "functions/create-upload-batch.ts",
+    routes: [routes.createUploadBatch],
+    usesStorage: true,
+  },
+  {
+    name: "complete-upload-batch",
+    module: "functions/complete-upload-batch.ts",
+    routes: [routes.completeUploadBatch],
+    usesStorage: true,
+  },
+  {
     name: "abort-upload",
     module: "functions/abort-upload.ts",
     routes: [routes.abortUpload],

@@ -1,10 +1,14 @@
 import { ArtifactView } from "../artifacts/schemas";
 import { defineRoute, error, errors, limited, withShared } from "../common/routes";
 import {
+  CompleteUploadBatchBody,
   CompleteUploadBody,
+  CreateUploadBatchBody,
   CreateUploadBody,
   SignedParts,
   SignPartsBody,
+  UploadBatchCompleted,
+  UploadBatchOpened,
   UploadCreated,
   UploadDeduplicated,
   UploadParams,
@@ -101,4 +105,36 @@ export const abortUpload = defineRoute({
   scope: "upload",
   params: UploadParams,
   responses: withShared({ 204: { description: "Aborted" }, 409: error("Upload already completed") }, errors),
+});
+
+export const createUploadBatch = defineRoute({
+  operationId: "createUploadBatch",
+  method: "post",
+  path: "/v1/uploads/batch",
+  summary: "Open up to 100 uploads in one call, each with its own URL(s) or its own error",
+  tag: "uploads",
+  auth: "required",
+  scope: "upload",
+  rateLimited: true,
+  body: CreateUploadBatchBody,
+  responses: withShared(
+    { 200: { description: "One result per item, in order", schema: UploadBatchOpened } },
+    errors,
+    limited,
+  ),
+});
+
+export const completeUploadBatch = defineRoute({
+  operationId: "completeUploadBatch",
+  method: "post",
+  path: "/v1/uploads/complete",
+  summary: "Complete up to 100 uploads in one call, each with its own artifact or its own error",
+  tag: "uploads",
+  auth: "required",
+  scope: "upload",
+  body: CompleteUploadBatchBody,
+  responses: withShared(
+    { 200: { description: "One result per item, in order", schema: UploadBatchCompleted } },
+    errors,
+  ),
 });

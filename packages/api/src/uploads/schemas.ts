@@ -1,7 +1,7 @@
 import { CONTENT_TYPE, MD5_BASE64, SHA256_BASE64 } from "@artifact-store/core";
 import * as v from "valibot";
 import { ArtifactView, ProvenanceBody } from "../artifacts/schemas";
-import { Id, IsoTime, MetadataObject, Sha256, Visibility } from "../common/schemas";
+import { ErrorBody, Id, IsoTime, MetadataObject, Sha256, Visibility } from "../common/schemas";
 
 export const UploadParams = v.strictObject({ uploadId: Id });
 
@@ -136,3 +136,61 @@ export const UploadDeduplicated = v.object({
   artifact: ArtifactView,
 });
 export type UploadDeduplicated = v.InferOutput<typeof UploadDeduplicated>;
+
+/** The most uploads one batch call opens or completes. */
+export const UPLOAD_BATCH_MAX = 100;
+
+/**
+ * Items are checked one by one (each as CreateUploadBody or one complete-upload item), so one
+ * invalid item fails alone with its own error while the others go ahead.
+ */
+const BatchItems = v.pipe(
+  v.array(v.record(v.string(), v.unknown())),
+  v.minLength(1),
+  v.maxLength(UPLOAD_BATCH_MAX, `must hold at most ${UPLOAD_BATCH_MAX} items`),
+);
+
+/** Up to 100 uploads to open, each shaped as the body of POST /v1/uploads. */
+export const CreateUploadBatchBody = v.strictObject({ uploads: BatchItems });
+
+/** One upload to complete in a batch: its id and, unless declared at creation, its SHA-256. */
+export const CompleteUploadItem = v.strictObject({ uploadId: Id, sha256: v.optional(Sha256) });
+export type CompleteUploadItem = v.InferOutput<typeof CompleteUploadItem>;
+
+/** Up to 100 uploads to complete, each `{ uploadId, sha256? }`. */
+export const CompleteUploadBatchBody = v.strictObject({ uploads: BatchItems });
+
+/** An item that failed: the status and error body its own single call would have answered. */
+const BatchItemFailure = v.object({
+  index: v.number(),
+  ok: v.literal(false),
+  status: v.number(),
+  error: ErrorBody.entries.error,
+});
+
+/** Results in the order of the items: 201 opened, 200 deduplicated, or the item's own error. */
+export const UploadBatchOpened = v.object({
+  results: v.array(
+    v.union([
+      v.object({
+        index: v.number(),
+        ok: v.literal(true),
+        status: v.number(),
+        upload: v.union([UploadCreated, UploadDeduplicated]),
+      }),
+      BatchItemFailure,
+    ]),
+  ),
+});
+export type UploadBatchOpened = v.InferOutput<typeof UploadBatchOpened>;
+
+/** Results in the order of the items: the recorded artifact, or the item's own error. */
+export const UploadBatchCompleted = v.object({
+  results: v.array(
+    v.union([
+      v.object({ index: v.number(), ok: v.literal(true), status: v.number(), artifact: ArtifactView }),
+      BatchItemFailure,
+    ]),
+  ),
+});
+export type UploadBatchCompleted = v.InferOutput<typeof UploadBatchCompleted>;

@@ -6,6 +6,7 @@ import type {
   UploadProgress,
   UploadSession,
 } from "@artifact-store/core";
+import { ID_PATTERN } from "@artifact-store/core";
 import { artifactView } from "../artifacts/views";
 import type { PresignedPart, SignedParts, UploadCreated, UploadDeduplicated, UploadStatus } from "./schemas";
 
@@ -57,3 +58,9 @@ export const uploadStatusView = ({ upload, expired, checksums, parts }: UploadPr
   expiresAt: upload.expiresAt.toISOString(),
   parts,
 });
+
+/** The upload id a batch item names, when it is one this service could have issued. */
+export const uploadIdOf = (item: unknown): string | null => {
+  const id = (item as { uploadId?: unknown } | null)?.uploadId;
+  return typeof id === "string" && ID_PATTERN.test(id) ? id : null;
+};

@@ -1,0 +1,30 @@
+import { artifactView, CompleteUploadItem, uploadIdOf } from "@artifact-store/api";
+import * as routes from "@artifact-store/api/routes";
+import { createFunctionApp, mount, settleEach } from "@artifact-store/http";
+import { readyStorageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
+import { handle } from "hono/aws-lambda";
+
+export const app = createFunctionApp();
+
+mount(app, routes.completeUploadBatch, async ({ body }, { c, principal }) => {
+  const runtime = await readyStorageRuntime();
+  const results = await settleEach(
+    c,
+    body.uploads,
+    CompleteUploadItem,
+    async (item) => {
+      const uploaded = await uploadsOf(runtime).complete(principal, item.uploadId, item.sha256);
+      // As for one upload: small objects are proven before the uploader hears back.
+      const artifact = await verifierOf(runtime).afterUpload(uploaded);
+      return {
+        status: 200,
+        value: { artifact: artifactView(artifact) },
+        audit: { artifactId: artifact.id, uploadId: item.uploadId },
+      };
+    },
+    (item) => ({ uploadId: uploadIdOf(item) }),
+  );
+  return c.json({ results });
+});
+
+export const handler = handle(app);

@@ -1,0 +1,254 @@
+import { checksumOf } from "./checksums";
+import type { ArtifactView, UploadBatchCompleted, UploadBatchOpened } from "./contract";
+import { apiError, PartRejectedError } from "./errors";
+import type { ApiTransport } from "./http";
+import { backoffDelay, isRetryableStatus, sleep } from "./retry";
+import { createSha256 } from "./sha256";
+import { toByteSource, type UploadSource } from "./sources";
+import type { UploadOptions } from "./upload";
+
+/** One source of an uploadMany call, with the options its own upload() would take. */
+export interface UploadManyItem {
+  source: UploadSource;
+  options?: Omit<UploadOptions, "uploadId" | "signal">;
+}
+
+export type UploadManyResult = { ok: true; artifact: ArtifactView } | { ok: false; error: unknown };
+
+export interface UploadManyOptions {
+  /** PUTs in flight at once. Default 8. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Called as each item settles, with its index in the sources. */
+  onResult?: (index: number, result: UploadManyResult) => void;
+}
+
+/** What one batch call opens or completes at most (the API's limit). */
+export const UPLOAD_BATCH_MAX = 100;
+
+/** Sources under this are read whole and go through the batch calls; larger ones upload alone. */
+export const BATCH_SOURCE_MAX = 8 * 1024 * 1024;
+
+interface Held {
+  index: number;
+  item: UploadManyItem;
+  bytes: Uint8Array;
+  name: string | undefined;
+  type: string | undefined;
+  md5: string;
+  sha256: string;
+}
+
+const inParallel = async <T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    for (let at = next++; at < items.length; at = next++) await work(items[at] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+};
+
+const errorOf = (failure: {
+  status: number;
+  error: { code: string; message: string; requestId: string; details?: Record<string, unknown> };
+}) =>
+  apiError(
+    failure.status,
+    failure.error.code,
+    failure.error.message,
+    failure.error.requestId,
+    failure.error.details,
+  );
+
+/**
+ * Small sources, many at a time: one call opens up to 100 uploads, their bytes go straight to
+ * storage, one call completes them. Whatever the batch path cannot take (a large source, an upload
+ * the server made multipart, a server that wants SHA-256 part checksums) goes through upload().
+ */
+export class BatchUploader {
+  constructor(
+    private readonly transport: ApiTransport,
+    private readonly uploadOne: (source: UploadSource, options: UploadOptions) => Promise<ArtifactView>,
+  ) {}
+
+  async uploadMany(
+    items: readonly UploadManyItem[],
+    options: UploadManyOptions = {},
+  ): Promise<UploadManyResult[]> {
+    const results: UploadManyResult[] = new Array(items.length);
+    const settle = (index: number, result: UploadManyResult) => {
+      results[index] = result;
+      options.onResult?.(index, result);
+    };
+    const alone = async (index: number, uploadId?: string) => {
+      const item = items[index] as UploadManyItem;
+      try {
+        const artifact = await this.uploadOne(item.source, {
+          ...item.options,
+          ...(uploadId ? { uploadId } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        settle(index, { ok: true, artifact });
+      } catch (error) {
+        settle(index, { ok: false, error });
+      }
+    };
+    let batch: Held[] = [];
+    for (let index = 0; index < items.length; index += 1) {
+      options.signal?.throwIfAborted();
+      const held = await this.hold(index, items[index] as UploadManyItem).catch((error: unknown) => {
+        settle(index, { ok: false, error });
+        return null;
+      });
+      if (held === undefined) await alone(index);
+      else if (held) batch.push(held);
+      if (batch.length === UPLOAD_BATCH_MAX || (index === items.length - 1 && batch.length > 0)) {
+        await this.sendBatch(batch, options, settle, alone);
+        batch = [];
+      }
+    }
+    return results;
+  }
+
+  /** A small source read whole and hashed; undefined for one that uploads alone. */
+  private async hold(index: number, item: UploadManyItem): Promise<Held | undefined> {
+    const source = await toByteSource(item.source);
+    try {
+      if (source.size >= BATCH_SOURCE_MAX) return undefined;
+      const bytes = await source.read(0, source.size);
+      const sha256 = item.options?.sha256 ?? source.knownSha256 ?? (await hexSha256(bytes));
+      const { md5 } = await checksumOf(bytes, 1, ["md5"]);
+      return { index, item, bytes, name: source.name, type: source.type, md5, sha256 };
+    } finally {
+      await source.close();
+    }
+  }
+
+  private async sendBatch(
+    batch: readonly Held[],
+    options: UploadManyOptions,
+    settle: (index: number, result: UploadManyResult) => void,
+    alone: (index: number, uploadId?: string) => Promise<void>,
+  ) {
+    const opened = await this.transport.request<UploadBatchOpened>("POST", "/v1/uploads/batch", {
+      uploads: batch.map((held) => this.declaration(held)),
+    });
+    const toSend: {
+      held: Held;
+      uploadId: string;
+      part: { url: string; method: string; headers: Record<string, string> };
+    }[] = [];
+    const later: { index: number; uploadId?: string }[] = [];
+    for (const result of opened.results) {
+      const held = batch[result.index] as Held;
+      if (!result.ok) {
+        if (result.error.code === "part_checksum_required") later.push({ index: held.index });
+        else settle(held.index, { ok: false, error: errorOf(result) });
+      } else if (result.upload.deduplicated) {
+        settle(held.index, { ok: true, artifact: result.upload.artifact });
+      } else if (result.upload.mode === "single" && result.upload.parts[0]) {
+        toSend.push({ held, uploadId: result.upload.uploadId, part: result.upload.parts[0] });
+      } else {
+        later.push({ index: held.index, uploadId: result.upload.uploadId });
+      }
+    }
+    const sent: typeof toSend = [];
+    await inParallel(toSend, options.concurrency ?? 8, async (each) => {
+      try {
+        await this.put(each.part, each.held.bytes, options.signal);
+        sent.push(each);
+      } catch (error) {
+        settle(each.held.index, { ok: false, error });
+      }
+    });
+    if (sent.length > 0) {
+      // Completing a completed upload answers its artifact again: safe to resend.
+      const completed = await this.transport.request<UploadBatchCompleted>(
+        "POST",
+        "/v1/uploads/complete",
+        { uploads: sent.map((each) => ({ uploadId: each.uploadId, sha256: each.held.sha256 })) },
+        {},
+        { idempotent: true },
+      );
+      for (const result of completed.results) {
+        const { held } = sent[result.index] as (typeof sent)[number];
+        settle(
+          held.index,
+          result.ok ? { ok: true, artifact: result.artifact } : { ok: false, error: errorOf(result) },
+        );
+      }
+    }
+    for (const { index, uploadId } of later) await alone(index, uploadId);
+  }
+
+  private declaration(held: Held): Record<string, unknown> {
+    const options = held.item.options ?? {};
+    const filename = options.filename ?? held.name;
+    const { fetchedAt, ...provenance } = options.provenance ?? {};
+    return {
+      filename: filename ?? "",
+      contentType: options.contentType ?? held.type ?? "application/octet-stream",
+      size: held.bytes.length,
+      sha256: held.sha256,
+      md5: held.md5,
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+      ...(options.tags ? { tags: options.tags } : {}),
+      ...(options.visibility ? { visibility: options.visibility } : {}),
+      ...(options.provenance
+        ? {
+            provenance: {
+              ...Object.fromEntries(Object.entries(provenance).filter(([, value]) => value != null)),
+              ...(fetchedAt
+                ? { fetchedAt: fetchedAt instanceof Date ? fetchedAt.toISOString() : fetchedAt }
+                : {}),
+            },
+          }
+        : {}),
+      ...(options.expiresAt === undefined
+        ? {}
+        : {
+            expiresAt:
+              options.expiresAt instanceof Date ? options.expiresAt.toISOString() : options.expiresAt,
+          }),
+      ...(options.dedupe === false ? { dedupe: false } : {}),
+    };
+  }
+
+  /** One PUT, sent again on a fresh connection after a reset (RGW closes kept-alive ones) or a 5xx. */
+  private async put(
+    part: { url: string; method: string; headers: Record<string, string> },
+    body: Uint8Array,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const retry = this.transport.retry;
+    for (let attempt = 0; ; attempt += 1) {
+      let status = 0;
+      let text = "";
+      try {
+        const response = await this.transport.fetch(
+          part.url,
+          { method: part.method, headers: part.headers, body },
+          `${part.method} part 1`,
+          signal,
+        );
+        if (response.ok) {
+          await response.body?.cancel();
+          return;
+        }
+        status = response.status;
+        text = await response.text();
+      } catch (error) {
+        if (signal?.aborted || attempt >= retry.retries) throw error;
+      }
+      if (status !== 0 && (!isRetryableStatus(status) || attempt >= retry.retries)) {
+        throw new PartRejectedError(1, status, text);
+      }
+      await sleep(backoffDelay(retry, attempt), signal);
+    }
+  }
+}
+
+const hexSha256 = async (bytes: Uint8Array): Promise<string> => {
+  const hash = await createSha256();
+  hash.update(bytes);
+  return hash.hex();
+};

@@ -1,0 +1,61 @@
+import type { ErrorBody } from "@artifact-store/api";
+import type { Context } from "hono";
+import type * as v from "valibot";
+import type { AppEnv } from "./app";
+import type { AuditedItem, AuditTargets } from "./audit";
+import { toHttpError } from "./errors";
+import { parse } from "./mount";
+
+/** What one item of a batch came to: its own success, or the error its single call would answer. */
+export type BatchResult<T> =
+  | ({ index: number; ok: true; status: number } & T)
+  | { index: number; ok: false; status: number; error: ErrorBody["error"] };
+
+export interface BatchItemDone<T> {
+  status: number;
+  value: T;
+  audit: AuditTargets;
+}
+
+/** Items worked on at once: enough to overlap storage round trips, few enough for a pooled catalogue. */
+const BATCH_CONCURRENCY = 8;
+
+/**
+ * Runs a batch call's items one by one as their own calls would: each is validated against its
+ * schema, worked on, and answered with its own result or error, so one bad item fails alone. Each
+ * item is audited as its own event. Failures that are ours (a bug, not a caller's mistake or
+ * storage away) still fail the whole request, as they would a single call.
+ */
+export const settleEach = async <S extends v.GenericSchema, T>(
+  c: Context<AppEnv>,
+  items: readonly unknown[],
+  schema: S,
+  work: (item: v.InferOutput<S>) => Promise<BatchItemDone<T>>,
+  /** What a failed item names (e.g. the upload it asked to complete), for its audit event. */
+  targetsOf: (item: unknown) => AuditTargets = () => ({}),
+): Promise<BatchResult<T>[]> => {
+  const results: BatchResult<T>[] = new Array(items.length);
+  const audited: AuditedItem[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) {
+      try {
+        const done = await work(parse(schema, items[index], `uploads[${index}]`) as v.InferOutput<S>);
+        results[index] = { index, ok: true, status: done.status, ...done.value };
+        audited[index] = { ...done.audit, status: done.status, reason: null };
+      } catch (error) {
+        const mapped = toHttpError(error, c.get("requestId"));
+        if (mapped.status >= 500 && mapped.status !== 503) throw error;
+        results[index] = { index, ok: false, status: mapped.status, error: mapped.body.error };
+        audited[index] = {
+          ...targetsOf(items[index]),
+          status: mapped.status,
+          reason: mapped.body.error.code,
+        };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, items.length) }, worker));
+  c.set("auditItems", audited);
+  return results;
+};

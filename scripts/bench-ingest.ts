@@ -1,0 +1,202 @@
+// Small-file ingest (issue 16): 16 KiB uploads per second at 1, 8 and 32 at once, through raw
+// PutObject with storage credentials (the baseline), the one-by-one path (create, PUT, complete)
+// and the batch path (SDK uploadMany: one open and one complete call per 100), with the p50 of
+// each step and the uploads lost (should be 0). `npx tsx scripts/bench-ingest.ts` runs it alone.
+import { randomBytes, randomUUID } from "node:crypto";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { UploadCreated } from "@artifact-store/api";
+import { signToken } from "@artifact-store/auth";
+import { ArtifactStoreClient } from "@artifact-store/client";
+import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { createS3Client } from "@artifact-store/storage";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { printTable } from "./bench-table";
+
+const SIZE = 16 * 1024;
+const CONCURRENCIES = [1, 8, 32];
+/** Uploads per path and concurrency. */
+const COUNT = Number(process.env.BENCH_INGEST_COUNT ?? 200);
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+const inParallel = async (count: number, concurrency: number, work: (n: number) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    for (let n = next++; n < count; n = next++) await work(n);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+};
+
+const timed = async <T>(into: number[], work: () => Promise<T>): Promise<T> => {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    into.push(performance.now() - started);
+  }
+};
+
+/** A PUT sent again after a reset (RGW closes kept-alive connections), as the SDK does. */
+const putWithRetry = async (url: string, headers: Record<string, string>, body: Uint8Array<ArrayBuffer>) => {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const response = await fetch(url, { method: "PUT", headers, body });
+      await response.body?.cancel();
+      if (response.ok) return;
+      if (response.status < 500 || attempt >= 5) throw new Error(`PUT answered ${response.status}`);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
+};
+
+export const benchIngest = async (): Promise<void> => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  process.env.LOG_LEVEL ??= "silent";
+  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
+  const api = await startLocalApi(
+    {
+      ...process.env,
+      ...storage.env,
+      S3_BUCKET: `bench-ingest-${randomUUID().slice(0, 8)}`,
+      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
+      CATALOG_DATA_DIR: process.env.BENCH_INGEST_CATALOG ?? "memory://",
+      RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
+    },
+    0,
+  );
+  const s3 = createS3Client(api.config.storage);
+  try {
+    const token = await signToken(api.config.auth, { sub: "bench-ingest" });
+    const client = new ArtifactStoreClient({ baseUrl: api.url, token });
+    const call = async <T>(path: string, body: unknown): Promise<T> => {
+      const response = await fetch(`${api.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+    const rows: string[][] = [];
+    say(`${COUNT} uploads of ${SIZE / 1024} KiB per path and concurrency`);
+    for (const concurrency of CONCURRENCIES) {
+      const payloads = Array.from({ length: COUNT }, () => new Uint8Array(randomBytes(SIZE)));
+
+      const rawStarted = performance.now();
+      let rawLost = 0;
+      const rawPut: number[] = [];
+      await inParallel(COUNT, concurrency, (n) =>
+        timed(rawPut, () =>
+          s3.send(
+            new PutObjectCommand({
+              Bucket: api.config.storage.bucket,
+              Key: `bench/${randomUUID()}`,
+              Body: payloads[n],
+            }),
+          ),
+        ).then(
+          () => {},
+          () => {
+            rawLost += 1;
+          },
+        ),
+      );
+      const rawRate = COUNT / ((performance.now() - rawStarted) / 1000);
+
+      const create: number[] = [];
+      const put: number[] = [];
+      const complete: number[] = [];
+      let oneLost = 0;
+      const oneStarted = performance.now();
+      await inParallel(COUNT, concurrency, async (n) => {
+        const bytes = payloads[n] as Uint8Array<ArrayBuffer>;
+        try {
+          const { createHash } = await import("node:crypto");
+          const created = await timed(create, () =>
+            call<UploadCreated>("/v1/uploads", {
+              filename: `page-${n}.html`,
+              contentType: "text/html",
+              size: SIZE,
+              sha256: createHash("sha256").update(bytes).digest("hex"),
+              md5: createHash("md5").update(bytes).digest("base64"),
+              dedupe: false,
+            }),
+          );
+          const part = created.parts[0];
+          if (!part) throw new Error("no PUT URL");
+          await timed(put, () => putWithRetry(part.url, part.headers, bytes));
+          await timed(complete, () => call(`/v1/uploads/${created.uploadId}/complete`, {}));
+        } catch {
+          oneLost += 1;
+        }
+      });
+      const oneRate = COUNT / ((performance.now() - oneStarted) / 1000);
+
+      let batchLost = 0;
+      const batchStarted = performance.now();
+      const results = await client.uploadMany(
+        payloads.map((bytes, n) => ({
+          source: bytes,
+          options: { filename: `batch-${n}.html`, dedupe: false },
+        })),
+        { concurrency },
+      );
+      batchLost = results.filter((result) => !result.ok).length;
+      const batchRate = COUNT / ((performance.now() - batchStarted) / 1000);
+
+      rows.push(
+        [
+          `raw PutObject, storage credentials (baseline)`,
+          String(concurrency),
+          rawRate.toFixed(0),
+          "1.00",
+          "-",
+          p50(rawPut).toFixed(1),
+          "-",
+          String(rawLost),
+        ],
+        [
+          "one by one: create, PUT, complete",
+          String(concurrency),
+          oneRate.toFixed(0),
+          (oneRate / rawRate).toFixed(2),
+          p50(create).toFixed(1),
+          p50(put).toFixed(1),
+          p50(complete).toFixed(1),
+          String(oneLost),
+        ],
+        [
+          "batch: uploadMany (100 per open/complete call)",
+          String(concurrency),
+          batchRate.toFixed(0),
+          (batchRate / rawRate).toFixed(2),
+          "-",
+          "-",
+          "-",
+          String(batchLost),
+        ],
+      );
+    }
+    printTable(
+      `Small-file ingest: ${SIZE / 1024} KiB uploads, ${COUNT} per row`,
+      ["path", "at once", "uploads/s", "vs raw", "create p50 ms", "PUT p50 ms", "complete p50 ms", "lost"],
+      rows,
+    );
+  } finally {
+    s3.destroy();
+    await api.close();
+    await storage.stop();
+  }
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  benchIngest().catch((error: unknown) => {
+    console.error(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exitCode = 1;
+  });
+}
