@@ -16,6 +16,7 @@ import { benchBackup } from "./bench-backup";
 import { benchCli } from "./bench-cli";
 import { benchConsole } from "./bench-console";
 import { benchFunctions } from "./bench-functions";
+import { benchIngest } from "./bench-ingest";
 import { benchSearch } from "./bench-search";
 import { printTable } from "./bench-table";
 import { benchUploadBreakdown } from "./bench-upload";
@@ -226,6 +227,7 @@ main()
   .then(() => benchCli())
   .then(() => benchConsole())
   .then(() => benchAudit())
+  .then(() => benchIngest())
   .catch((error: unknown) => {
     console.error(
       `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
