@@ -8,7 +8,7 @@ import type {
   KeyValueStoreItemData,
   KeyValueStoreRecord,
 } from "@crawlee/types";
-import { keyTag, type RecordIdentity, SUPERSEDED_TAG } from "./naming";
+import { keyTag, type RecordIdentity, recordTag, SUPERSEDED_TAG } from "./naming";
 import { decodeValue, encodeValue, nodeStreamOf } from "./record-values";
 import {
   baseTags,
@@ -76,7 +76,7 @@ export class ArtifactStoreKeyValueStoreClient implements KeyValueStoreClient {
     const artifact = await this.context.sdk.upload(body, {
       filename: key.slice(0, FILENAME_MAX),
       contentType,
-      tags: [...baseTags(this.context, "kv", this.name), ...(tag ? [tag] : [])],
+      tags: [...baseTags(this.context, "kv", this.name), recordTag(this.name, key), ...(tag ? [tag] : [])],
       metadata: { crawlee: { kind: "kv", store: this.name, key } satisfies RecordIdentity },
       provenance: recordProvenance(this.context),
       visibility: this.context.visibility,
@@ -106,7 +106,7 @@ export class ArtifactStoreKeyValueStoreClient implements KeyValueStoreClient {
 
   /** Deletes the key's value and its earlier values. */
   async deleteRecord(key: string): Promise<void> {
-    for await (const artifact of this.context.sdk.searchAll({ ...this.query({ key }), limit: SEARCH_PAGE })) {
+    for await (const artifact of this.context.sdk.searchAll({ ...this.keyQuery(key), limit: SEARCH_PAGE })) {
       await deleteQuietly(this.context, artifact.id);
     }
     this.known.delete(key);
@@ -149,14 +149,20 @@ export class ArtifactStoreKeyValueStoreClient implements KeyValueStoreClient {
     return `${this.context.baseUrl}/v1/artifacts/${encodeURIComponent(artifactId)}/download`;
   }
 
-  private query(identity: Partial<RecordIdentity> = {}): SearchOptions {
-    return storeQuery(this.context, "kv", this.name, identity);
+  private query(): SearchOptions {
+    return storeQuery(this.context, "kv", this.name);
+  }
+
+  /** A key's values, found through its own tag first. */
+  private keyQuery(key: string): SearchOptions {
+    const query = storeQuery(this.context, "kv", this.name, { key });
+    return { ...query, tags: [recordTag(this.name, key), ...(query.tags ?? [])] };
   }
 
   /** The key's value: its newest artifact not superseded. */
   private async current(key: string): Promise<ArtifactView | undefined> {
     const page = await this.context.sdk.search({
-      ...this.query({ key }),
+      ...this.keyQuery(key),
       tagsNone: [SUPERSEDED_TAG],
       sort: "createdAt",
       order: "desc",
@@ -173,7 +179,7 @@ export class ArtifactStoreKeyValueStoreClient implements KeyValueStoreClient {
    */
   private async retireEarlierValues(key: string, newer: ArtifactView): Promise<void> {
     const newerAt = Date.parse(newer.createdAt);
-    const query = { ...this.query({ key }), tagsNone: [SUPERSEDED_TAG], limit: SEARCH_PAGE };
+    const query = { ...this.keyQuery(key), tagsNone: [SUPERSEDED_TAG], limit: SEARCH_PAGE };
     for await (const artifact of this.context.sdk.searchAll(query)) {
       if (artifact.id === newer.id || Date.parse(artifact.createdAt) > newerAt) continue;
       if (this.context.previousValues === "delete") await deleteQuietly(this.context, artifact.id);

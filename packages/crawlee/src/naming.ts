@@ -36,6 +36,14 @@ export const keyTag = (key: string): string | undefined => {
   return TAG.test(tag) ? tag : undefined;
 };
 
+/**
+ * One tag per record (store and key), on each of its values: what a lookup of the key drives on,
+ * so finding it costs the key's few versions, not a walk over the whole store. A hash, because
+ * keys do not fit the tag grammar; metadata still decides which store and key a value is.
+ */
+export const recordTag = (store: string, key: string): string =>
+  `crawlee:record:${createHash("sha256").update(`${store}\0${key}`).digest("hex").slice(0, 24)}`;
+
 /** What `metadata.crawlee` holds: the exact identity that searches match with jsonb containment. */
 export interface RecordIdentity {
   kind: "kv";
