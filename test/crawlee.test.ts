@@ -2,8 +2,13 @@
 // site on loopback with `new Configuration({ storageClient })`, saves every page with
 // KeyValueStore.setValue and pushes a dataset item per page; what it stored is then found by
 // run, job and host, and read back through Crawlee's own API.
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import {
   ArtifactStoreStorageClient,
   SUPERSEDED_TAG,
@@ -12,6 +17,7 @@ import {
 } from "@artifact-store/crawlee";
 import { CheerioCrawler, Configuration, Dataset, KeyValueStore } from "crawlee";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { crawleeSection } from "../packages/crawlee/scripts/pack";
 import { MiB, randomBytesOf, sha256, startTestStack, type TestStack } from "./support/stack";
 import { type StaticSite, serveOnLoopback } from "./support/static-site";
 
@@ -222,5 +228,37 @@ describe("a CheerioCrawler storing into the artifact store", () => {
     expect(superseded.artifacts).toHaveLength(1);
     await store.setValue("progress", null);
     expect(await store.getValue("progress")).toBeNull();
+  });
+});
+
+describe("the README's Crawlee example", () => {
+  it("crawls the site into the store as it stands", async () => {
+    const repo = fileURLToPath(new URL("..", import.meta.url));
+    const block = /```ts\n([\s\S]*?)```/.exec(
+      crawleeSection(await readFile(join(repo, "README.md"), "utf8")),
+    )?.[1];
+    expect(block).toBeDefined();
+    // Inside the repository's node_modules, so the example's imports resolve as in a project.
+    const folder = join(repo, "node_modules", ".cache", `crawlee-readme-${randomUUID().slice(0, 8)}`);
+    await mkdir(folder, { recursive: true });
+    const script = join(folder, "crawl.mts");
+    await writeFile(script, block ?? "");
+    try {
+      const exampleToken = await stack.tokenFor(`readme-${randomUUID().slice(0, 8)}`);
+      const { stdout } = await promisify(execFile)(join(repo, "node_modules", ".bin", "tsx"), [script], {
+        cwd: folder,
+        env: {
+          ...process.env,
+          API: stack.url,
+          TOKEN: exampleToken,
+          START_URL: site.url,
+          CRAWLEE_STORAGE_DIR: folder,
+        },
+        timeout: 120_000,
+      });
+      expect(stdout).toMatch(new RegExp(`${Object.keys(PAGES).length} pages stored in run `));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
