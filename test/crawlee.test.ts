@@ -15,9 +15,11 @@ import {
   storeTag,
   withRequestProvenance,
 } from "@artifact-store/crawlee";
-import { CheerioCrawler, Configuration, Dataset, KeyValueStore } from "crawlee";
+import { CheerioCrawler, Configuration, Dataset, KeyValueStore, PlaywrightCrawler } from "crawlee";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crawleeSection } from "../packages/crawlee/scripts/pack";
+import { CHROMIUM_PATH } from "../packages/local/src/chromium";
 import { MiB, randomBytesOf, sha256, startTestStack, type TestStack } from "./support/stack";
 import { type StaticSite, serveOnLoopback } from "./support/static-site";
 
@@ -228,6 +230,62 @@ describe("a CheerioCrawler storing into the artifact store", () => {
     expect(superseded.artifacts).toHaveLength(1);
     await store.setValue("progress", null);
     expect(await store.getValue("progress")).toBeNull();
+  });
+});
+
+describe("a PlaywrightCrawler in Debian's Chromium", () => {
+  it("stores a screenshot of every page with the page's provenance", async () => {
+    const browserRunId = `browser-run-${randomUUID().slice(0, 8)}`;
+    const browserStorage = new ArtifactStoreStorageClient({
+      baseUrl: stack.url,
+      token,
+      runId: browserRunId,
+      jobId,
+    });
+    const browserConfig = new Configuration({ storageClient: browserStorage });
+    const crawler = new PlaywrightCrawler(
+      {
+        // Playwright's own browsers are not downloadable here: Debian's Chromium, through playwright-core.
+        launchContext: {
+          launcher: chromium,
+          launchOptions: {
+            executablePath: CHROMIUM_PATH,
+            args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+          },
+        },
+        headless: true,
+        maxConcurrency: 2,
+        requestHandler: withRequestProvenance(async ({ page, request, enqueueLinks }) => {
+          const store = await KeyValueStore.open("screenshots", { config: browserConfig });
+          const shot = await page.screenshot();
+          await store.setValue(`shot-${keyOf(request.loadedUrl ?? request.url)}`, shot, {
+            contentType: "image/png",
+          });
+          await enqueueLinks();
+        }),
+      },
+      browserConfig,
+    );
+    await crawler.run([site.url]);
+
+    const shots = [];
+    for await (const artifact of browserStorage.sdk.searchAll({
+      runId: browserRunId,
+      sourceHost: new URL(site.url).hostname,
+      contentType: "image/png",
+    })) {
+      shots.push(artifact);
+    }
+    expect(shots.map((shot) => new URL(shot.provenance?.sourceUrl ?? "").pathname).sort()).toEqual(
+      Object.keys(PAGES).sort(),
+    );
+    for (const shot of shots) {
+      expect(shot.provenance).toMatchObject({ runId: browserRunId, jobId, httpStatus: 200 });
+      expect(shot.tags).toContain(storeTag("kv", "screenshots"));
+    }
+    const store = await KeyValueStore.open("screenshots", { config: browserConfig });
+    const png = (await store.getValue(`shot-${keyOf(site.url)}`)) as Buffer;
+    expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
   });
 });
 
