@@ -15,6 +15,7 @@ import { benchAudit } from "./bench-audit";
 import { benchBackup } from "./bench-backup";
 import { benchCli } from "./bench-cli";
 import { benchConsole } from "./bench-console";
+import { benchCrawlee } from "./bench-crawlee";
 import { benchFunctions } from "./bench-functions";
 import { benchIngest } from "./bench-ingest";
 import { benchSearch } from "./bench-search";
@@ -226,6 +227,7 @@ main()
   .then(() => benchBackup())
   .then(() => benchCli())
   .then(() => benchConsole())
+  .then(() => benchCrawlee())
   .then(() => benchAudit())
   .then(() => benchIngest())
   .catch((error: unknown) => {
