@@ -1,4 +1,5 @@
 import { ROUTES } from "@artifact-store/api";
+import { ERROR_CODES } from "@artifact-store/core";
 import { FUNCTIONS } from "@artifact-store/manifest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack";
@@ -37,5 +38,13 @@ describe("OpenAPI", () => {
     expect(schema?.required.sort()).toEqual(["contentType", "filename", "size"]);
     expect(schema?.properties.sha256?.pattern).toBe("^[0-9a-f]{64}$");
     expect(Object.keys(document.paths)).toContain("/v1/uploads/{uploadId}/complete");
+  });
+
+  it("lists every error code an answer can carry, with its status", async () => {
+    const document = (await (await stack.api("/openapi.json")).json()) as {
+      "x-error-codes": Record<string, { status: number; description: string }>;
+    };
+    expect(Object.keys(document["x-error-codes"])).toEqual(Object.keys(ERROR_CODES));
+    expect(document["x-error-codes"].precondition_failed?.status).toBe(412);
   });
 });

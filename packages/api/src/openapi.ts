@@ -1,3 +1,4 @@
+import { ERROR_CODES, STATUS_OF_KIND } from "@artifact-store/core";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type { GenericSchema } from "valibot";
 import type { RouteContract } from "./common/routes";
@@ -71,6 +72,27 @@ const operationOf = (route: RouteContract): JsonObject => ({
   ),
 });
 
+/**
+ * Every code an error answer's `error.code` can hold, from core's registry: as the ErrorCode schema
+ * (an enum, for generators) and as `x-error-codes` (code -> status, kind and meaning, for people).
+ */
+const errorCodes = () => {
+  const entries = Object.entries(ERROR_CODES);
+  return {
+    schema: {
+      type: "string",
+      enum: entries.map(([code]) => code),
+      description: "The `error.code` of an error answer; x-error-codes gives each one's status and meaning.",
+    },
+    extension: Object.fromEntries(
+      entries.map(([code, { kind, meaning }]) => [
+        code,
+        { status: STATUS_OF_KIND[kind], kind, description: meaning },
+      ]),
+    ),
+  };
+};
+
 /** The OpenAPI 3.1 document, generated from the route contracts every function validates with. */
 export const buildOpenApiDocument = (routes: readonly RouteContract[] = ROUTES): JsonObject => {
   const paths: Record<string, JsonObject> = {};
@@ -78,6 +100,7 @@ export const buildOpenApiDocument = (routes: readonly RouteContract[] = ROUTES):
     const path = openApiPath(route.path);
     paths[path] = { ...paths[path], [route.method]: operationOf(route) };
   }
+  const codes = errorCodes();
   return {
     openapi: "3.1.0",
     info: {
@@ -87,6 +110,7 @@ export const buildOpenApiDocument = (routes: readonly RouteContract[] = ROUTES):
         "Artifacts of web-scraping systems, uploaded and downloaded straight to and from S3-compatible storage.",
     },
     components: {
+      schemas: { ErrorCode: codes.schema },
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A JWT, or an API key (ask_...)" },
         apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
@@ -94,5 +118,6 @@ export const buildOpenApiDocument = (routes: readonly RouteContract[] = ROUTES):
     },
     security: [{ bearer: [] }, { apiKey: [] }],
     paths,
+    "x-error-codes": codes.extension,
   };
 };

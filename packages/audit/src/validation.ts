@@ -1,12 +1,12 @@
-import { DomainError } from "@artifact-store/core";
+import { DomainError, type ErrorCodeOf } from "@artifact-store/core";
 import type { AuditEvent, AuditOutcome, RecordedAuditEvent } from "./types";
 
 /**
  * A caller's mistake (bad event, filter, cursor or option): nothing was read or written. An
  * `invalid` domain error, so the API answers it with a 400 and its code like any other.
  */
-export class AuditError extends DomainError {
-  constructor(code: string, message: string) {
+export class AuditError extends DomainError<"invalid"> {
+  constructor(code: ErrorCodeOf<"invalid">, message: string) {
     super("invalid", code, message);
     this.name = "AuditError";
   }

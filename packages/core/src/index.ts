@@ -2,6 +2,7 @@ export * from "./access";
 export * from "./artifact-edit";
 export * from "./canonical-json";
 export * from "./content-disposition";
+export * from "./error-codes";
 export * from "./errors";
 export * from "./failpoints";
 export * from "./integrity";

@@ -1,18 +1,10 @@
 import type { ErrorBody } from "@artifact-store/api";
-import { type DomainError, type ErrorKind, isDomainError } from "@artifact-store/core";
+import { type DomainError, type ErrorCode, isDomainError, STATUS_OF_KIND } from "@artifact-store/core";
 
-export const STATUS_OF: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 429 | 503> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  precondition_failed: 412,
-  gone: 410,
-  too_large: 413,
-  rate_limited: 429,
-  unavailable: 503,
-};
+/** The status of each kind, from core's error-code registry (which the OpenAPI document publishes). */
+export const STATUS_OF = STATUS_OF_KIND;
+
+const INTERNAL_ERROR: ErrorCode = "internal_error";
 
 export interface HttpError {
   status: number;
@@ -38,8 +30,8 @@ export const toHttpError = (error: unknown, requestId: string): HttpError => {
     };
   }
   return {
-    status: 500,
-    body: { error: { code: "internal_error", message: "Something went wrong on our side.", requestId } },
+    status: STATUS_OF.internal,
+    body: { error: { code: INTERNAL_ERROR, message: "Something went wrong on our side.", requestId } },
     internal: true,
   };
 };

@@ -3,11 +3,11 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { ClaimedDelivery, PausePolicy, WebhookRecords } from "@artifact-store/catalog";
 import {
-  DomainError,
   forbidden,
   isAdmin,
   messageOf,
   nextWebhookAttempt,
+  notFound,
   type Principal,
   type WebhookDelivery,
   type WebhookEventType,
@@ -49,9 +49,6 @@ export interface DeliveryRun {
 
 /** The largest part of a target's answer kept in the attempt log. */
 const EXCERPT_BYTES = 500;
-
-const webhookNotFound = (what: "webhook" | "delivery", id: string) =>
-  new DomainError("not_found", `${what}_not_found`, `No ${what} ${id} exists or you may not see it.`);
 
 /** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
 const newSecret = (): string => `whsec_${randomBytes(32).toString("base64")}`;
@@ -158,7 +155,7 @@ export class Webhooks {
     const subscription = await this.records.findSubscription(id);
     // Someone else's subscription is as good as absent: its existence is not theirs to learn.
     if (!subscription || !(isAdmin(principal) || subscription.createdBy === principal.id)) {
-      throw webhookNotFound("webhook", id);
+      throw notFound("webhook", id);
     }
     return subscription;
   }
@@ -172,7 +169,7 @@ export class Webhooks {
   async resume(principal: Principal, id: string): Promise<WebhookSubscription> {
     await this.get(principal, id);
     const resumed = await this.records.resumeSubscription(id);
-    if (!resumed) throw webhookNotFound("webhook", id);
+    if (!resumed) throw notFound("webhook", id);
     return resumed;
   }
 
@@ -185,10 +182,10 @@ export class Webhooks {
   async redeliver(principal: Principal, deliveryId: string): Promise<WebhookDelivery> {
     const found = await this.records.findDelivery(deliveryId);
     if (!found || !(isAdmin(principal) || found.subscription.createdBy === principal.id)) {
-      throw webhookNotFound("delivery", deliveryId);
+      throw notFound("delivery", deliveryId);
     }
     const requeued = await this.records.requeueDelivery(deliveryId, this.now());
-    if (!requeued) throw webhookNotFound("delivery", deliveryId);
+    if (!requeued) throw notFound("delivery", deliveryId);
     return requeued;
   }
 
