@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:f
 import { relative, resolve } from "node:path";
 import { ensureLocalStorage, openPostgres } from "@artifact-store/local";
 import { ensureChromium } from "../packages/local/src/chromium";
+import { ensureScrapy } from "../packages/local/src/scrapy";
 
 const say = (line: string) => console.log(`[test] ${line}`);
 
@@ -110,6 +111,7 @@ const main = async (): Promise<number> => {
         const unitDatabaseUrl = await server.createDatabase(`artifact_store_unit_test_${RUN}`);
         say(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ":***@")} (and ..._unit_test_${RUN})`);
         await ensureChromium((line) => say(`chromium: ${line}`)); // for test/browser.test.ts
+        await ensureScrapy((line) => say(`scrapy: ${line}`)); // for test/scrapy.test.ts
         if (!interrupted) {
           status = await vitest({
             ...process.env,
