@@ -99,7 +99,14 @@ def upload_file(
     ``digest``: the whole file's, when the caller has read it already (the file must then seek).
     """
     source = file if digest else seekable(file)
-    whole = digest or digest_of(source)
+    try:
+        return _upload(api, source, digest or digest_of(source), filename, content_type, tags, metadata, provenance, dedupe)
+    finally:
+        if source is not file:
+            source.close()
+
+
+def _upload(api, source, whole, filename, content_type, tags, metadata, provenance, dedupe) -> Stored:
     body = {
         "filename": filename,
         "contentType": content_type,
