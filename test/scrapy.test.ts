@@ -1,18 +1,15 @@
 // The Scrapy adapter (integrations/scrapy) with real Scrapy (Debian's python3-scrapy) against the
 // real stack: a spider crawls a site on loopback through the files pipeline and a JSON Lines feed.
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { extname, join, resolve } from "node:path";
+import { extname, join } from "node:path";
 import type { ArtifactView, SearchPage } from "@artifact-store/api";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensureScrapy } from "../packages/local/src/scrapy";
-import { type CrawlSite, serveCrawlSite } from "./support/scrapy-site";
+import { type CrawlSite, crawlSite, runPython, SCRAPY_INTEGRATION, serveCrawlSite } from "./support/scrapy";
 import { MiB, sha256OfResponse, startTestStack, type TestStack } from "./support/stack";
 
-const INTEGRATION = resolve("integrations/scrapy");
-const SPIDER = join(INTEGRATION, "tests/site_spider.py");
 const STORE_PATH = "crawls/site";
 
 let stack: TestStack;
@@ -39,32 +36,23 @@ afterAll(async () => {
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 const md5 = (bytes: Buffer) => createHash("md5").update(bytes).digest("hex");
 
-const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((done) =>
-    execFile(
-      python,
-      args,
-      { cwd: workDir, env: { ...process.env, PYTHONPATH: INTEGRATION }, maxBuffer: 64 * MiB },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
-
-/** `scrapy runspider` with the adapter's pipeline and feed pointed at the stack. */
+/** A crawl of the site with the adapter's pipeline and feed pointed at the stack. */
 const crawl = (token: string, jobId: string) => {
   const store = stack.url.replace(/^http:/, "artifact:");
-  const settings = {
-    ITEM_PIPELINES: JSON.stringify({ "artifact_store_scrapy.ArtifactFilesPipeline": 1 }),
-    FILES_STORE: `${store}/${STORE_PATH}`,
-    FEED_STORAGES: JSON.stringify({ artifact: "artifact_store_scrapy.ArtifactFeedStorage" }),
-    FEEDS: JSON.stringify({ [`${store}/feeds/%(name)s-${jobId}.jsonl`]: { format: "jsonlines" } }),
-    ARTIFACT_STORE_TOKEN: token,
-    ARTIFACT_STORE_JOB_ID: jobId,
-    ARTIFACT_STORE_TAGS: "site:loopback",
-    REQUEST_FINGERPRINTER_IMPLEMENTATION: "2.7",
-    LOG_LEVEL: "INFO",
-  };
-  const flags = Object.entries(settings).flatMap(([name, value]) => ["-s", `${name}=${value}`]);
-  return run(["-m", "scrapy", "runspider", SPIDER, "-a", `start_url=${site.url}`, ...flags]);
+  return crawlSite(
+    python,
+    site,
+    {
+      ITEM_PIPELINES: { "artifact_store_scrapy.ArtifactFilesPipeline": 1 },
+      FILES_STORE: `${store}/${STORE_PATH}`,
+      FEED_STORAGES: { artifact: "artifact_store_scrapy.ArtifactFeedStorage" },
+      FEEDS: { [`${store}/feeds/%(name)s-${jobId}.jsonl`]: { format: "jsonlines" } },
+      ARTIFACT_STORE_TOKEN: token,
+      ARTIFACT_STORE_JOB_ID: jobId,
+      ARTIFACT_STORE_TAGS: "site:loopback",
+    },
+    workDir,
+  );
 };
 
 const search = async (token: string, query: Record<string, string>): Promise<ArtifactView[]> => {
@@ -98,15 +86,12 @@ const feedItems = async (token: string, jobId: string) => {
 };
 
 it("the adapter's Python unit tests pass", async () => {
-  const result = await run([
-    "-m",
-    "unittest",
-    "discover",
-    "-s",
-    join(INTEGRATION, "tests"),
-    "-t",
-    INTEGRATION,
-  ]);
+  const tests = join(SCRAPY_INTEGRATION, "tests");
+  const result = await runPython(
+    python,
+    ["-m", "unittest", "discover", "-s", tests, "-t", SCRAPY_INTEGRATION],
+    workDir,
+  );
   expect(result.code, result.stderr).toBe(0);
   expect(result.stderr).toMatch(/\nOK/);
 });
@@ -115,7 +100,7 @@ it("a Scrapy crawl stores every file and its JSON Lines feed as artifacts with p
   const token = await stack.tokenFor("scrapy-crawler");
   const first = await crawl(token, "crawl-1");
   expect(first.code, first.stderr).toBe(0);
-  expect(first.stderr).toContain(`'file_status_count/downloaded': ${site.files.size}`);
+  expect(first.stats["file_status_count/downloaded"]).toBe(site.files.size);
 
   const stored = await search(token, {
     tags: "scrapy,spider:loopback-site,site:loopback",
@@ -182,8 +167,8 @@ it("a Scrapy crawl stores every file and its JSON Lines feed as artifacts with p
   const fetchedBefore = new Map(site.hits);
   const second = await crawl(token, "crawl-2");
   expect(second.code, second.stderr).toBe(0);
-  expect(second.stderr).toContain(`'file_status_count/uptodate': ${site.files.size}`);
-  expect(second.stderr).not.toContain("file_status_count/downloaded");
+  expect(second.stats["file_status_count/uptodate"]).toBe(site.files.size);
+  expect(second.stats["file_status_count/downloaded"]).toBeUndefined();
   for (const path of site.files.keys()) expect(site.hits.get(path)).toBe(fetchedBefore.get(path));
   const afterSecond = await search(token, {
     tags: "scrapy",

@@ -37,7 +37,8 @@ class ArtifactStoreApi:
 
     def complete_upload(self, upload_id: str, sha256: str | None = None) -> dict:
         """Idempotent on the server's side, so repeated after a 5xx or a dropped connection."""
-        return self._call("POST", f"/v1/uploads/{quote(upload_id)}/complete", {"sha256": sha256} if sha256 else {})
+        body = {"sha256": sha256} if sha256 else {}
+        return self._call("POST", f"/v1/uploads/{quote(upload_id)}/complete", body)
 
     def abort_upload(self, upload_id: str) -> None:
         self._call("DELETE", f"/v1/uploads/{quote(upload_id)}")

@@ -96,7 +96,8 @@ def response_provenance(response, request, spider, fetched_at: str | None = None
     user_agent = request.headers.get("User-Agent")
     if user_agent:
         provenance["userAgent"] = user_agent.decode("latin-1")[:1024]
-    wanted = spider.crawler.settings.getlist("ARTIFACT_STORE_PROVENANCE_HEADERS") or DEFAULT_PROVENANCE_HEADERS
+    settings = spider.crawler.settings
+    wanted = settings.getlist("ARTIFACT_STORE_PROVENANCE_HEADERS") or DEFAULT_PROVENANCE_HEADERS
     headers = {}
     for name in wanted[:50]:
         value = response.headers.get(name)

@@ -100,7 +100,8 @@ def upload_file(
     """
     source = file if digest else seekable(file)
     try:
-        return _upload(api, source, digest or digest_of(source), filename, content_type, tags, metadata, provenance, dedupe)
+        whole = digest or digest_of(source)
+        return _upload(api, source, whole, filename, content_type, tags, metadata, provenance, dedupe)
     finally:
         if source is not file:
             source.close()

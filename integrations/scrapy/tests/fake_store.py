@@ -20,6 +20,10 @@ def now_iso():
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def error_body(code, message):
+    return {"error": {"code": code, "message": message, "requestId": "r"}}
+
+
 class FakeStore:
     def __init__(self, *, part_size=1024 * 1024, single_threshold=1024 * 1024, algorithms=("md5",)):
         self.part_size = part_size
@@ -60,7 +64,8 @@ class FakeStore:
         if body.get("sha256") and body.get("dedupe", True):
             for artifact in self.artifacts.values():
                 if artifact["sha256"] == body["sha256"] and artifact["size"] == body["size"]:
-                    return 200, {"deduplicated": True, "artifactId": artifact["id"], "artifact": self.view(artifact)}
+                    view = self.view(artifact)
+                    return 200, {"deduplicated": True, "artifactId": artifact["id"], "artifact": view}
         size = body["size"]
         single = size < self.single_threshold
         part_size = size if single else self.part_size
@@ -131,7 +136,7 @@ class FakeStore:
         data = b"".join(upload["parts"][n] for n in sorted(upload["parts"]))
         body = upload["body"]
         if len(data) != body["size"] or hashlib.sha256(data).hexdigest() != body["sha256"]:
-            return 409, {"error": {"code": "size_or_sha256_mismatch", "message": "", "requestId": "r"}}
+            return 409, error_body("size_or_sha256_mismatch", "")
         upload["state"] = "completed"
         artifact = {
             "id": str(uuid.uuid4()),
@@ -197,15 +202,16 @@ class FakeStore:
                         headers = {name.lower(): value for name, value in self.headers.items()}
                         return self._answer(*store.put(upload_id, int(number), headers, data))
                     if self.headers.get("Authorization") != f"Bearer {store.token}":
-                        return self._answer(401, {"error": {"code": "unauthenticated", "message": "", "requestId": "r"}})
+                        return self._answer(401, error_body("unauthenticated", ""))
                     body = json.loads(data) if data else {}
                     segments = parts.path.strip("/").split("/")
                     try:
                         if method == "POST" and segments == ["v1", "uploads"]:
                             return self._answer(*store.create(body))
-                        if method == "POST" and segments[:2] == ["v1", "uploads"] and segments[3:] == ["parts"]:
+                        if method == "POST" and segments[3:] == ["parts"]:
                             signed = store.sign(segments[2], body["parts"])
-                            return self._answer(200, {"uploadId": segments[2], "parts": signed, "expiresAt": now_iso()})
+                            answer = {"uploadId": segments[2], "parts": signed, "expiresAt": now_iso()}
+                            return self._answer(200, answer)
                         if method == "POST" and segments[3:] == ["complete"]:
                             return self._answer(*store.complete(segments[2]))
                         if method == "DELETE" and segments[:2] == ["v1", "uploads"]:
@@ -216,8 +222,8 @@ class FakeStore:
                         if method == "PATCH" and segments[:2] == ["v1", "artifacts"]:
                             return self._answer(*store.update(segments[2], body))
                     except ValueError as error:
-                        return self._answer(400, {"error": {"code": "invalid", "message": str(error), "requestId": "r"}})
-                    return self._answer(404, {"error": {"code": "not_found", "message": self.path, "requestId": "r"}})
+                        return self._answer(400, error_body("invalid", str(error)))
+                    return self._answer(404, error_body("not_found", self.path))
 
             def do_GET(self):
                 self._route("GET")

@@ -23,7 +23,9 @@ class FeedStorageTest(unittest.TestCase):
         self.assertTrue(file.closed)
         self.assertEqual(artifact["filename"], "books.jsonl")
         self.assertEqual(artifact["contentType"], "application/jsonl")
-        self.assertEqual(sorted(artifact["tags"]), ["books", "scrapy", "scrapy:feed", "spider:example-spider"])
+        self.assertEqual(
+            sorted(artifact["tags"]), ["books", "scrapy", "scrapy:feed", "spider:example-spider"]
+        )
         self.assertEqual(artifact["metadata"]["scrapy"]["feed"], "feeds/books.jsonl")
         stored = fake.artifacts[artifact["id"]]["bytes"].decode().splitlines()
         self.assertEqual([json.loads(line) for line in stored], lines)
@@ -33,7 +35,8 @@ class FeedStorageTest(unittest.TestCase):
         spider = spider_with({"ARTIFACT_STORE_TOKEN": fake.token})
         ids = set()
         for _ in range(2):
-            storage = closing(self, ArtifactFeedStorage.from_crawler(spider.crawler, store_uri(fake, "/feeds/same.jsonl")))
+            uri = store_uri(fake, "/feeds/same.jsonl")
+            storage = closing(self, ArtifactFeedStorage.from_crawler(spider.crawler, uri))
             file = storage.open(spider)
             file.write(b'{"same": true}\n')
             ids.add(storage._store_in_thread(file)["id"])

@@ -16,7 +16,8 @@ class FilesStoreTest(unittest.TestCase):
         settings = {"ARTIFACT_STORE_TOKEN": self.fake.token, "ARTIFACT_STORE_JOB_ID": "nightly"}
         self.spider = spider_with(settings)
         self.info = SimpleNamespace(spider=self.spider)
-        self.store = closing(self, ArtifactFilesStore(store_uri(self.fake, "/crawls/books"), settings=self.spider.settings))
+        uri = store_uri(self.fake, "/crawls/books")
+        self.store = closing(self, ArtifactFilesStore(uri, settings=self.spider.settings))
 
     def test_a_file_is_stored_under_its_key_with_the_crawl_tags_and_found_again_by_stat(self):
         data = b"%PDF-1.4 a report"
@@ -37,9 +38,11 @@ class FilesStoreTest(unittest.TestCase):
         self.assertEqual(self.store._stat("full/never.pdf"), {})
 
     def test_the_type_the_pipeline_gives_wins_unless_it_is_no_media_type(self):
-        given = self.store._persist("full/a", io.BytesIO(b"1"), self.info, None, {"Content-Type": b"image/png"}, None)
+        png = {"Content-Type": b"image/png"}
+        given = self.store._persist("full/a", io.BytesIO(b"1"), self.info, None, png, None)
         self.assertEqual(given["contentType"], "image/png")
-        junk = self.store._persist("full/b.pdf", io.BytesIO(b"2"), self.info, None, {"Content-Type": "pdf"}, None)
+        no_type = {"Content-Type": "pdf"}
+        junk = self.store._persist("full/b.pdf", io.BytesIO(b"2"), self.info, None, no_type, None)
         self.assertEqual(junk["contentType"], "application/pdf")
 
     def test_bytes_already_held_under_another_key_are_tagged_with_this_one_too(self):

@@ -16,7 +16,8 @@ class ParseLocationTest(unittest.TestCase):
             os.environ.pop(name, None)
 
     def test_host_and_port_mean_http_and_the_path_is_the_prefix(self):
-        location = parse_location("artifact://127.0.0.1:8787/crawls/books", Settings({"ARTIFACT_STORE_TOKEN": "t"}))
+        settings = Settings({"ARTIFACT_STORE_TOKEN": "t"})
+        location = parse_location("artifact://127.0.0.1:8787/crawls/books", settings)
         self.assertEqual(location.base_url, "http://127.0.0.1:8787")
         self.assertEqual(location.path, "crawls/books")
         self.assertEqual(location.key_for("full/abc.pdf"), "crawls/books/full/abc.pdf")
@@ -36,7 +37,8 @@ class ParseLocationTest(unittest.TestCase):
 
     def test_the_url_setting_overrides_the_uri_host_for_https(self):
         settings = Settings({"ARTIFACT_STORE_TOKEN": "t", "ARTIFACT_STORE_URL": "https://api.example/"})
-        self.assertEqual(parse_location("artifact://ignored/feeds/a.jsonl", settings).base_url, "https://api.example")
+        location = parse_location("artifact://ignored/feeds/a.jsonl", settings)
+        self.assertEqual(location.base_url, "https://api.example")
 
     def test_environment_variables_stand_in_for_settings(self):
         os.environ["ARTIFACT_STORE_TOKEN"] = "from-env"

@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
 import { type StaticSite, serveOnLoopback } from "./static-site";
 
 /** One downloadable file of the site, with what a store must end up holding. */
@@ -86,4 +88,60 @@ export const serveCrawlSite = async (shape: CrawlSiteShape): Promise<CrawlSite> 
     response.writeHead(404, { "content-type": "text/plain" }).end("not found");
   });
   return { ...site, files, pages, hits };
+};
+
+export const SCRAPY_INTEGRATION = resolve("integrations/scrapy");
+const SITE_SPIDER = join(SCRAPY_INTEGRATION, "tests/site_spider.py");
+
+export interface CrawlRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Scrapy's own stats, from the dump it logs at the end (numbers only). */
+  stats: Record<string, number>;
+}
+
+/** Runs a Python module with the adapter on its path, in `cwd`. */
+export const runPython = (
+  python: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> =>
+  new Promise((done) =>
+    execFile(
+      python,
+      args,
+      { cwd, env: { ...process.env, PYTHONPATH: SCRAPY_INTEGRATION }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+
+/**
+ * `scrapy runspider` of the site spider (integrations/scrapy/tests/site_spider.py) over `site`,
+ * with these settings (objects are passed as JSON, as Scrapy's -s reads them).
+ */
+export const crawlSite = async (
+  python: string,
+  site: CrawlSite,
+  settings: Record<string, string | object>,
+  cwd: string,
+): Promise<CrawlRun> => {
+  const flags = Object.entries({
+    REQUEST_FINGERPRINTER_IMPLEMENTATION: "2.7",
+    LOG_LEVEL: "INFO",
+    ...settings,
+  }).flatMap(([name, value]) => [
+    "-s",
+    `${name}=${typeof value === "string" ? value : JSON.stringify(value)}`,
+  ]);
+  const result = await runPython(
+    python,
+    ["-m", "scrapy", "runspider", SITE_SPIDER, "-a", `start_url=${site.url}`, ...flags],
+    cwd,
+  );
+  const stats: Record<string, number> = {};
+  for (const match of result.stderr.matchAll(/'([a-z_/]+)': (\d+(?:\.\d+)?)/g)) {
+    if (match[1] && match[2]) stats[match[1]] = Number(match[2]);
+  }
+  return { ...result, stats };
 };
