@@ -12,6 +12,8 @@ import { pathToFileURL } from "node:url";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { createS3Client } from "@artifact-store/storage";
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import pMap from "p-map";
 import { ensureScrapy, scrapyVersion } from "../packages/local/src/scrapy";
 import { type CrawlRun, type CrawlSiteShape, crawlSite, serveCrawlSite } from "../test/support/scrapy";
@@ -51,6 +53,7 @@ export const benchScrapy = async (): Promise<void> => {
     0,
   );
   const store = api.url.replace(/^http:/, "artifact:");
+  const s3 = createS3Client(api.config.storage);
   const rows: (string | number)[][] = [];
   try {
     for (const { label, shape } of SHAPES) {
@@ -92,6 +95,8 @@ export const benchScrapy = async (): Promise<void> => {
             { concurrency: STORE_THREADS },
           );
           timings.sdk.push((performance.now() - started) / 1000);
+          // Each round stores a GiB or so: the storage it ran on (often shared) gets it back.
+          await emptyBucket(s3, api.config.storage.bucket);
         }
       } finally {
         await site.close();
@@ -113,6 +118,8 @@ export const benchScrapy = async (): Promise<void> => {
       );
     }
   } finally {
+    await emptyBucket(s3, api.config.storage.bucket).catch(() => {});
+    s3.destroy();
     await api.close();
     await storage.stop();
     await rm(workDir, { recursive: true, force: true });
@@ -128,6 +135,15 @@ const pipeline = (filesStore: string) => ({
   ITEM_PIPELINES: { "artifact_store_scrapy.ArtifactFilesPipeline": 1 },
   FILES_STORE: filesStore,
 });
+
+const emptyBucket = async (s3: S3Client, bucket: string) => {
+  for (;;) {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
+    const keys = (listed.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+    if (keys.length === 0) return;
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+  }
+};
 
 /** Scrapy's elapsed seconds for the crawl, after checking every file went the expected way. */
 const elapsed = (run: CrawlRun, files: number, status: "downloaded" | "uptodate" = "downloaded"): number => {
