@@ -18,6 +18,7 @@ import { benchConsole } from "./bench-console";
 import { benchCrawlee } from "./bench-crawlee";
 import { benchFunctions } from "./bench-functions";
 import { benchIngest } from "./bench-ingest";
+import { benchScrapy } from "./bench-scrapy";
 import { benchSearch } from "./bench-search";
 import { printTable } from "./bench-table";
 import { benchUploadBreakdown } from "./bench-upload";
@@ -228,6 +229,7 @@ main()
   .then(() => benchCli())
   .then(() => benchConsole())
   .then(() => benchCrawlee())
+  .then(() => benchScrapy())
   .then(() => benchAudit())
   .then(() => benchIngest())
   .catch((error: unknown) => {

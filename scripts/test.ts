@@ -11,6 +11,7 @@ import { relative, resolve } from "node:path";
 import { ensureLocalStorage, openPostgres } from "@artifact-store/local";
 import { ensureChromium } from "../packages/local/src/chromium";
 import { startMotoServer } from "../packages/local/src/moto-server";
+import { ensureScrapy } from "../packages/local/src/scrapy";
 
 const say = (line: string) => console.log(`[test] ${line}`);
 
@@ -132,6 +133,7 @@ const main = async (): Promise<number> => {
         const unitDatabaseUrl = await server.createDatabase(`artifact_store_unit_test_${RUN}`);
         say(`PostgreSQL: ${databaseUrl.replace(/:[^:@/]+@/, ":***@")} (and ..._unit_test_${RUN})`);
         await ensureChromium((line) => say(`chromium: ${line}`)); // for test/browser.test.ts
+        await ensureScrapy((line) => say(`scrapy: ${line}`)); // for test/scrapy.test.ts
         // The second S3 implementation: not found on PATH is a failure of the run, never a skip.
         const moto = await startMotoServer();
         say(`moto's S3 server: ${moto.endpoint}`);
