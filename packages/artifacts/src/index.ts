@@ -17,4 +17,10 @@ export type { ServiceSettings } from "./settings";
 export { readSidecar, type Sidecar, type SidecarReading, sidecarOf, writeSidecar } from "./sidecar";
 export { StorageEvents } from "./storage-events";
 export { type CreateUploadRequest, Uploads } from "./uploads";
-export { type VerificationSettings, Verifier } from "./verifier";
+export {
+  type HandedOffVerification,
+  handedOffArtifactOf,
+  type VerificationHandoff,
+  type VerificationSettings,
+  Verifier,
+} from "./verifier";

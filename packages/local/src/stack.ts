@@ -89,6 +89,8 @@ export const startLocalApi = async (env: Env, port: number): Promise<LocalApi> =
     close: async () => {
       await unwire();
       await server.close();
+      // Completed uploads being verified in the background still need the catalogue.
+      await runtime.verifier.settled();
       await runtime.close();
     },
   };

@@ -6,6 +6,7 @@ export {
 } from "./bucket-notifications";
 export type { StorageConfig } from "./client";
 export { createS3Client } from "./client";
+export { NodeSha256 } from "./node-sha256";
 export {
   type ChecksumAlgorithm,
   type DownloadOptions,
