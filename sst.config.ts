@@ -106,15 +106,27 @@ export default $config({
     });
 
     const urls: Record<string, $util.Output<string>> = {};
-    for (const entry of FUNCTIONS) {
+    // The verifier first: the functions that complete uploads invoke it (asynchronously) by ARN.
+    const VERIFIER = "verify-artifacts";
+    const ordered = [...FUNCTIONS].sort((a, b) => Number(b.name === VERIFIER) - Number(a.name === VERIFIER));
+    let verifierArn: $util.Output<string> | undefined;
+    for (const entry of ordered) {
       const name = resourceName(entry.name);
+      if (entry.handsOffVerification && !verifierArn) throw new Error(`${VERIFIER} is not in the manifest`);
       const fn = new sst.aws.Function(name, {
         handler: lambdaHandler(entry),
         description: `artifact-store ${entry.name}`,
         ...(entry.timeoutSeconds ? { timeout: `${entry.timeoutSeconds} seconds` as const } : {}),
         ...(entry.memoryMiB ? { memory: `${entry.memoryMiB} MB` as const } : {}),
         ...(entry.url ? { url: true } : {}),
+        ...(entry.handsOffVerification && verifierArn
+          ? {
+              environment: { VERIFY_FUNCTION_ARN: verifierArn },
+              permissions: [{ actions: ["lambda:InvokeFunction"], resources: [verifierArn] }],
+            }
+          : {}),
       });
+      if (entry.name === VERIFIER) verifierArn = fn.arn;
       for (const route of entry.routes) api.route(gatewayRoute(route), fn.arn);
       if (entry.schedule) {
         new sst.aws.CronV2(`${name}Schedule`, { schedule: entry.schedule, function: fn.arn });

@@ -1,5 +1,6 @@
 import { artifactView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
+import { handedOffArtifactOf } from "@artifact-store/artifacts";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
 import { readyStorageRuntime, verifierOf } from "@artifact-store/runtime/storage";
 
@@ -10,6 +11,9 @@ mount(app, routes.verifyArtifact, async ({ params }, { c }) => {
   return c.json(artifactView(await verifier.reverify(params.artifactId)));
 });
 
-export const handler = httpOrScheduled(app, async () =>
-  verifierOf(await readyStorageRuntime()).verifyPending(),
-);
+// Every minute from the schedule; at once, for one artifact, when a completion hands it off.
+export const handler = httpOrScheduled(app, async (event) => {
+  const verifier = verifierOf(await readyStorageRuntime());
+  const handedOff = handedOffArtifactOf(event);
+  return handedOff ? verifier.verifyHandedOff(handedOff) : verifier.verifyPending();
+});

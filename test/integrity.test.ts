@@ -10,7 +10,8 @@ import { requires } from "./support/capabilities";
 import { MiB, randomBytesOf, sha256, startTestStack, type TestStack } from "./support/stack";
 
 // Stored bytes are proven before they are served: at completion for small objects, by the
-// scheduled verify-artifacts run for larger ones, and again on an admin's request.
+// scheduled verify-artifacts run for larger ones (the net beneath their hand-off at completion),
+// and again on an admin's request.
 
 const INLINE_MAX = 1 * MiB;
 const LARGE = 2 * MiB;
@@ -22,7 +23,12 @@ let admin: string;
 beforeAll(async () => {
   // The scheduled run takes every uploaded artifact of the catalogue, so it gets a database of
   // its own: other test files' artifacts live in other buckets.
-  stack = await startTestStack({ VERIFY_INLINE_MAX_BYTES: String(INLINE_MAX) }, { ownDatabase: true });
+  // Large uploads are left to the scheduled run here (VERIFY_AT_ONCE=false), so its path is what is
+  // tested; test/downloadable-at-once.test.ts covers the hand-off at completion.
+  stack = await startTestStack(
+    { VERIFY_INLINE_MAX_BYTES: String(INLINE_MAX), VERIFY_AT_ONCE: "false" },
+    { ownDatabase: true },
+  );
   admin = await stack.tokenFor(ADMIN, ["admin"]);
 });
 afterAll(() => stack?.close());

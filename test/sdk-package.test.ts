@@ -40,6 +40,7 @@ beforeAll(async () => {
         S3_CORS_ORIGINS: "*",
         // Artifacts above this wait for a verification run: what `waitUntil: "verified"` waits for.
         VERIFY_INLINE_MAX_BYTES: String(INLINE_VERIFY_MAX),
+        VERIFY_AT_ONCE: "false",
         // The webhook receiver of these tests listens on loopback.
         WEBHOOK_ALLOWED_PRIVATE_CIDRS: "127.0.0.0/8",
         WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",

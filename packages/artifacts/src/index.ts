@@ -18,4 +18,10 @@ export { readSidecar, type Sidecar, type SidecarReading, sidecarOf, writeSidecar
 export { SIDECAR_SCHEMA_VERSION, type StoredSidecar } from "./sidecar-formats";
 export { StorageEvents } from "./storage-events";
 export { type CreateUploadRequest, Uploads } from "./uploads";
-export { type VerificationSettings, Verifier } from "./verifier";
+export {
+  type HandedOffVerification,
+  handedOffArtifactOf,
+  type VerificationHandoff,
+  type VerificationSettings,
+  Verifier,
+} from "./verifier";

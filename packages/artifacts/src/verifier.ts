@@ -19,8 +19,13 @@ import { fileTypeFromBuffer, supportedMimeTypes } from "file-type/core";
 import { writeSidecar } from "./sidecar";
 
 export interface VerificationSettings {
-  /** Complete-upload verifies objects up to this size before it answers; larger ones wait for a run. */
+  /** Complete-upload verifies objects up to this size before it answers; larger ones are handed off. */
   inlineMaxBytes: number;
+  /**
+   * A completed object above `inlineMaxBytes` is handed to a verifier at once (the hand-off the
+   * Verifier is given); false leaves it to the next scheduled run.
+   */
+  handOffAtOnce: boolean;
   /** Bytes one scheduled run reads at most (its first artifact is taken whatever its size). */
   runBudgetBytes: number;
   /** How long a run holds an artifact it claimed; the claims of a run that died expire then. */
@@ -49,6 +54,24 @@ export async function* claimsWithinBudget(
     yield claimed;
   }
 }
+
+/**
+ * Starts the verification of one completed artifact somewhere that outlives the caller's request:
+ * in this process (`npm start`, the tests), or an asynchronous invoke of the verify-artifacts
+ * function (deployed, where a Lambda freezes once it has answered). It only has to start it.
+ */
+export type VerificationHandoff = (artifactId: string) => Promise<void>;
+
+/** What a hand-off by invoke sends the verify-artifacts function. */
+export interface HandedOffVerification {
+  verifyArtifact: string;
+}
+
+/** The artifact a verify-artifacts invocation was handed, or null for a scheduled run. */
+export const handedOffArtifactOf = (event: unknown): string | null => {
+  const id = typeof event === "object" && event !== null && (event as HandedOffVerification).verifyArtifact;
+  return typeof id === "string" && id !== "" ? id : null;
+};
 
 /** The states whose bytes are in storage, so can be (re-)verified. */
 const CHECKABLE: readonly ArtifactState[] = ["uploaded", "verified", "corrupt"];
@@ -91,12 +114,19 @@ const readBack = async (
  * the sidecar in the same step.
  */
 export class Verifier {
+  /** Verifications this process started in the background, so a shutdown can wait for them. */
+  private readonly inBackground = new Set<Promise<unknown>>();
+  private readonly handoff: VerificationHandoff;
+
   constructor(
     private readonly catalog: Catalog,
     private readonly storage: ObjectStorage,
     readonly settings: VerificationSettings,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    handoff?: VerificationHandoff,
+  ) {
+    this.handoff = handoff ?? (async (artifactId) => this.verifyInBackground(artifactId));
+  }
 
   async verify(artifact: Artifact): Promise<Artifact> {
     const observed = await this.observe(artifact);
@@ -115,11 +145,16 @@ export class Verifier {
   }
 
   /**
-   * Complete-upload's last step: a small object is verified before the uploader gets its answer.
-   * A failure to read it back leaves it uploaded, for the scheduled run to retry.
+   * Complete-upload's last step: a small object is verified before the uploader gets its answer; a
+   * larger one is handed off to be verified at once, while the uploader hears it is uploaded. A
+   * failure to read it back, or to hand it off, leaves it uploaded for the scheduled run.
    */
   async afterUpload(artifact: Artifact): Promise<Artifact> {
-    if (artifact.state !== "uploaded" || artifact.size > this.settings.inlineMaxBytes) return artifact;
+    if (artifact.state !== "uploaded") return artifact;
+    if (artifact.size > this.settings.inlineMaxBytes) {
+      if (this.settings.handOffAtOnce) await this.handoff(artifact.id).catch(() => undefined);
+      return artifact;
+    }
     try {
       return await this.verify(artifact);
     } catch {
@@ -148,15 +183,46 @@ export class Verifier {
    * budget is spent. Claims expire, so a run that dies part-way leaves nothing stuck, and runs on
    * many instances at once never take the same artifact.
    */
-  async verifyPending(): Promise<VerificationRun> {
+  verifyPending(): Promise<VerificationRun> {
+    return this.verifyClaimed(
+      claimsWithinBudget(this.settings.runBudgetBytes, this.settings.claimSeconds, this.now, (...args) =>
+        this.catalog.claimUnverified(...args),
+      ),
+    );
+  }
+
+  /**
+   * A hand-off: verifies this one artifact now, under a claim like a scheduled run's, so whichever
+   * of the two (or of two hand-offs) claims it first reads it and the other finds nothing to do.
+   */
+  verifyHandedOff(artifactId: string): Promise<VerificationRun> {
+    return this.verifyClaimed(this.claimOne(artifactId));
+  }
+
+  /** Resolves once the verifications this process started in the background have ended. */
+  async settled(): Promise<void> {
+    while (this.inBackground.size > 0) await Promise.allSettled([...this.inBackground]);
+  }
+
+  /** The in-process hand-off: the caller has its answer while this one reads the bytes. */
+  private verifyInBackground(artifactId: string): void {
+    const running: Promise<unknown> = this.verifyHandedOff(artifactId)
+      // A failed check is already held for a retry; a failed claim leaves it to the schedule.
+      .catch(() => null)
+      .finally(() => this.inBackground.delete(running));
+    this.inBackground.add(running);
+  }
+
+  private async *claimOne(artifactId: string): AsyncGenerator<Artifact> {
+    const at = this.now();
+    const claimUntil = new Date(at.getTime() + this.settings.claimSeconds * 1000);
+    const claimed = await this.catalog.claimUnverifiedArtifact(artifactId, at, claimUntil);
+    if (claimed) yield claimed;
+  }
+
+  private async verifyClaimed(claims: AsyncIterable<Artifact>): Promise<VerificationRun> {
     const started = performance.now();
     const run: VerificationRun = { verified: 0, corrupt: 0, failed: 0, bytes: 0, ms: 0, failures: [] };
-    const claims = claimsWithinBudget(
-      this.settings.runBudgetBytes,
-      this.settings.claimSeconds,
-      this.now,
-      (...args) => this.catalog.claimUnverified(...args),
-    );
     for await (const claimed of claims) {
       run.bytes += claimed.size;
       try {

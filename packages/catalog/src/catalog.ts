@@ -247,6 +247,16 @@ export class Catalog {
   }
 
   /**
+   * Claims this one artifact, as claimUnverified would when it came up: null when it is no longer
+   * uploaded or another verifier holds it, so a verification handed off at completion and a
+   * scheduled run (or a repeated hand-off) never read the same artifact at once.
+   */
+  claimUnverifiedArtifact(id: string, now: Date, claimUntil: Date): Promise<Artifact | null> {
+    const queue = { where: "state = 'uploaded' and id = $4", order: "id", params: [id] };
+    return claimNextArtifact(this.db, queue, now, claimUntil, null);
+  }
+
+  /**
    * Records a verification's outcome on an artifact still in one of `fromStates`, and releases
    * its claim. `publish` runs with the row locked, before commit (the sidecar), so a concurrent
    * edit cannot write an older state over it; a failure rolls the record back. Null when the

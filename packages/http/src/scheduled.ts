@@ -6,11 +6,12 @@ type LambdaHandler = ReturnType<typeof handle>;
 
 /**
  * A Lambda handler for a function that serves HTTP and also runs on a schedule. API Gateway
- * events always carry a requestContext; a scheduler's invocation never does.
+ * events always carry a requestContext; a scheduler's invocation (or another function's direct
+ * invoke, which the job is given) never does.
  */
 export const httpOrScheduled = <E extends object>(
   app: Hono<E & object>,
-  job: () => Promise<unknown>,
+  job: (event: unknown) => Promise<unknown>,
 ): ((event: unknown, context: unknown) => Promise<unknown>) => {
   const http = handle(app as unknown as Hono) as LambdaHandler;
   return async (event, context) => {
@@ -18,7 +19,7 @@ export const httpOrScheduled = <E extends object>(
       return http(event as Parameters<LambdaHandler>[0], context as Parameters<LambdaHandler>[1]);
     }
     const started = performance.now();
-    const result = await job();
+    const result = await job(event);
     log("info", "scheduled_run", { ms: Math.round(performance.now() - started), result });
     return result;
   };

@@ -118,6 +118,8 @@ export const startLocalApi = async (
     close: async () => {
       await unwire();
       await server.close();
+      // Completed uploads being verified in the background still need the catalogue.
+      await runtime.verifier.settled();
       await runtime.close();
     },
   };

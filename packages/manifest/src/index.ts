@@ -25,6 +25,11 @@ export interface FunctionEntry {
    * changes: the migrate-catalog function.
    */
   runOnDeploy?: boolean;
+  /**
+   * Completes uploads, so hands those too large to verify inline to `verify-artifacts` at once:
+   * deployed with that function's ARN (VERIFY_FUNCTION_ARN) and leave to invoke it.
+   */
+  handsOffVerification?: boolean;
   /** Lambda timeout when the 30 s default is not enough (scheduled jobs). */
   timeoutSeconds?: number;
   /** Lambda memory when the 512 MiB default is not enough. */
@@ -80,6 +85,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     module: "functions/complete-upload.ts",
     routes: [routes.completeUpload],
     usesStorage: true,
+    handsOffVerification: true,
   },
   {
     name: "create-upload-batch",
@@ -212,7 +218,8 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     memoryMiB: 1024,
   },
   {
-    // Uploaded artifacts too large to verify at completion, oldest first, within a byte budget.
+    // Uploaded artifacts too large to verify at completion: each at once, invoked by the function
+    // that completed it, and on the schedule, oldest first within a byte budget, as the net.
     name: "verify-artifacts",
     module: "functions/verify-artifacts.ts",
     routes: [routes.verifyArtifact],
@@ -237,6 +244,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     module: "functions/reconcile-storage.ts",
     routes: [routes.reconcileStorage],
     usesStorage: true,
+    handsOffVerification: true,
     schedule: "rate(6 hours)",
     timeoutSeconds: 900,
   },
@@ -315,6 +323,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     module: "functions/storage-events.ts",
     routes: [routes.storageEvents],
     usesStorage: true,
+    handsOffVerification: true,
     url: true,
   },
   { name: "health", module: "functions/health.ts", routes: [routes.health], usesStorage: true },

@@ -198,6 +198,27 @@ describe("sst.config.ts", () => {
     expect(config.app({ stage: "production" })).toMatchObject({ removal: "retain", protect: true });
   });
 
+  it("lets the functions that complete uploads, and only those, invoke the verifier by its ARN", async () => {
+    await runConfig(declared);
+    const verifier = declared.functions.get("VerifyArtifacts");
+    expect(verifier).toBeDefined();
+    const handing = FUNCTIONS.filter((entry) => entry.handsOffVerification).map((entry) => entry.name);
+    expect(handing.sort()).toEqual(["complete-upload", "reconcile-storage", "storage-events"]);
+    for (const entry of FUNCTIONS) {
+      const { args } = functionOf(declared, entry);
+      const environment = args.environment as Record<string, unknown>;
+      if (entry.handsOffVerification) {
+        expect(environment.VERIFY_FUNCTION_ARN).toBe(verifier?.arn);
+        expect(args.permissions).toEqual([
+          { actions: ["lambda:InvokeFunction"], resources: [verifier?.arn] },
+        ]);
+      } else {
+        expect(environment.VERIFY_FUNCTION_ARN).toBeUndefined();
+        expect(args.permissions).toBeUndefined();
+      }
+    }
+  });
+
   it("declares one function per manifest entry, and nothing else", async () => {
     await runConfig(declared);
     expect([...declared.functions.keys()].sort()).toEqual(FUNCTIONS.map((e) => resourceName(e.name)).sort());
@@ -333,7 +354,7 @@ describe("sst.config.ts", () => {
           expect(environment[name], `${fn} ${name}`).toBe(declared.secrets.get(deploy.name)?.value);
         } else if (deploy.kind === "passed") {
           expect(environment[name], `${fn} ${name}`).toBe(`value of ${name}`);
-        } else {
+        } else if (deploy.kind === "local") {
           expect(environment[name], `${fn} ${name} is the local stack's`).toBeUndefined();
         }
       }

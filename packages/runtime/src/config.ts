@@ -25,6 +25,8 @@ export interface Config {
   auditSegment: { size: number; maxAgeSeconds: number };
   /** When and how stored bytes are proven to be the declared ones. */
   verification: VerificationSettings;
+  /** Deployed: the verify-artifacts function a completed upload is handed to; unset: this process. */
+  verifyFunctionArn: string | undefined;
   /** How much the scheduled scrubber re-reads per run. */
   scrub: ScrubSettings;
   /** What the reconciler may repair on its own. */
@@ -118,11 +120,13 @@ export const loadConfig = (env: Env = process.env): Config => {
     signingRateLimitPerMinute: read(env, "RATE_LIMIT_SIGNING_PER_MINUTE"),
     verification: {
       inlineMaxBytes: read(env, "VERIFY_INLINE_MAX_BYTES"),
+      handOffAtOnce: read(env, "VERIFY_AT_ONCE"),
       runBudgetBytes: read(env, "VERIFY_RUN_BUDGET_BYTES"),
       // A Lambda runs at most 15 minutes: a claim older than that belongs to a run that died.
       claimSeconds: 15 * 60,
       contentTypeMismatch: read(env, "CONTENT_TYPE_MISMATCH"),
     },
+    verifyFunctionArn: read(env, "VERIFY_FUNCTION_ARN"),
     scrub: {
       budgetBytes: read(env, "SCRUB_RUN_BUDGET_BYTES"),
       claimSeconds: 15 * 60,

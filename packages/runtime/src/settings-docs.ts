@@ -28,6 +28,8 @@ const deployment = (deploy: Deployment): string => {
         : `deploy environment, else \`${deploy.deployed}\``;
     case "local":
       return `local only (${deploy.why})`;
+    case "wired":
+      return `set by sst.config.ts (${deploy.to})`;
   }
 };
 

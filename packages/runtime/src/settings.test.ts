@@ -93,7 +93,7 @@ describe("the settings table", () => {
     for (const row of Object.entries(SETTINGS)) {
       expect(shownDefault(row), row[0]).not.toBe("");
       expect(row[1].meaning, row[0]).toMatch(/^[^\n]+$/);
-      expect(["secret", "passed", "local"], row[0]).toContain(row[1].deploy.kind);
+      expect(["secret", "passed", "local", "wired"], row[0]).toContain(row[1].deploy.kind);
     }
     const secrets = Object.values(SETTINGS).flatMap(({ deploy }) =>
       deploy.kind === "secret" ? [deploy.name] : [],

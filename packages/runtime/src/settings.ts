@@ -26,7 +26,9 @@ export type Deployment =
   /** Taken from the environment of `sst deploy` when set there, else `deployed` or the code's default. */
   | { kind: "passed"; deployed?: string }
   /** Not for deployed functions: the local stack's own (`npm start`, the tests), and why. */
-  | { kind: "local"; why: string };
+  | { kind: "local"; why: string }
+  /** Set by sst.config.ts itself, from a resource it declares: what it is set to. */
+  | { kind: "wired"; to: string };
 
 export interface Setting<T = unknown> {
   parser: Parser<T>;
@@ -142,6 +144,7 @@ const secret = (name: string, placeholder?: string): Deployment =>
   placeholder === undefined ? { kind: "secret", name } : { kind: "secret", name, placeholder };
 const PASSED: Deployment = { kind: "passed" };
 const localOnly = (why: string): Deployment => ({ kind: "local", why });
+const wired = (to: string): Deployment => ({ kind: "wired", to });
 
 /**
  * The defaults packages/core and packages/auth use when given no settings; settings.test.ts holds
@@ -306,7 +309,19 @@ export const SETTINGS = {
     parser: bytes(8 * MiB, 0, 5 * TiB),
     deploy: PASSED,
     meaning:
-      "complete-upload verifies objects up to this size before it answers; larger ones wait for `verify-artifacts`",
+      "complete-upload verifies objects up to this size before it answers; larger ones are verified just after (`VERIFY_AT_ONCE`)",
+  },
+  VERIFY_AT_ONCE: {
+    parser: flag(true),
+    deploy: PASSED,
+    meaning:
+      "a completed upload above `VERIFY_INLINE_MAX_BYTES` is verified at once (deployed: an asynchronous invoke of `verify-artifacts`; `npm start`: in the process); `false` leaves it to the scheduled run",
+  },
+  VERIFY_FUNCTION_ARN: {
+    parser: optionalText(),
+    default: "unset: verified in the process",
+    deploy: wired("the `verify-artifacts` function, in the functions that complete uploads"),
+    meaning: "the function a completed upload is handed to for verification, invoked asynchronously",
   },
   VERIFY_RUN_BUDGET_BYTES: {
     parser: bytes(8 * GiB, 1, 5 * TiB),

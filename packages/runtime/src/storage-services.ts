@@ -20,6 +20,7 @@ import { type CatalogRuntime, readyCatalogRuntime } from "./catalog-runtime";
 import { integrityOf } from "./catalog-services";
 import { loadStorageConfig } from "./config";
 import { provided } from "./provided";
+import { invokeVerifier } from "./verification-handoff";
 
 export const storageConfigOf = (runtime: CatalogRuntime): StorageConfig =>
   runtime.config.storage ?? loadStorageConfig();
@@ -40,13 +41,16 @@ export const readyStorageRuntime = async (): Promise<CatalogRuntime> => {
   return runtime;
 };
 
-/** Reads stored bytes back and records them verified or corrupt (inline, scheduled, on demand). */
+/**
+ * Reads stored bytes back and records them verified or corrupt (inline, handed off at completion,
+ * scheduled, on demand). Deployed, a hand-off is an invoke of verify-artifacts; else this process.
+ */
 export const verifierOf = (runtime: CatalogRuntime): Verifier =>
-  provided(
-    runtime,
-    "verifier",
-    () => new Verifier(runtime.catalog, storageOf(runtime), runtime.config.verification),
-  );
+  provided(runtime, "verifier", () => {
+    const { verification, verifyFunctionArn } = runtime.config;
+    const handoff = verifyFunctionArn ? invokeVerifier(verifyFunctionArn) : undefined;
+    return new Verifier(runtime.catalog, storageOf(runtime), verification, undefined, handoff);
+  });
 
 export const uploadsOf = (runtime: CatalogRuntime): Uploads =>
   provided(

@@ -1,7 +1,7 @@
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { type Event, PutBucketNotificationConfigurationCommand, type S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { StorageConfig } from "./client";
+import { NodeSha256 } from "./node-sha256";
 
 /** The explicit names (MinIO's `s3:ObjectCreated:*` also fires on tagging and metadata changes). */
 export const OBJECT_CREATED_EVENTS: readonly Event[] = [
@@ -10,35 +10,6 @@ export const OBJECT_CREATED_EVENTS: readonly Event[] = [
   "s3:ObjectCreated:Copy",
   "s3:ObjectCreated:CompleteMultipartUpload",
 ];
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-const bytesOf = (data: SourceData): Buffer | string =>
-  typeof data === "string"
-    ? data
-    : ArrayBuffer.isView(data)
-      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-      : Buffer.from(data);
-
-/** SHA-256 (and HMAC-SHA-256 given a secret) in the shape the SigV4 signer takes. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytesOf(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", bytesOf(this.secret));
-  }
-}
 
 /** One action of the SNS-style topic API Ceph RGW serves on its S3 endpoint (SigV4, service `sns`). */
 const topicAction = async (config: StorageConfig, params: Record<string, string>): Promise<string> => {

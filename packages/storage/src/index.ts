@@ -7,6 +7,7 @@ export {
 export { PROBE_PREFIX, type StorageCapabilities } from "./capabilities";
 export type { BucketPolicy, StorageConfig } from "./client";
 export { createS3Client } from "./client";
+export { NodeSha256 } from "./node-sha256";
 export {
   type ChecksumAlgorithm,
   type DownloadOptions,
