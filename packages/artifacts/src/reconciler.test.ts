@@ -15,6 +15,7 @@ const VERIFY = {
   runBudgetBytes: 1024,
   claimSeconds: 300,
   contentTypeMismatch: "flag" as const,
+  handOffAtOnce: false,
 };
 
 let catalogue: MemoryCatalogue;

@@ -10,6 +10,7 @@ const SETTINGS = {
   runBudgetBytes: 1024,
   claimSeconds: 300,
   contentTypeMismatch: "flag" as const,
+  handOffAtOnce: false,
 };
 
 let catalogue: MemoryCatalogue;
