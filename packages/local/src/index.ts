@@ -10,6 +10,7 @@ export { createLocalRouter, type RunningServer, startServer } from "./server";
 export {
   ensureLocalStorage,
   type LocalApi,
+  type LocalConfig,
   type LocalStorage,
   startLocalApi,
 } from "./stack";

@@ -1,12 +1,16 @@
 import { join } from "node:path";
+import { migrate } from "@artifact-store/catalog";
 import { ensureCephInstalled, startLocalS3 } from "@artifact-store/local-s3";
 import {
+  type Config,
   createRuntime,
   loadConfig,
   loadStorageConfig,
   type Runtime,
   useRuntime,
 } from "@artifact-store/runtime";
+import { readyForStorage } from "@artifact-store/runtime/storage";
+import type { StorageConfig } from "@artifact-store/storage";
 import { type RunningServer, startServer } from "./server";
 import { wireStorageNotifications } from "./storage-notifications";
 
@@ -48,23 +52,28 @@ export const ensureLocalStorage = async (
   };
 };
 
+/** Every setting, storage's included: a local stack always talks to storage. */
+export type LocalConfig = Config & { storage: StorageConfig };
+
 export interface LocalApi {
   url: string;
+  /** The runtime every function serves from; services are built from it (`verifierOf(api.runtime)`). */
   runtime: Runtime;
-  config: Runtime["config"];
+  config: LocalConfig;
   close: () => Promise<void>;
 }
 
 /**
- * Builds the runtime from env, prepares the catalogue and bucket, and serves every function. With
+ * Builds the runtime from env, migrates the catalogue, prepares the bucket, and serves every
+ * function from that runtime (`useRuntime`: the one seam by which tests inject theirs). With
  * STORAGE_EVENTS_PUSH=true (and STORAGE_EVENTS_TOKEN), the S3 server (Ceph RGW) is told to push
  * the bucket's notifications to the storage-events route.
  */
 export const startLocalApi = async (env: Env, port: number): Promise<LocalApi> => {
-  const config = { ...loadConfig(env), storage: loadStorageConfig(env) };
-  const runtime = await createRuntime(config);
+  const config: LocalConfig = { ...loadConfig(env), storage: loadStorageConfig(env) };
+  const runtime = await createRuntime(config, migrate);
   useRuntime(runtime);
-  await runtime.ready();
+  await readyForStorage(runtime);
   let server: RunningServer;
   try {
     server = await startServer({ port });
