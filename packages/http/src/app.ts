@@ -1,5 +1,4 @@
 import { ANONYMOUS, actorName, type Principal } from "@artifact-store/core";
-import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
@@ -32,10 +31,6 @@ export type FunctionApp<R extends RequestRuntime = RequestRuntime> = Hono<AppEnv
 /** JSON bodies here are small declarations; the bytes themselves never come through a function. */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
-/** An error body answered before any route runs (no route, a body over the limit). */
-const refusal = (c: Context, status: 404 | 413, code: string, message: string): Response =>
-  c.json({ error: { code, message, requestId: c.get("requestId") } }, status);
-
 /**
  * The Hono app every function starts from: request ids, CORS, body limits, errors as JSON, one
  * access log line and audit event per request, and the runtime from `source` as `c.var.runtime`.
@@ -51,7 +46,8 @@ export const createFunctionApp = <R extends RequestRuntime = never>(
     .split(",")
     .map((origin) => origin.trim())
     .filter((origin) => origin !== "");
-  app.use(requestId({ headerName: "X-Request-Id" }));
+  // X-Request-Id (Hono's default header): the caller's when it is a plain id, else a fresh UUID.
+  app.use(requestId());
   app.use(
     cors({
       origin: (origin) =>
@@ -86,7 +82,16 @@ export const createFunctionApp = <R extends RequestRuntime = never>(
     bodyLimit({
       maxSize: MAX_JSON_BODY_BYTES,
       onError: (c) =>
-        refusal(c, 413, "body_too_large", `Request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes.`),
+        c.json(
+          {
+            error: {
+              code: "body_too_large",
+              message: `Request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes.`,
+              requestId: c.get("requestId"),
+            },
+          },
+          413,
+        ),
     }),
   );
   app.onError((error, c) => {
@@ -103,6 +108,17 @@ export const createFunctionApp = <R extends RequestRuntime = never>(
     if (typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
     return c.json(mapped.body, mapped.status as 400);
   });
-  app.notFound((c) => refusal(c, 404, "route_not_found", `No route ${c.req.method} ${c.req.path}.`));
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: "route_not_found",
+          message: `No route ${c.req.method} ${c.req.path}.`,
+          requestId: c.get("requestId"),
+        },
+      },
+      404,
+    ),
+  );
   return app;
 };
