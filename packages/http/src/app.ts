@@ -12,7 +12,7 @@ import type { RequestRuntime, RuntimeSource } from "./runtime-source";
 export type AppEnv<R extends RequestRuntime = RequestRuntime> = {
   Variables: {
     requestId: string;
-    /** The function's runtime, handed over by the app's first middleware; handlers build services from it. */
+    /** The function's runtime (from the app's source, set by its middleware); handlers build services from it. */
     runtime: R;
     principal: Principal;
     operation: string;
