@@ -24,9 +24,10 @@ export default $config({
     const { SETTINGS } = await import("./packages/runtime/src/settings");
     type SettingName = keyof typeof SETTINGS;
 
-    /** Headers the functions' own CORS middleware allows and exposes (packages/http/src/app.ts). */
-    const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "If-Match", "X-API-Key", "X-Request-Id"];
-    const CORS_EXPOSE_HEADERS = ["X-Request-Id", "Location", "Retry-After", "ETag"];
+    // The headers the functions' own CORS middleware allows and exposes: the gateway must agree.
+    const { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } = await import(
+      "./packages/http/src/cors"
+    );
     const CORS_METHODS: ("GET" | "POST" | "PUT" | "PATCH" | "DELETE")[] = [
       "GET",
       "POST",
@@ -100,7 +101,7 @@ export default $config({
               allowMethods: CORS_METHODS,
               allowHeaders: CORS_ALLOW_HEADERS,
               exposeHeaders: CORS_EXPOSE_HEADERS,
-              maxAge: "600 seconds" as const,
+              maxAge: `${CORS_MAX_AGE_SECONDS} seconds` as const,
             },
       ),
     });

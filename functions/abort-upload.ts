@@ -1,13 +1,12 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyStorageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
+import { storageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.abortUpload, async ({ params }, { c, principal }) => {
-  const uploads = uploadsOf(await readyStorageRuntime());
-  await uploads.abort(principal, params.uploadId);
+mount(app, routes.abortUpload, async ({ params }, { c, principal, runtime }) => {
+  await uploadsOf(runtime).abort(principal, params.uploadId);
   return c.body(null, 204);
 });
 

@@ -1,12 +1,11 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { backupsOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
+import { backupsOf, storageRuntime } from "@artifact-store/runtime/storage";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.backupNow, async (_input, { c }) => {
-  const backups = backupsOf(await readyStorageRuntime());
-  return c.json(await backups.run());
+mount(app, routes.backupNow, async (_input, { c, runtime }) => {
+  return c.json(await backupsOf(runtime).run());
 });
 
-export const handler = httpOrScheduled(app, async () => backupsOf(await readyStorageRuntime()).run());
+export const handler = httpOrScheduled(app, async (runtime) => backupsOf(runtime).run());

@@ -1,13 +1,12 @@
 import { artifactView, CompleteUploadItem, uploadIdOf } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, settleEach } from "@artifact-store/http";
-import { readyStorageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
+import { storageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.completeUploadBatch, async ({ body }, { c, principal }) => {
-  const runtime = await readyStorageRuntime();
+mount(app, routes.completeUploadBatch, async ({ body }, { c, principal, runtime }) => {
   const results = await settleEach(
     c,
     body.uploads,

@@ -1,13 +1,12 @@
 import { artifactView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
-import { readyStorageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
+import { storageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.completeUpload, async ({ params, body }, { c, principal }) => {
-  const runtime = await readyStorageRuntime();
+mount(app, routes.completeUpload, async ({ params, body }, { c, principal, runtime }) => {
   const uploaded = await uploadsOf(runtime).complete(principal, params.uploadId, body?.sha256);
   // Small objects are proven before the uploader hears back; large ones by a scheduled run.
   const artifact = await verifierOf(runtime).afterUpload(uploaded);

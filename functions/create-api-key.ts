@@ -1,14 +1,13 @@
 import { apiKeyView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
-import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { catalogRuntime } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(catalogRuntime);
 
-mount(app, routes.createApiKey, async ({ body }, { c, principal }) => {
-  const { apiKeys } = await readyCatalogRuntime();
-  const { record, key } = await apiKeys.create(principal, {
+mount(app, routes.createApiKey, async ({ body }, { c, principal, runtime }) => {
+  const { record, key } = await runtime.apiKeys.create(principal, {
     ...body,
     expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
   });

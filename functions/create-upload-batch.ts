@@ -1,13 +1,13 @@
 import { CreateUploadBody, uploadOpeningView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, settleEach } from "@artifact-store/http";
-import { readyStorageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
+import { storageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.createUploadBatch, async ({ body }, { c, principal }) => {
-  const uploads = uploadsOf(await readyStorageRuntime());
+mount(app, routes.createUploadBatch, async ({ body }, { c, principal, runtime }) => {
+  const uploads = uploadsOf(runtime);
   const results = await settleEach(c, body.uploads, CreateUploadBody, async (item) => {
     const opening = await uploads.create(principal, item);
     return opening.deduplicated

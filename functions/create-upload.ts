@@ -1,14 +1,13 @@
 import { uploadOpeningView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
-import { readyStorageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
+import { storageRuntime, uploadsOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.createUpload, async ({ body }, { c, principal }) => {
-  const uploads = uploadsOf(await readyStorageRuntime());
-  const opening = await uploads.create(principal, body);
+mount(app, routes.createUpload, async ({ body }, { c, principal, runtime }) => {
+  const opening = await uploadsOf(runtime).create(principal, body);
   if (opening.deduplicated) {
     noteAuditTargets(c, { artifactId: opening.artifact.id });
     return c.json(uploadOpeningView(opening), 200);

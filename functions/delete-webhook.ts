@@ -1,14 +1,13 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { catalogRuntime } from "@artifact-store/runtime";
 import { webhooksOf } from "@artifact-store/runtime/webhooks";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(catalogRuntime);
 
-mount(app, routes.deleteWebhook, async ({ params }, { c, principal }) => {
-  const webhooks = webhooksOf(await readyCatalogRuntime());
-  await webhooks.delete(principal, params.webhookId);
+mount(app, routes.deleteWebhook, async ({ params }, { c, principal, runtime }) => {
+  await webhooksOf(runtime).delete(principal, params.webhookId);
   return c.body(null, 204);
 });
 

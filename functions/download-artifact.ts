@@ -1,13 +1,12 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { artifactsOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
+import { artifactsOf, storageRuntime } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.downloadArtifact, async ({ params, query }, { c, principal }) => {
-  const artifacts = artifactsOf(await readyStorageRuntime());
-  const link = await artifacts.downloadLink(principal, params.artifactId);
+mount(app, routes.downloadArtifact, async ({ params, query }, { c, principal, runtime }) => {
+  const link = await artifactsOf(runtime).downloadLink(principal, params.artifactId);
   // The link is personal and short-lived: no shared cache may keep it.
   c.header("Cache-Control", "private, no-store");
   return query.redirect === "false" ? c.json(link) : c.redirect(link.url, 302);

@@ -1,12 +1,11 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { auditExportOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
+import { auditExportOf, storageRuntime } from "@artifact-store/runtime/storage";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.exportAudit, async (_input, { c }) => {
-  const exportAudit = auditExportOf(await readyStorageRuntime());
-  return c.json({ exported: await exportAudit() });
+mount(app, routes.exportAudit, async (_input, { c, runtime }) => {
+  return c.json({ exported: await auditExportOf(runtime)() });
 });
 
-export const handler = httpOrScheduled(app, async () => auditExportOf(await readyStorageRuntime())());
+export const handler = httpOrScheduled(app, async (runtime) => auditExportOf(runtime)());

@@ -1,14 +1,13 @@
 import { artifactViewFor } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, versionTag } from "@artifact-store/http";
-import { artifactsOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
+import { artifactsOf, storageRuntime } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.getArtifact, async ({ params }, { c, principal }) => {
-  const artifacts = artifactsOf(await readyStorageRuntime());
-  const artifact = await artifacts.get(principal, params.artifactId);
+mount(app, routes.getArtifact, async ({ params }, { c, principal, runtime }) => {
+  const artifact = await artifactsOf(runtime).get(principal, params.artifactId);
   c.header("ETag", versionTag(artifact.version));
   return c.json(artifactViewFor(principal, artifact));
 });

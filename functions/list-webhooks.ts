@@ -1,15 +1,14 @@
 import { webhookView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { catalogRuntime } from "@artifact-store/runtime";
 import { webhooksOf } from "@artifact-store/runtime/webhooks";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(catalogRuntime);
 
-mount(app, routes.listWebhooks, async ({ query }, { c, principal }) => {
-  const webhooks = webhooksOf(await readyCatalogRuntime());
-  return c.json({ webhooks: (await webhooks.list(principal, query.createdBy)).map(webhookView) });
+mount(app, routes.listWebhooks, async ({ query }, { c, principal, runtime }) => {
+  return c.json({ webhooks: (await webhooksOf(runtime).list(principal, query.createdBy)).map(webhookView) });
 });
 
 export const handler = handle(app);

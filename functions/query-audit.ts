@@ -1,14 +1,13 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { catalogRuntime } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(catalogRuntime);
 
-mount(app, routes.queryAudit, async ({ query }, { c }) => {
-  const { audit } = await readyCatalogRuntime();
+mount(app, routes.queryAudit, async ({ query }, { c, runtime }) => {
   const { cursor, limit, from, to, ...filter } = query;
-  const page = await audit.query(
+  const page = await runtime.audit.query(
     { ...filter, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) },
     { ...(cursor ? { cursor } : {}), ...(limit ? { limit } : {}) },
   );

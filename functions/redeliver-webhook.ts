@@ -1,15 +1,14 @@
 import { webhookDeliveryView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { catalogRuntime } from "@artifact-store/runtime";
 import { webhooksOf } from "@artifact-store/runtime/webhooks";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(catalogRuntime);
 
-mount(app, routes.redeliverWebhook, async ({ params }, { c, principal }) => {
-  const webhooks = webhooksOf(await readyCatalogRuntime());
-  return c.json(webhookDeliveryView(await webhooks.redeliver(principal, params.deliveryId)));
+mount(app, routes.redeliverWebhook, async ({ params }, { c, principal, runtime }) => {
+  return c.json(webhookDeliveryView(await webhooksOf(runtime).redeliver(principal, params.deliveryId)));
 });
 
 export const handler = handle(app);

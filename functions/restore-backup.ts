@@ -1,13 +1,12 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { backupsOf, readyStorageRuntime } from "@artifact-store/runtime/storage";
+import { backupsOf, storageRuntime } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.restoreBackup, async ({ params, body }, { c }) => {
-  const backups = backupsOf(await readyStorageRuntime());
-  return c.json(await backups.restore(params.snapshotId, body ?? {}));
+mount(app, routes.restoreBackup, async ({ params, body }, { c, runtime }) => {
+  return c.json(await backupsOf(runtime).restore(params.snapshotId, body ?? {}));
 });
 
 export const handler = handle(app);

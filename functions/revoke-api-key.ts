@@ -1,13 +1,12 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyCatalogRuntime } from "@artifact-store/runtime/catalog";
+import { catalogRuntime } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(catalogRuntime);
 
-mount(app, routes.revokeApiKey, async ({ params }, { c }) => {
-  const { apiKeys } = await readyCatalogRuntime();
-  await apiKeys.revoke(params.keyId);
+mount(app, routes.revokeApiKey, async ({ params }, { c, runtime }) => {
+  await runtime.apiKeys.revoke(params.keyId);
   return c.body(null, 204);
 });
 

@@ -1,15 +1,14 @@
 import { integrityRunView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { readyStorageRuntime, scrubberOf } from "@artifact-store/runtime/storage";
+import { scrubberOf, storageRuntime } from "@artifact-store/runtime/storage";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.scrubArtifacts, async (_input, { c }) => {
-  const scrubber = scrubberOf(await readyStorageRuntime());
-  return c.json(integrityRunView(await scrubber.run()));
+mount(app, routes.scrubArtifacts, async (_input, { c, runtime }) => {
+  return c.json(integrityRunView(await scrubberOf(runtime).run()));
 });
 
-export const handler = httpOrScheduled(app, async () =>
-  integrityRunView(await scrubberOf(await readyStorageRuntime()).run()),
+export const handler = httpOrScheduled(app, async (runtime) =>
+  integrityRunView(await scrubberOf(runtime).run()),
 );

@@ -1,14 +1,13 @@
 import { searchPageView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount } from "@artifact-store/http";
-import { readyCatalogRuntime, searchOf } from "@artifact-store/runtime/catalog";
+import { catalogRuntime, searchOf } from "@artifact-store/runtime";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(catalogRuntime);
 
-mount(app, routes.searchArtifacts, async ({ query }, { c, principal }) => {
-  const search = searchOf(await readyCatalogRuntime());
-  return c.json(searchPageView(principal, await search.search(principal, query)));
+mount(app, routes.searchArtifacts, async ({ query }, { c, principal, runtime }) => {
+  return c.json(searchPageView(principal, await searchOf(runtime).search(principal, query)));
 });
 
 export const handler = handle(app);

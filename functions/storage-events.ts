@@ -1,13 +1,12 @@
 import * as routes from "@artifact-store/api/routes";
 import { createFunctionApp, mount, storageEventsCaller } from "@artifact-store/http";
-import { readyStorageRuntime, storageEventsOf } from "@artifact-store/runtime/storage";
+import { storageEventsOf, storageRuntime } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
 // Storage posts bucket notifications here (deployed: through the function's own URL).
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.storageEvents, async ({ body }, { c }) => {
-  const runtime = await readyStorageRuntime();
+mount(app, routes.storageEvents, async ({ body }, { c, runtime }) => {
   storageEventsCaller(c, runtime.config.storageEventsToken);
   return c.json(await storageEventsOf(runtime).receive(body));
 });

@@ -2,18 +2,17 @@ import { artifactView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
 import { handedOffArtifactOf } from "@artifact-store/artifacts";
 import { createFunctionApp, httpOrScheduled, mount } from "@artifact-store/http";
-import { readyStorageRuntime, verifierOf } from "@artifact-store/runtime/storage";
+import { storageRuntime, verifierOf } from "@artifact-store/runtime/storage";
 
-export const app = createFunctionApp();
+export const app = createFunctionApp(storageRuntime);
 
-mount(app, routes.verifyArtifact, async ({ params }, { c }) => {
-  const verifier = verifierOf(await readyStorageRuntime());
-  return c.json(artifactView(await verifier.reverify(params.artifactId)));
+mount(app, routes.verifyArtifact, async ({ params }, { c, runtime }) => {
+  return c.json(artifactView(await verifierOf(runtime).reverify(params.artifactId)));
 });
 
 // Every minute from the schedule; at once, for one artifact, when a completion hands it off.
-export const handler = httpOrScheduled(app, async (event) => {
-  const verifier = verifierOf(await readyStorageRuntime());
+export const handler = httpOrScheduled(app, async (runtime, event) => {
+  const verifier = verifierOf(runtime);
   const handedOff = handedOffArtifactOf(event);
   return handedOff ? verifier.verifyHandedOff(handedOff) : verifier.verifyPending();
 });

@@ -9,6 +9,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { backupsOf, storageOf } from "@artifact-store/runtime/storage";
 import pMap from "p-map";
 import { printTable } from "./bench-table";
 
@@ -52,7 +53,7 @@ export const benchBackup = async (): Promise<void> => {
     0,
   );
   const { runtime } = api;
-  const live = runtime.storage;
+  const live = storageOf(runtime);
   const seeded: Seeded[] = [];
   try {
     say(`seeding ${SMALL} small and ${LARGE} x ${LARGE_SIZE / MiB} MiB artifacts`);
@@ -110,9 +111,9 @@ export const benchBackup = async (): Promise<void> => {
         concurrency: COPY_CONCURRENCY,
       }),
     );
-    const full = await timed(() => runtime.backups.run());
-    const incremental = await timed(() => runtime.backups.run());
-    const restore = await timed(() => runtime.backups.restore(incremental.value.snapshot.id));
+    const full = await timed(() => backupsOf(runtime).run());
+    const incremental = await timed(() => backupsOf(runtime).run());
+    const restore = await timed(() => backupsOf(runtime).restore(incremental.value.snapshot.id));
     if (restore.value.mismatched.length > 0) throw new Error("restored bytes do not match their SHA-256");
 
     const row = (what: string, artifacts: number, mib: number, seconds: number) => [

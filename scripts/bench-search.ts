@@ -625,7 +625,7 @@ const measureEngine = async (
   ordinaryUsers: number;
 }> => {
   const { db, last } = recording(raw);
-  // As packages/runtime/src/catalog-runtime.ts builds it for the search function.
+  // As packages/runtime/src/catalog-services.ts builds it for the search function.
   const search = new ArtifactSearch(new SearchRecords(db));
   const owners = await raw.query<{ owner_id: string }>(
     `select owner_id from artifacts group by owner_id having count(*) between 200 and 600 order by owner_id`,

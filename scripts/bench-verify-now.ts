@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { verifierOf } from "@artifact-store/runtime/storage";
 import { createS3Client } from "@artifact-store/storage";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { printTable } from "./bench-table";
@@ -114,7 +115,7 @@ export const benchDownloadable = async (): Promise<void> => {
       const verdict: number[] = [];
       const downloadable: number[] = [];
       const sdkWait: number[] = [];
-      const settings = api.runtime.verifier.settings;
+      const settings = verifierOf(api.runtime).settings;
       for (let round = 0; round < rounds; round += 1) {
         // The floor, met as the verifier meets it: an object just completed, read back at once
         // (this one upload not handed off, so nothing else reads it meanwhile).

@@ -15,6 +15,7 @@ import { promisify } from "node:util";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { storageOf, verifierOf } from "@artifact-store/runtime/storage";
 import { printTable } from "./bench-table";
 import { writeRandomFile } from "./random-file";
 
@@ -84,7 +85,7 @@ export const benchVerify = async (): Promise<void> => {
       rounds.read.push(
         (
           await timed(async () => {
-            const object = await api.runtime.storage.readObject(stored.objectKey);
+            const object = await storageOf(api.runtime).readObject(stored.objectKey);
             let bytes = 0;
             for await (const chunk of object?.body ?? []) bytes += (chunk as Buffer).length;
             return bytes;
@@ -92,7 +93,7 @@ export const benchVerify = async (): Promise<void> => {
         ).seconds,
       );
 
-      const verified = await timed(() => api.runtime.verifier.reverify(artifact.id));
+      const verified = await timed(() => verifierOf(api.runtime).reverify(artifact.id));
       if (verified.value.state !== "verified") throw new Error(`the verifier found ${verified.value.state}`);
       rounds.verifier.push(verified.seconds);
     }

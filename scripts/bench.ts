@@ -10,6 +10,7 @@ import type { UploadCreated } from "@artifact-store/api";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { storageOf } from "@artifact-store/runtime/storage";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
 import { benchAudit } from "./bench-audit";
 import { benchBackup } from "./bench-backup";
@@ -177,7 +178,7 @@ const main = async () => {
     let rawUrls = 0;
     const rawSeconds = await timed(async () => {
       for (let n = 1; n <= 10_000; n += 1) {
-        await api.runtime.storage.presignPart(
+        await storageOf(api.runtime).presignPart(
           upload?.objectKey ?? "",
           upload?.storageUploadId ?? "",
           (n % 10_000) + 1,

@@ -4,6 +4,7 @@ import { BackupRecords } from "@artifact-store/catalog";
 import type { ArtifactStoreClient } from "@artifact-store/client";
 import type { Artifact } from "@artifact-store/core";
 import type { Runtime } from "@artifact-store/runtime";
+import { backupsOf } from "@artifact-store/runtime/storage";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { randomBytesOf, runtimeWithEmptyCatalogue, startTestStack, type TestStack } from "./support/stack";
@@ -135,7 +136,7 @@ it("a dry run lists what would change and changes nothing", async () => {
   await stack.s3.send(
     new PutObjectCommand({ Bucket: stack.bucket, Key: corrupted.objectKey, Body: "rotten bytes" }),
   );
-  const report = await rebuilt.backups.restore(second.snapshot.id, { dryRun: true });
+  const report = await backupsOf(rebuilt).restore(second.snapshot.id, { dryRun: true });
   expect(report).toMatchObject({ dryRun: true, selected: 6, restored: 0, copied: 0 });
   expect(report.changes.map((change) => change.action)).toEqual(Array(6).fill("create"));
   for (const id of Object.values(ids)) expect(await rebuilt.catalog.findArtifact(id)).toBeNull();
@@ -147,7 +148,7 @@ it("a dry run lists what would change and changes nothing", async () => {
 });
 
 it("restores one owner's artifacts only", async () => {
-  const report = await rebuilt.backups.restore(second.snapshot.id, { owner: B });
+  const report = await backupsOf(rebuilt).restore(second.snapshot.id, { owner: B });
   expect(report).toMatchObject({ selected: 2, restored: 2, mismatched: [] });
   expect(await rebuilt.catalog.findArtifact(ids["b1.txt"] as string)).not.toBeNull();
   expect(await rebuilt.catalog.findArtifact(ids["a2.txt"] as string)).toBeNull();
@@ -155,7 +156,7 @@ it("restores one owner's artifacts only", async () => {
 
 it("restores everything: every artifact's bytes and record match the snapshot", async () => {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, shortGrantEnds.getTime() - Date.now())));
-  const report = await rebuilt.backups.restore(second.snapshot.id);
+  const report = await backupsOf(rebuilt).restore(second.snapshot.id);
   expect(report).toMatchObject({ selected: 6, restored: 6, copied: 6, mismatched: [] });
   for (const [id, recorded] of atSnapshot) {
     const restored = (await rebuilt.catalog.findArtifact(id)) as Artifact;
@@ -194,9 +195,9 @@ it("a run cut off is resumed by the next, and only one runs at a time", async ()
     .replace(/\.\d{3}/, "")
     .replaceAll(/[-:]/g, "")}-c0ffee`;
   expect((await records.claimRun(id, now, new Date(now.getTime() + 60_000)))?.snapshotId).toBe(id);
-  await expect(rebuilt.backups.run()).rejects.toMatchObject({ code: "backup_running" });
+  await expect(backupsOf(rebuilt).run()).rejects.toMatchObject({ code: "backup_running" });
   // The process holding it died: its claim lapses (here, released), and the next run takes it on.
   await records.release(id);
-  const resumed = await rebuilt.backups.run();
+  const resumed = await backupsOf(rebuilt).run();
   expect(resumed).toMatchObject({ resumed: true, snapshot: { id, artifacts: 6, copied: 0 } });
 });

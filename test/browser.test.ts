@@ -26,7 +26,7 @@ const corsBefore = process.env.API_CORS_ORIGINS;
 
 beforeAll(async () => {
   // The page is served from an origin of its own, so the API and the bucket must both allow it.
-  process.env.API_CORS_ORIGINS = "*"; // read by the http package on every request
+  process.env.API_CORS_ORIGINS = "*"; // read by each function as the stack loads it
   await Promise.all([
     startTestStack({ S3_CORS_ORIGINS: "*", UPLOAD_PART_SIZE_BYTES: String(PART_SIZE) }).then((started) => {
       stack = started;

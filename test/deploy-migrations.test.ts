@@ -1,10 +1,5 @@
 import { MIGRATIONS, SCHEMA_VERSION } from "@artifact-store/catalog";
-import {
-  type CatalogRuntime,
-  createCatalogRuntime,
-  loadConfig,
-  useCatalogRuntime,
-} from "@artifact-store/runtime/catalog";
+import { createRuntime, loadConfig, type Runtime, useRuntime } from "@artifact-store/runtime";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { handler as migrateCatalog } from "../functions/migrate-catalog";
 import { app as searchArtifacts } from "../functions/search-artifacts";
@@ -13,7 +8,7 @@ import { ownDatabase } from "./support/stack";
 // As deployed: functions only check the catalogue's schema version; the migrate-catalog function,
 // which `sst deploy` invokes, migrates.
 
-let runtime: CatalogRuntime;
+let runtime: Runtime;
 let database: Awaited<ReturnType<typeof ownDatabase>>;
 
 beforeAll(async () => {
@@ -25,8 +20,8 @@ beforeAll(async () => {
     AUTH_JWT_SECRET: "test-secret-test-secret-test-secret-42",
   };
   // Built as a deployed function builds it: no `migrate` passed in.
-  runtime = await createCatalogRuntime(loadConfig(env));
-  useCatalogRuntime(runtime);
+  runtime = await createRuntime(loadConfig(env));
+  useRuntime(runtime);
 });
 
 afterAll(async () => {

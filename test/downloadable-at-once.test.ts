@@ -3,6 +3,7 @@ import type { VerificationRun } from "@artifact-store/api";
 import { Verifier } from "@artifact-store/artifacts";
 import { ArtifactCorruptError, type ArtifactStoreClient } from "@artifact-store/client";
 import { USER_SCOPES } from "@artifact-store/core";
+import { storageOf, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putWithoutComplete } from "./support/single-put";
 import { MiB, randomBytesOf, sha256, startTestStack, type TestStack } from "./support/stack";
@@ -100,19 +101,19 @@ describe("verifiers racing on one artifact", () => {
     const ownerId = `race-${run}`;
     // Completed behind the API's back, so nothing has handed it off yet.
     const { upload } = await putWithoutComplete(stack, ownerId, { size: 2 * MiB });
-    const uploaded = await stack.runtime.uploads.complete(
+    const uploaded = await uploadsOf(stack.runtime).complete(
       { kind: "user", id: ownerId, roles: [], scopes: USER_SCOPES },
       upload.uploadId,
     );
     expect(uploaded.state).toBe("uploaded");
 
     const verifiers = [1, 2, 3].map(
-      () => new Verifier(stack.runtime.catalog, stack.runtime.storage, stack.runtime.verifier.settings),
+      () => new Verifier(stack.runtime.catalog, storageOf(stack.runtime), verifierOf(stack.runtime).settings),
     );
     const runs: VerificationRun[] = await Promise.all([
       ...verifiers.map((verifier) => verifier.verifyHandedOff(uploaded.id)),
       verifiers[0]?.verifyPending() ?? Promise.reject(new Error("no verifier")),
-      stack.runtime.verifier.verifyHandedOff(uploaded.id),
+      verifierOf(stack.runtime).verifyHandedOff(uploaded.id),
     ]);
     expect(runs.reduce((sum, r) => sum + r.verified, 0)).toBe(1);
     expect(runs.reduce((sum, r) => sum + r.bytes, 0)).toBe(2 * MiB);

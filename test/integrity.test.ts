@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ArtifactView, SearchPage, VerificationRun } from "@artifact-store/api";
 import { readSidecar, Verifier } from "@artifact-store/artifacts";
 import type { ArtifactStoreClient } from "@artifact-store/client";
+import { storageOf, verifierOf } from "@artifact-store/runtime/storage";
 import { ObjectStorage } from "@artifact-store/storage";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,7 +142,7 @@ describe("a declared SHA-256 is checked against the stored bytes", () => {
 
     // The bucket's sidecar carries the verdict, so a rebuilt catalogue keeps the quarantine.
     const sidecar = readSidecar(
-      (await stack.runtime.storage.getText(`metadata/artifacts/${artifact.id}/metadata.json`)) ?? "",
+      (await storageOf(stack.runtime).getText(`metadata/artifacts/${artifact.id}/metadata.json`)) ?? "",
     );
     expect(sidecar).toMatchObject({
       ok: true,
@@ -202,8 +203,8 @@ describe("large objects are verified off the request path", () => {
     }
     const verifiers = [1, 2, 3].map(
       () =>
-        new Verifier(stack.runtime.catalog, stack.runtime.storage, {
-          ...stack.runtime.verifier.settings,
+        new Verifier(stack.runtime.catalog, storageOf(stack.runtime), {
+          ...verifierOf(stack.runtime).settings,
           runBudgetBytes: LARGE,
         }),
     );
@@ -225,12 +226,12 @@ describe("a verification that fails while storage is away", () => {
     const artifact = await client.upload(randomBytesOf(LARGE), { filename: "away.bin" });
     const t0 = Date.now();
     const at = (seconds: number) => () => new Date(t0 + seconds * 1000);
-    const settings = stack.runtime.verifier.settings;
+    const settings = verifierOf(stack.runtime).settings;
     // Storage that refuses every connection, as a stopped S3 server does.
     const away = new ObjectStorage({ ...stack.config.storage, endpoint: "http://127.0.0.1:1" });
     const whileAway = (seconds: number) => new Verifier(stack.runtime.catalog, away, settings, at(seconds));
     const whenBack = (seconds: number) =>
-      new Verifier(stack.runtime.catalog, stack.runtime.storage, settings, at(seconds));
+      new Verifier(stack.runtime.catalog, storageOf(stack.runtime), settings, at(seconds));
 
     expect(await whileAway(0).verifyPending()).toMatchObject({ failed: 1, verified: 0 });
     expect(await whenBack(5).verifyPending()).toMatchObject({ verified: 0, bytes: 0 }); // held 10 s
@@ -339,8 +340,8 @@ describe("content is sniffed and served safely", () => {
     });
     expect(headers.get("content-type")).toBe("application/octet-stream");
 
-    const strict = new Verifier(stack.runtime.catalog, stack.runtime.storage, {
-      ...stack.runtime.verifier.settings,
+    const strict = new Verifier(stack.runtime.catalog, storageOf(stack.runtime), {
+      ...verifierOf(stack.runtime).settings,
       contentTypeMismatch: "reject",
     });
     expect(await strict.reverify(artifact.id)).toMatchObject({

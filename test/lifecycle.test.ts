@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ArtifactView, BackupReport, ErrorBody, ExpiryRunView } from "@artifact-store/api";
 import type { ArtifactStoreClient } from "@artifact-store/client";
 import type { Runtime } from "@artifact-store/runtime";
+import { backupsOf, reindexOf } from "@artifact-store/runtime/storage";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytesOf, runtimeWithEmptyCatalogue, startTestStack, type TestStack } from "./support/stack";
@@ -292,7 +293,7 @@ describe("expiry and legal hold outlive the catalogue", () => {
     const { snapshot } = (await backup.json()) as BackupReport;
 
     ({ runtime: rebuilt, close: closeRebuilt } = await runtimeWithEmptyCatalogue(stack));
-    await rebuilt.reindex();
+    await reindexOf(rebuilt)();
     const reindexed = await rebuilt.catalog.findArtifact(artifact.id);
     expect(reindexed?.expiresAt?.toISOString()).toBe(at);
     expect(reindexed?.legalHold).toMatchObject({ reason: "subpoena", setBy: `user:life-admin-${run}` });
@@ -302,7 +303,10 @@ describe("expiry and legal hold outlive the catalogue", () => {
     expect(outcome.kind).toBe("held");
 
     // Restore the snapshot over the rebuilt catalogue, replacing what reindex wrote.
-    const report = await rebuilt.backups.restore(snapshot.id, { ids: [artifact.id], overwriteNewer: true });
+    const report = await backupsOf(rebuilt).restore(snapshot.id, {
+      ids: [artifact.id],
+      overwriteNewer: true,
+    });
     expect(report).toMatchObject({ selected: 1, restored: 1, mismatched: [] });
     const restored = await rebuilt.catalog.findArtifact(artifact.id);
     expect(restored?.expiresAt?.toISOString()).toBe(at);

@@ -4,7 +4,8 @@ import { promisify } from "node:util";
 import { type ReindexReport, type SearchPage, SearchQuery } from "@artifact-store/api";
 import type { ArtifactStoreClient, SearchOptions } from "@artifact-store/client";
 import type { Principal } from "@artifact-store/core";
-import type { Runtime } from "@artifact-store/runtime";
+import { type Runtime, searchOf } from "@artifact-store/runtime";
+import { artifactsOf, reindexOf, storageOf } from "@artifact-store/runtime/storage";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import * as v from "valibot";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -136,12 +137,12 @@ const searchRebuilt = async (principal: Principal | null, options: SearchOptions
   );
   const anonymous: Principal = { kind: "anonymous", id: null, roles: [], scopes: ["read"] };
   // Read as the route reads a query string.
-  const page = await rebuilt.search.search(principal ?? anonymous, v.parse(SearchQuery, query));
+  const page = await searchOf(rebuilt).search(principal ?? anonymous, v.parse(SearchQuery, query));
   return page.artifacts.map((a) => a.id);
 };
 
 it("rebuilds every artifact from the sidecars, and search answers the same", async () => {
-  const report = await rebuilt.reindex();
+  const report = await reindexOf(rebuilt)();
   expect(report).toEqual({ scanned: 4, restored: 4, unchanged: 0, skipped: [] });
   for (const [name, principal, options] of SEARCHES) {
     const original = await searchOriginal(principal, options);
@@ -151,15 +152,15 @@ it("rebuilds every artifact from the sidecars, and search answers the same", asy
   // The records themselves, versions and provenance included.
   const owner = user(A);
   for (const name of ["pricing.html", "logo.png"]) {
-    const original = await stack.runtime.artifacts.get(owner, ids[name] as string);
-    expect(await rebuilt.artifacts.get(owner, ids[name] as string), name).toEqual(original);
+    const original = await artifactsOf(stack.runtime).get(owner, ids[name] as string);
+    expect(await artifactsOf(rebuilt).get(owner, ids[name] as string), name).toEqual(original);
   }
-  expect((await rebuilt.artifacts.get(owner, ids["pricing.html"] as string)).version).toBe(2);
+  expect((await artifactsOf(rebuilt).get(owner, ids["pricing.html"] as string)).version).toBe(2);
 });
 
 it("skips and reports a sidecar whose content no longer matches its hash; an admin runs it over HTTP and the CLI", async () => {
   const key = `metadata/artifacts/${ids["logo.png"]}/metadata.json`;
-  const tampered = JSON.parse((await stack.runtime.storage.getText(key)) ?? "{}");
+  const tampered = JSON.parse((await storageOf(stack.runtime).getText(key)) ?? "{}");
   tampered.artifact.visibility = "private";
   await stack.s3.send(
     new PutObjectCommand({

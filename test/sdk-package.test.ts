@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import type * as Sdk from "@artifact-store/client";
+import { webhooksOf } from "@artifact-store/runtime/webhooks";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -312,7 +313,7 @@ describe("on Node, without tsx", () => {
         filename: "h.txt",
         tags: ["sdk"],
       });
-      await stack.runtime.webhooks.deliverDue();
+      await webhooksOf(stack.runtime).deliverDue();
       expect(received.map((message) => message.type)).toEqual(["artifact.verified"]);
       const [delivery] = await store.listWebhookDeliveries(webhook.id);
       expect(delivery).toMatchObject({
@@ -323,7 +324,7 @@ describe("on Node, without tsx", () => {
 
       const again = await store.redeliverWebhook(delivery?.id ?? "");
       expect(again.state).toBe("pending");
-      await stack.runtime.webhooks.deliverDue();
+      await webhooksOf(stack.runtime).deliverDue();
       expect(received.map((message) => message.webhookId)).toEqual([delivery?.id, delivery?.id]);
 
       await store.deleteWebhook(webhook.id);

@@ -4,6 +4,9 @@ import type { AddressInfo } from "node:net";
 import type { CreatedWebhook, WebhookDeliveryView, WebhookView } from "@artifact-store/api";
 import { Reconciler } from "@artifact-store/artifacts";
 import type { WebhookPayload } from "@artifact-store/core";
+import { integrityOf } from "@artifact-store/runtime";
+import { storageOf, verifierOf } from "@artifact-store/runtime/storage";
+import { webhooksOf } from "@artifact-store/runtime/webhooks";
 import { Webhook } from "standardwebhooks";
 import type * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -148,7 +151,7 @@ describe("webhooks", () => {
     const deleted = await stack.api(`/v1/artifacts/${page.id}`, { method: "DELETE", token });
     expect(deleted.status).toBe(204);
 
-    expect(await stack.runtime.webhooks.deliverDue()).toEqual({ delivered: 3, retrying: 0, failed: 0 });
+    expect(await webhooksOf(stack.runtime).deliverDue()).toEqual({ delivered: 3, retrying: 0, failed: 0 });
     expect(receiver.rejected).toEqual([]);
     expect(receiver.at("/tagged").map((message) => [message.type, message.artifactId])).toEqual([
       ["artifact.available", page.id],
@@ -209,7 +212,7 @@ describe("webhooks", () => {
     // The delivery job on a clock of the test's own, an hour per run: retries come due.
     let clock = Date.now();
     const tick = async () => {
-      const result = await stack.runtime.webhooks.deliverDue(new Date(clock));
+      const result = await webhooksOf(stack.runtime).deliverDue(new Date(clock));
       clock += 3600_000;
       return result;
     };
@@ -254,7 +257,7 @@ describe("webhooks", () => {
     });
     expect(requeued.status).toBe(200);
     expect(((await requeued.json()) as WebhookDeliveryView).state).toBe("pending");
-    await stack.runtime.webhooks.deliverDue();
+    await webhooksOf(stack.runtime).deliverDue();
     expect(receiver.at("/outage").filter((message) => message.webhookId === again.id)).toHaveLength(2);
   });
 
@@ -272,7 +275,7 @@ describe("webhooks", () => {
       );
       let clock = Date.now();
       for (let round = 0; round < 12; round += 1) {
-        await stack.runtime.webhooks.deliverDue(new Date(clock));
+        await webhooksOf(stack.runtime).deliverDue(new Date(clock));
         clock += 12 * 3600_000;
       }
     } finally {
@@ -307,18 +310,17 @@ describe("webhooks", () => {
       204,
     );
     // The reconciler, two days on: the open session is past its expiry.
-    const { integrity, catalog, storage, verifier } = stack.runtime;
     const later = () => new Date(Date.now() + 2 * 86_400_000);
     await new Reconciler(
-      integrity,
-      catalog,
-      storage,
-      verifier,
+      integrityOf(stack.runtime),
+      stack.runtime.catalog,
+      storageOf(stack.runtime),
+      verifierOf(stack.runtime),
       { deleteOrphansAfterSeconds: null },
       later,
     ).run();
 
-    await stack.runtime.webhooks.deliverDue(later());
+    await webhooksOf(stack.runtime).deliverDue(later());
     expect(receiver.at("/expired").map((message) => [message.type, message.artifactId])).toEqual([
       ["upload.expired", expiring.artifactId],
     ]);

@@ -1,3 +1,4 @@
+import { storageOf } from "@artifact-store/runtime/storage";
 import type { StorageCapabilities } from "@artifact-store/storage";
 import type { TestContext } from "vitest";
 import type { TestStack } from "./stack";
@@ -26,7 +27,7 @@ export const requires = async (
   stack: TestStack,
   ...capabilities: Capability[]
 ): Promise<void> => {
-  const found = await stack.runtime.storage.capabilities();
+  const found = await storageOf(stack.runtime).capabilities();
   const lacking = capabilities.filter((capability) => !found[CAPABILITIES[capability]]);
   context.skip(lacking.length > 0, `the S3 server under test lacks ${lacking.join(", ")}`);
 };

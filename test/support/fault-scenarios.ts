@@ -10,6 +10,8 @@ import {
   type ReconcileSettings,
 } from "@artifact-store/artifacts";
 import { armFailpoint, type IntegrityRun } from "@artifact-store/core";
+import { integrityOf } from "@artifact-store/runtime";
+import { storageOf, verifierOf } from "@artifact-store/runtime/storage";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { completeRawUpload, openRawUpload, sendAllRawParts } from "./raw-uploads";
 import { MiB, randomBytesOf, sha256, sha256OfResponse, type TestStack } from "./stack";
@@ -91,9 +93,16 @@ export const complete = async (stack: FaultTarget, attempt: Sent) => {
 
 /** The reconciler, run now or with a clock moved on (past upload expiry, past the orphan grace). */
 const reconcile = (stack: TestStack, settings: ReconcileSettings, offsetMs = 0): Promise<IntegrityRun> => {
-  const { integrity, catalog, storage, verifier } = stack.runtime;
+  const { runtime } = stack;
   const clock = () => new Date(Date.now() + offsetMs);
-  return new Reconciler(integrity, catalog, storage, verifier, settings, clock).run();
+  return new Reconciler(
+    integrityOf(runtime),
+    runtime.catalog,
+    storageOf(runtime),
+    verifierOf(runtime),
+    settings,
+    clock,
+  ).run();
 };
 
 /** Where a scenario's uploads went: the API to call, and the bucket behind it. */

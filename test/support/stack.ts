@@ -4,9 +4,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signToken } from "@artifact-store/auth";
+import { migrate } from "@artifact-store/catalog";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { type LocalApi, startLocalApi } from "@artifact-store/local";
 import { createRuntime, loadConfig, loadStorageConfig, type Runtime } from "@artifact-store/runtime";
+import { readyForStorage } from "@artifact-store/runtime/storage";
 import { createS3Client } from "@artifact-store/storage";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import postgres from "postgres";
@@ -131,8 +133,8 @@ export const runtimeWithEmptyCatalogue = async (
     CATALOG_DATA_DIR: "memory://",
     ...(database ? { DATABASE_URL: database.url } : {}),
   };
-  const runtime = await createRuntime({ ...loadConfig(env), storage: loadStorageConfig(env) });
-  await runtime.ready();
+  const runtime = await createRuntime({ ...loadConfig(env), storage: loadStorageConfig(env) }, migrate);
+  await readyForStorage(runtime);
   return {
     runtime,
     close: async () => {

@@ -16,6 +16,8 @@ import {
 } from "@artifact-store/client";
 import type { IntegrityRun } from "@artifact-store/core";
 import { ensureCephInstalled, type LocalS3, startLocalS3 } from "@artifact-store/local-s3";
+import { integrityOf } from "@artifact-store/runtime";
+import { storageOf, verifierOf } from "@artifact-store/runtime/storage";
 import { ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from "@aws-sdk/client-s3";
 import type { FaultRow } from "./fault-scenarios";
 import { MiB, randomFile, sha256OfResponse, startTestStack, type TestStack } from "./stack";
@@ -187,13 +189,13 @@ const downloadsIntact = async (stack: TestStack, { artifact, sha256 }: Claimed):
 };
 
 const reconcilePastExpiry = (stack: TestStack): Promise<IntegrityRun> => {
-  const { integrity, catalog, storage, verifier } = stack.runtime;
+  const { runtime } = stack;
   const clock = () => new Date(Date.now() + PAST_UPLOAD_EXPIRY_MS);
   return new Reconciler(
-    integrity,
-    catalog,
-    storage,
-    verifier,
+    integrityOf(runtime),
+    runtime.catalog,
+    storageOf(runtime),
+    verifierOf(runtime),
     { deleteOrphansAfterSeconds: null },
     clock,
   ).run();

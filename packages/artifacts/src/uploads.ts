@@ -21,13 +21,13 @@ import {
   type ProvenanceInput,
   parseExpiry,
   planUpload,
+  requireIdentified,
   type SignedPartUrls,
   storedObjectHeaders,
   type UploadOpening,
   type UploadPlan,
   type UploadProgress,
   type UploadSession,
-  unauthenticated,
   type Visibility,
   validateMetadata,
 } from "@artifact-store/core";
@@ -70,12 +70,7 @@ interface PartToSign {
 const sha256Hex = (value: string) => createHash("sha256").update(value).digest("hex");
 
 /** Users upload as themselves; API keys as their subject. */
-const uploaderOf = (principal: Principal): string => {
-  if (principal.kind === "anonymous") {
-    throw unauthenticated("authentication_required", "This operation needs a bearer token or API key.");
-  }
-  return principal.id;
-};
+const uploaderOf = (principal: Principal): string => requireIdentified(principal).id;
 
 /** The SHA-256 is declared once, at creation or completion; two declarations must agree. */
 const sha256Agreed = (recorded: string | null, declared: string | undefined): string => {

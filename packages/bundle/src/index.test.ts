@@ -85,4 +85,30 @@ describe("bundle", () => {
       expect(code.includes("create table artifacts"), entry.name).toBe(entry.runOnDeploy === true);
     }
   });
+
+  it("leaves out every service a function never asks for (each is marked @__PURE__)", async () => {
+    const bytesFrom = async (name: string, source: string) => {
+      const bundle = await bundleSource(source, join(outDir, `${name}.mjs`), { root });
+      return (pkg: string) => bundle.contributors.find((c) => c.source === pkg)?.bytes ?? 0;
+    };
+    // Storage alone: none of the operations (artifacts) nor backups, which only other services
+    // reach. What remains of those packages is module-level constants, well under a KiB; any one
+    // service kept (a missing @__PURE__) brings its class and many KiB.
+    const storageOnly = await bytesFrom(
+      "storage-only",
+      `import { storageRuntime, storageOf } from "@artifact-store/runtime/storage";
+       export const handler = async () => storageOf(await storageRuntime.runtime());`,
+    );
+    expect(storageOnly("@aws-sdk/client-s3")).toBeGreaterThan(0);
+    expect(storageOnly("@artifact-store/artifacts")).toBeLessThan(1024);
+    expect(storageOnly("@artifact-store/backup")).toBeLessThan(1024);
+    // The runtime alone: not even the catalogue-only services (search).
+    const runtimeOnly = await bytesFrom(
+      "runtime-only",
+      `import { sharedRuntime } from "@artifact-store/runtime";
+       export const handler = async () => (await sharedRuntime()).ready();`,
+    );
+    expect(runtimeOnly("@artifact-store/catalog")).toBeGreaterThan(0);
+    expect(runtimeOnly("@artifact-store/artifacts")).toBeLessThan(1024);
+  });
 });

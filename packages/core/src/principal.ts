@@ -1,3 +1,5 @@
+import { unauthenticated } from "./errors";
+
 /** What a caller may do at all; each route needs one. Users hold all but admin; keys what they were given. */
 export type Scope = "read" | "upload" | "write" | "admin";
 
@@ -13,6 +15,17 @@ export type Principal =
   | { kind: "anonymous"; id: null; roles: readonly string[]; scopes: readonly Scope[] };
 
 export const ANONYMOUS: Principal = { kind: "anonymous", id: null, roles: [], scopes: ["read"] };
+
+/** A caller who presented credentials: a user or an API key. */
+export type IdentifiedPrincipal = Exclude<Principal, { kind: "anonymous" }>;
+
+/** Refuses an anonymous caller where only an identified one may act: a 401 that asks for credentials. */
+export const requireIdentified = (principal: Principal): IdentifiedPrincipal => {
+  if (principal.kind === "anonymous") {
+    throw unauthenticated("authentication_required", "This operation needs a bearer token or API key.");
+  }
+  return principal;
+};
 
 export const isAdmin = (principal: Principal): boolean => principal.scopes.includes("admin");
 

@@ -4,12 +4,16 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { Hono } from "hono/tiny";
 import { type AuditedItem, type AuditTargets, recordAudit } from "./audit";
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from "./cors";
 import { toHttpError } from "./errors";
 import { log } from "./log";
+import type { RequestRuntime, RuntimeSource } from "./runtime-source";
 
-export type AppEnv = {
+export type AppEnv<R extends RequestRuntime = RequestRuntime> = {
   Variables: {
     requestId: string;
+    /** The function's runtime (from the app's source, set by its middleware); handlers build services from it. */
+    runtime: R;
     principal: Principal;
     operation: string;
     errorCode: string;
@@ -21,29 +25,38 @@ export type AppEnv = {
   };
 };
 
-export type FunctionApp = Hono<AppEnv>;
+export type FunctionApp<R extends RequestRuntime = RequestRuntime> = Hono<AppEnv<R>> & {
+  /** Where the handlers' runtime comes from, for `mount` and `httpOrScheduled`; none for the document. */
+  runtimeSource?: RuntimeSource<R>;
+};
 
 /** JSON bodies here are small declarations; the bytes themselves never come through a function. */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
-/** Browser origins that may call the API (comma-separated API_CORS_ORIGINS; none when unset). */
-const allowedOrigins = (): string[] =>
-  (process.env.API_CORS_ORIGINS ?? "")
+/**
+ * The Hono app every function starts from: request ids, CORS, body limits, errors as JSON, one
+ * access log line and audit event per request, and the runtime from `source` as `c.var.runtime`.
+ */
+export const createFunctionApp = <R extends RequestRuntime = never>(
+  source?: RuntimeSource<R>,
+): FunctionApp<R> => {
+  const app: FunctionApp<R> = new Hono<AppEnv<R>>();
+  app.runtimeSource = source;
+  // Browser origins that may call the API: comma-separated API_CORS_ORIGINS, none when unset.
+  // Read once, as the function loads (its cold start), not on every request.
+  const allowedOrigins = (process.env.API_CORS_ORIGINS ?? "")
     .split(",")
     .map((origin) => origin.trim())
     .filter((origin) => origin !== "");
-
-/** The Hono app every function starts from: request ids, body limits, errors as JSON, one access log line. */
-export const createFunctionApp = (): FunctionApp => {
-  const app = new Hono<AppEnv>();
-  app.use(requestId({ headerName: "X-Request-Id" }));
+  // X-Request-Id (Hono's default header): the caller's when it is a plain id, else a fresh UUID.
+  app.use(requestId());
   app.use(
     cors({
       origin: (origin) =>
-        allowedOrigins().some((allowed) => allowed === "*" || allowed === origin) ? origin : null,
-      allowHeaders: ["Authorization", "Content-Type", "If-Match", "X-API-Key", "X-Request-Id"],
-      exposeHeaders: ["X-Request-Id", "Location", "Retry-After", "ETag"],
-      maxAge: 600,
+        allowedOrigins.some((allowed) => allowed === "*" || allowed === origin) ? origin : null,
+      allowHeaders: CORS_ALLOW_HEADERS,
+      exposeHeaders: CORS_EXPOSE_HEADERS,
+      maxAge: CORS_MAX_AGE_SECONDS,
     }),
   );
   app.use(async (c, next) => {
@@ -61,6 +74,12 @@ export const createFunctionApp = (): FunctionApp => {
       ms: Math.round(performance.now() - started),
     });
   });
+  if (source) {
+    app.use(async (c, next) => {
+      c.set("runtime", await source.runtime());
+      await next();
+    });
+  }
   app.use(
     bodyLimit({
       maxSize: MAX_JSON_BODY_BYTES,

@@ -1,20 +1,23 @@
 import type { AuditEvent } from "@artifact-store/audit";
 import { ANONYMOUS, actorName, ID_PATTERN, messageOf } from "@artifact-store/core";
-import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
 import type { Context } from "hono";
 import type { AppEnv } from "./app";
 import { log } from "./log";
+import type { RequestRuntime } from "./runtime-source";
 import { sourceAddress } from "./source-address";
 
 export type AuditTargets = Pick<AuditEvent, "artifactId" | "uploadId" | "target">;
 
 /** Names what a request acted on; ids the path names are noted already, created ones by the handler. */
-export const noteAuditTargets = (c: Context<AppEnv>, targets: AuditTargets): void => {
+export const noteAuditTargets = <R extends RequestRuntime>(
+  c: Context<AppEnv<R>>,
+  targets: AuditTargets,
+): void => {
   c.set("auditTargets", { ...c.get("auditTargets"), ...targets });
 };
 
 /** The ids in the raw path, noted before anything can fail, so denied requests name their target too. */
-export const noteTargetsInPath = (c: Context<AppEnv>): void => {
+export const noteTargetsInPath = <R extends RequestRuntime>(c: Context<AppEnv<R>>): void => {
   const params = c.req.param() as Record<string, string | undefined>;
   const id = (value: string | undefined) => (value && ID_PATTERN.test(value) ? value : null);
   const other = params.grantee ?? params.keyId ?? params.webhookId ?? params.deliveryId;
@@ -38,7 +41,7 @@ const outcomeOf = (status: number): AuditEvent["outcome"] =>
  * Appends the request's audit event: who, what, on which ids, allowed or denied and why. A failed
  * append is logged loudly but does not change the answer the caller already earned.
  */
-export const recordAudit = async (c: Context<AppEnv>): Promise<void> => {
+export const recordAudit = async <R extends RequestRuntime>(c: Context<AppEnv<R>>): Promise<void> => {
   if (!c.get("audited")) return;
   const event: AuditEvent = {
     at: new Date(),
@@ -67,7 +70,7 @@ export const recordAudit = async (c: Context<AppEnv>): Promise<void> => {
       }))
     : [event];
   try {
-    const runtime = await sharedCatalogRuntime();
+    const runtime = c.get("runtime");
     await runtime.ready();
     // Appended together: the trail commits what arrives at once as one chained batch.
     await Promise.all(events.map((each) => runtime.audit.append(each)));

@@ -5,6 +5,7 @@ import type { AppEnv } from "./app";
 import type { AuditedItem, AuditTargets } from "./audit";
 import { toHttpError } from "./errors";
 import { parse } from "./mount";
+import type { RequestRuntime } from "./runtime-source";
 
 /** What one item of a batch came to: its own success, or the error its single call would answer. */
 export type BatchResult<T> =
@@ -26,8 +27,8 @@ const BATCH_CONCURRENCY = 8;
  * item is audited as its own event. Failures that are ours (a bug, not a caller's mistake or
  * storage away) still fail the whole request, as they would a single call.
  */
-export const settleEach = async <S extends v.GenericSchema, T>(
-  c: Context<AppEnv>,
+export const settleEach = async <S extends v.GenericSchema, T, R extends RequestRuntime>(
+  c: Context<AppEnv<R>>,
   items: readonly unknown[],
   schema: S,
   work: (item: v.InferOutput<S>) => Promise<BatchItemDone<T>>,

@@ -1,7 +1,8 @@
 type Level = "debug" | "info" | "warn" | "error" | "silent";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
-const threshold = (): number => ORDER[(process.env.LOG_LEVEL as Level) || "info"] ?? ORDER.info;
+/** LOG_LEVEL's order, read on the first event (scripts may set LOG_LEVEL after their imports ran). */
+let threshold: number | undefined;
 
 /** One JSON line per event on stdout: what Lambda, CloudWatch and any log shipper read best. */
 export const log = (
@@ -9,7 +10,8 @@ export const log = (
   event: string,
   fields: Record<string, unknown>,
 ): void => {
-  if (ORDER[level] < threshold()) return;
+  threshold ??= ORDER[(process.env.LOG_LEVEL as Level) || "info"] ?? ORDER.info;
+  if (ORDER[level] < threshold) return;
   const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
   if (level === "error") console.error(line);
   else console.log(line);

@@ -7,14 +7,15 @@ import {
   invalid,
   type Principal,
   rateLimited,
+  requireIdentified,
   requireStorableText,
   unauthenticated,
 } from "@artifact-store/core";
-import { sharedCatalogRuntime } from "@artifact-store/runtime/catalog";
 import type { Context } from "hono";
 import * as v from "valibot";
 import type { AppEnv, FunctionApp } from "./app";
 import { noteTargetsInPath } from "./audit";
+import type { RequestRuntime } from "./runtime-source";
 import { sourceAddress } from "./source-address";
 
 type Parsed<S> = S extends v.GenericSchema ? v.InferOutput<S> : undefined;
@@ -25,15 +26,16 @@ export interface RouteInput<R extends RouteContract> {
   body: Parsed<R["body"]>;
 }
 
-export interface RouteContext {
-  c: Context<AppEnv>;
+export interface RouteContext<T extends RequestRuntime = RequestRuntime> {
+  c: Context<AppEnv<T>>;
   principal: Principal;
-  requestId: string;
+  /** The function's runtime, ready for the handler: services are built from it (`uploadsOf(runtime)`). */
+  runtime: T;
 }
 
-export type RouteHandler<R extends RouteContract> = (
+export type RouteHandler<R extends RouteContract, T extends RequestRuntime = RequestRuntime> = (
   input: RouteInput<R>,
-  context: RouteContext,
+  context: RouteContext<T>,
 ) => Response | Promise<Response>;
 
 const validationError = (where: string, issues: readonly v.BaseIssue<unknown>[]) => {
@@ -68,7 +70,7 @@ export const parse = <S extends v.GenericSchema | undefined>(
 };
 
 /** The parsed JSON body; undefined when there is none, for routes whose body is optional. */
-const readJson = async (c: Context<AppEnv>, schema: v.GenericSchema): Promise<unknown> => {
+const readJson = async (c: Context, schema: v.GenericSchema): Promise<unknown> => {
   const text = await c.req.text();
   if (text.trim() === "") {
     if (v.is(schema, undefined)) return undefined;
@@ -82,7 +84,7 @@ const readJson = async (c: Context<AppEnv>, schema: v.GenericSchema): Promise<un
 };
 
 /** A JWT or API key from `Authorization: Bearer ...`, or an API key from `X-API-Key`. */
-const credentialOf = (c: Context<AppEnv>): string | undefined => {
+const credentialOf = (c: Context): string | undefined => {
   const apiKey = c.req.header("x-api-key");
   if (apiKey) return apiKey.trim();
   const header = c.req.header("authorization");
@@ -94,27 +96,29 @@ const credentialOf = (c: Context<AppEnv>): string | undefined => {
 };
 
 /** A caller with credentials must present good ones, even on routes that also serve anonymous callers. */
-const authenticate = async (c: Context<AppEnv>, route: RouteContract): Promise<Principal> => {
+const authenticate = async <T extends RequestRuntime>(
+  c: Context<AppEnv<T>>,
+  route: RouteContract,
+): Promise<Principal> => {
   if (route.auth === "none") return ANONYMOUS;
   const credential = credentialOf(c);
-  if (!credential) {
-    if (route.auth === "optional") return ANONYMOUS;
-    throw unauthenticated("authentication_required", "This operation needs a bearer token or API key.");
-  }
-  return (await sharedCatalogRuntime()).authenticate(credential);
+  return credential ? c.get("runtime").authenticate(credential) : ANONYMOUS;
 };
 
+/** An anonymous caller is asked for credentials (401); an identified one without the scope is refused (403). */
 const authorize = (principal: Principal, route: RouteContract): void => {
+  if (route.auth === "required") requireIdentified(principal);
   if (!route.scope || hasScope(principal, route.scope)) return;
-  if (principal.kind === "anonymous") {
-    throw unauthenticated("authentication_required", "This operation needs a bearer token or API key.");
-  }
+  requireIdentified(principal);
   throw forbidden("insufficient_scope", `This operation needs the "${route.scope}" scope.`);
 };
 
 /** Signing is what an abuser would hammer: counted per principal (per address when anonymous). */
-const limitRate = async (c: Context<AppEnv>, principal: Principal): Promise<void> => {
-  const runtime = await sharedCatalogRuntime();
+const limitRate = async <T extends RequestRuntime>(
+  c: Context<AppEnv<T>>,
+  principal: Principal,
+): Promise<void> => {
+  const runtime = c.get("runtime");
   await runtime.ready();
   const who = principal.kind === "anonymous" ? `ip:${sourceAddress(c) ?? "unknown"}` : actorName(principal);
   const { admitted, retryAfterSeconds } = await runtime.rateLimits.hit(
@@ -127,13 +131,13 @@ const limitRate = async (c: Context<AppEnv>, principal: Principal): Promise<void
 
 /**
  * Wires one route contract onto an app: authenticate, check the scope and rate limit, validate
- * params, query and body against the contract's schemas, then call the handler. The same schemas
- * produce the OpenAPI document.
+ * params, query and body against the contract's schemas, ready the runtime as the app's source
+ * asks, then call the handler. The same schemas produce the OpenAPI document.
  */
-export const mount = <R extends RouteContract>(
-  app: FunctionApp,
+export const mount = <R extends RouteContract, T extends RequestRuntime>(
+  app: FunctionApp<T>,
   route: R,
-  handler: RouteHandler<R>,
+  handler: RouteHandler<R, T>,
 ): void => {
   app.on(route.method.toUpperCase(), route.path, async (c) => {
     c.set("operation", route.operationId);
@@ -148,6 +152,8 @@ export const mount = <R extends RouteContract>(
       query: parse(route.query, c.req.query(), "query"),
       body: route.body ? parse(route.body, await readJson(c, route.body), "body") : undefined,
     } as RouteInput<R>;
-    return handler(input, { c, principal, requestId: c.get("requestId") });
+    const runtime = c.get("runtime");
+    await app.runtimeSource?.ready?.(runtime);
+    return handler(input, { c, principal, runtime });
   });
 };

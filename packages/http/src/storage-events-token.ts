@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { unauthenticated } from "@artifact-store/core";
 import type { Context } from "hono";
-import type { AppEnv } from "./app";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -11,7 +10,7 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
  * send headers (Ceph RGW topics, SNS). Compared in constant time; with no token configured,
  * nothing gets in.
  */
-export const storageEventsCaller = (c: Context<AppEnv>, expected: string | undefined): void => {
+export const storageEventsCaller = (c: Context, expected: string | undefined): void => {
   const header = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   const presented = header ?? c.req.query("token");
   if (!expected) {

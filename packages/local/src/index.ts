@@ -12,6 +12,7 @@ export {
   ensureLocalStorage,
   type LocalApi,
   type LocalApiOptions,
+  type LocalConfig,
   type LocalStorage,
   startLocalApi,
 } from "./stack";

@@ -1,13 +1,17 @@
 import { join } from "node:path";
+import { migrate } from "@artifact-store/catalog";
 import { CONSOLE_DIST, ensureConsoleBuilt } from "@artifact-store/console/build";
 import { ensureCephInstalled, startLocalS3 } from "@artifact-store/local-s3";
 import {
+  type Config,
   createRuntime,
   loadConfig,
   loadStorageConfig,
   type Runtime,
   useRuntime,
 } from "@artifact-store/runtime";
+import { readyForStorage, storageOf, verifierOf } from "@artifact-store/runtime/storage";
+import type { StorageConfig } from "@artifact-store/storage";
 import type { DevUser } from "./console";
 import { type RunningServer, startServer } from "./server";
 import { wireStorageNotifications } from "./storage-notifications";
@@ -50,15 +54,20 @@ export const ensureLocalStorage = async (
   };
 };
 
+/** Every setting, storage's included: a local stack always talks to storage. */
+export type LocalConfig = Config & { storage: StorageConfig };
+
 export interface LocalApi {
   url: string;
+  /** The runtime every function serves from; services are built from it (`verifierOf(api.runtime)`). */
   runtime: Runtime;
-  config: Runtime["config"];
+  config: LocalConfig;
   close: () => Promise<void>;
 }
 
 /**
- * Builds the runtime from env, prepares the catalogue and bucket, and serves every function. With
+ * Builds the runtime from env, migrates the catalogue, prepares the bucket, and serves every
+ * function from that runtime (`useRuntime`: the one seam by which tests inject theirs). With
  * STORAGE_EVENTS_PUSH=true (and STORAGE_EVENTS_TOKEN), the S3 server (Ceph RGW) is told to push
  * the bucket's notifications to the storage-events route.
  */
@@ -75,15 +84,17 @@ export const startLocalApi = async (
   port: number,
   options: LocalApiOptions = {},
 ): Promise<LocalApi> => {
-  const config = { ...loadConfig(env), storage: loadStorageConfig(env) };
+  const config: LocalConfig = { ...loadConfig(env), storage: loadStorageConfig(env) };
   if (options.console) await ensureConsoleBuilt(options.console.log);
   const devUsers = options.console?.devUsers;
-  const runtime = await createRuntime(config);
+  const runtime = await createRuntime(config, migrate);
   useRuntime(runtime);
-  await runtime.ready();
+  await readyForStorage(runtime);
   // Probed once, here at start, so the log says at once what this S3 server lacks; health reports
   // it too. Storage that is down now is health's to report, not a reason not to start.
-  await runtime.storage.capabilities().catch(() => undefined);
+  await storageOf(runtime)
+    .capabilities()
+    .catch(() => undefined);
   let server: RunningServer;
   try {
     server = await startServer({
@@ -119,7 +130,7 @@ export const startLocalApi = async (
       await unwire();
       await server.close();
       // Completed uploads being verified in the background still need the catalogue.
-      await runtime.verifier.settled();
+      await verifierOf(runtime).settled();
       await runtime.close();
     },
   };

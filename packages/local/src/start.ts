@@ -1,6 +1,8 @@
 // `npm start`: the whole artifact store on this machine, on embedded defaults.
 import { randomBytes } from "node:crypto";
 import { signToken } from "@artifact-store/auth";
+import { expiryOf, verifierOf } from "@artifact-store/runtime/storage";
+import { webhooksOf } from "@artifact-store/runtime/webhooks";
 import { startBanner } from "./banner";
 import { dataDirOf, developmentSecret } from "./dev-token";
 import { ensureLocalStorage, startLocalApi } from "./stack";
@@ -79,13 +81,13 @@ const main = async () => {
   const verifying = repeatEvery(
     15_000,
     "verification",
-    () => api.runtime.verifier.verifyPending(),
+    () => verifierOf(api.runtime).verifyPending(),
     (run) => run.verified + run.corrupt + run.failed > 0,
   );
   const delivering = repeatEvery(
     15_000,
     "webhook delivery",
-    () => api.runtime.webhooks.deliverDue(),
+    () => webhooksOf(api.runtime).deliverDue(),
     (run) => run.delivered + run.retrying + run.failed > 0,
   );
 
@@ -93,7 +95,7 @@ const main = async () => {
   const expiring = repeatEvery(
     60_000,
     "expiry",
-    () => api.runtime.expiry.run(),
+    () => expiryOf(api.runtime).run(),
     (run) => run.deleted + run.failed > 0,
   );
 

@@ -1,11 +1,11 @@
 import { routes } from "@artifact-store/api";
-import type { Runtime } from "@artifact-store/runtime";
 import {
   createPushTopic,
   createS3Client,
   deletePushTopic,
   notifyTopic,
   OBJECT_CREATED_EVENTS,
+  type StorageConfig,
 } from "@artifact-store/storage";
 
 const WIRED = { prefix: "artifacts/", events: OBJECT_CREATED_EVENTS };
@@ -18,7 +18,7 @@ const WIRED = { prefix: "artifacts/", events: OBJECT_CREATED_EVENTS };
  * still under way, before the record is tombstoned, and the artifact flagged corrupt first.
  */
 export const wireStorageNotifications = async (
-  config: Runtime["config"],
+  config: { storage: StorageConfig },
   apiUrl: string,
   token: string,
 ): Promise<() => Promise<void>> => {

@@ -2,13 +2,12 @@
 // are in webhook-services.ts: their libraries are CommonJS, which a bundle keeps once imported.
 import { ArtifactSearch } from "@artifact-store/artifacts";
 import { IntegrityRecords, SearchRecords } from "@artifact-store/catalog";
-import type { CatalogRuntime } from "./catalog-runtime";
-import { provided } from "./provided";
+import { service } from "./service";
 
 /** Finding artifacts. */
-export const searchOf = (runtime: CatalogRuntime): ArtifactSearch =>
-  provided(runtime, "search", () => new ArtifactSearch(new SearchRecords(runtime.catalog.db)));
+export const searchOf = /* @__PURE__ */ service(
+  (runtime) => new ArtifactSearch(new SearchRecords(runtime.catalog.db)),
+);
 
 /** Scrub and reconcile reports, and what those runs read from the catalogue. */
-export const integrityOf = (runtime: CatalogRuntime): IntegrityRecords =>
-  provided(runtime, "integrity", () => new IntegrityRecords(runtime.catalog.db));
+export const integrityOf = /* @__PURE__ */ service((runtime) => new IntegrityRecords(runtime.catalog.db));

@@ -1,98 +1,106 @@
-import type { ReindexReport } from "@artifact-store/api";
-import type {
-  ArtifactSearch,
-  Artifacts,
-  checkHealth,
-  Expiry,
-  Reconciler,
-  Scrubber,
-  StorageEvents,
-  Uploads,
-  Verifier,
-} from "@artifact-store/artifacts";
-import type { ExportedSegment } from "@artifact-store/audit";
-import type { Backups } from "@artifact-store/backup";
-import { type IntegrityRecords, migrate } from "@artifact-store/catalog";
-import type { ObjectStorage, StorageConfig } from "@artifact-store/storage";
-import type { Webhooks } from "@artifact-store/webhooks";
-import { type CatalogRuntime, createCatalogRuntime, useCatalogRuntime } from "./catalog-runtime";
-import { integrityOf, searchOf } from "./catalog-services";
-import { type Config, loadConfig, loadStorageConfig } from "./config";
+import { AuditTrail } from "@artifact-store/audit";
+import { ApiKeys, createTokenVerifier, looksLikeApiKey } from "@artifact-store/auth";
 import {
-  artifactsOf,
-  auditExportOf,
-  backupsOf,
-  bucketPreparationOf,
-  expiryOf,
-  healthOf,
-  reconcilerOf,
-  reindexOf,
-  scrubberOf,
-  storageEventsOf,
-  storageOf,
-  uploadsOf,
-  verifierOf,
-} from "./storage-services";
-import { webhooksOf } from "./webhook-services";
+  ApiKeyRecords,
+  Catalog,
+  checkSchema,
+  type Database,
+  GrantRecords,
+  openDatabase,
+  PartChecksumRecords,
+  RateLimitWindows,
+} from "@artifact-store/catalog";
+import { once, type Principal } from "@artifact-store/core";
+import type { StorageConfig } from "@artifact-store/storage";
+import { type Config, loadConfig } from "./config";
 
 /**
- * Every service at once, for the processes that serve every route: `npm start`, the tests and the
- * CLI. Deployed functions never build this: each asks catalog-services.ts or storage-services.ts
- * for the services it uses, and those hand back this runtime's own when it was injected.
+ * What every function stands on: settings, token verification, rate limits, the audit trail and
+ * the catalogue. Every other service is built from it on first use (`service()`), so a function's
+ * bundle holds only the services it asks for; nothing here imports the AWS SDK.
  */
-export interface Runtime extends CatalogRuntime {
-  config: Config & { storage: StorageConfig };
-  search: ArtifactSearch;
-  webhooks: Webhooks;
-  integrity: IntegrityRecords;
-  storage: ObjectStorage;
-  prepareBucket: () => Promise<void>;
-  uploads: Uploads;
-  artifacts: Artifacts;
-  verifier: Verifier;
-  scrubber: Scrubber;
-  reconciler: Reconciler;
-  storageEvents: StorageEvents;
-  backups: Backups;
-  expiry: Expiry;
-  health: () => ReturnType<typeof checkHealth>;
-  exportAudit: () => Promise<ExportedSegment[]>;
-  reindex: () => Promise<ReindexReport>;
-  /** Resolves once migrations ran and the bucket exists. */
+export interface Runtime {
+  /** Storage settings are here when the runtime was built with them; else read on first use. */
+  config: Config & { storage?: StorageConfig };
+  /** The principal behind a bearer credential: an API key or a JWT. */
+  authenticate: (credential: string) => Promise<Principal>;
+  catalog: Catalog;
+  grants: GrantRecords;
+  /** The checksums uploaders declared for their parts. */
+  partChecksums: PartChecksumRecords;
+  apiKeys: ApiKeys;
+  rateLimits: RateLimitWindows;
+  audit: AuditTrail;
+  /** Resolves once the catalogue is ready (see createRuntime); requests that touch data await it. */
   ready: () => Promise<void>;
+  close: () => Promise<void>;
 }
 
+/**
+ * `prepare` readies the catalogue before the first request that touches data: deployed functions
+ * check its schema version (the migrate-catalog function migrates, once per deploy); npm start and
+ * the tests pass `migrate`.
+ */
 export const createRuntime = async (
-  config: Config & { storage: StorageConfig } = { ...loadConfig(), storage: loadStorageConfig() },
+  config: Runtime["config"] = loadConfig(),
+  prepare: (db: Database) => Promise<unknown> = checkSchema,
 ): Promise<Runtime> => {
-  const base = await createCatalogRuntime(config, migrate);
-  const prepareBucket = bucketPreparationOf(base);
+  const db = await openDatabase(config.database);
+  const catalog = new Catalog(db);
+  const verifyToken = createTokenVerifier(config.auth);
+  const apiKeys = new ApiKeys(new ApiKeyRecords(db));
+  const ready = once(async () => {
+    await prepare(db);
+  });
   return {
-    ...base,
     config,
-    search: searchOf(base),
-    webhooks: webhooksOf(base),
-    integrity: integrityOf(base),
-    storage: storageOf(base),
-    prepareBucket,
-    uploads: uploadsOf(base),
-    artifacts: artifactsOf(base),
-    verifier: verifierOf(base),
-    scrubber: scrubberOf(base),
-    reconciler: reconcilerOf(base),
-    storageEvents: storageEventsOf(base),
-    backups: backupsOf(base),
-    expiry: expiryOf(base),
-    health: healthOf(base),
-    exportAudit: auditExportOf(base),
-    reindex: reindexOf(base),
-    ready: async () => {
-      await Promise.all([base.ready(), prepareBucket()]);
+    async authenticate(credential) {
+      if (!looksLikeApiKey(credential)) return verifyToken(credential);
+      await ready(); // key records live in the catalogue
+      return apiKeys.authenticate(credential);
+    },
+    catalog,
+    grants: new GrantRecords(db),
+    partChecksums: new PartChecksumRecords(db),
+    apiKeys,
+    rateLimits: new RateLimitWindows(db),
+    audit: new AuditTrail(db),
+    ready,
+    close() {
+      return db.close();
     },
   };
 };
 
-/** For the local server and tests: every function of the process serves from this runtime. */
-export const useRuntime = (runtime: Runtime): void => {
-  useCatalogRuntime(runtime);
+let shared: Promise<Runtime> | undefined;
+
+/**
+ * The process's runtime, built from the environment on first use (a failed build is retried on the
+ * next call). Every function app hands it to its handlers; `useRuntime` puts another in its place.
+ */
+export const sharedRuntime = (): Promise<Runtime> => {
+  shared ??= createRuntime().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
 };
+
+/** For npm start and the tests, which build their runtime from explicit settings: every function serves from it. */
+export const useRuntime = (runtime: Runtime): void => {
+  shared = Promise.resolve(runtime);
+};
+
+/** A function whose handlers use the catalogue: it is checked (or migrated) before they run. */
+export const catalogRuntime = {
+  runtime: sharedRuntime,
+  ready(runtime: Runtime): Promise<void> {
+    return runtime.ready();
+  },
+};
+
+/**
+ * A function that readies nothing before its handlers: health, which reports what is down rather
+ * than failing on it, and migrate-catalog, which brings the schema to where `ready` checks it.
+ */
+export const unreadiedRuntime = { runtime: sharedRuntime };

@@ -1,16 +1,19 @@
-// The entry point of functions that talk to storage: the services built on the catalogue runtime.
+// The entry point of functions that talk to storage: the services that bundle the AWS SDK.
 export {
   artifactsOf,
   auditExportOf,
   backupsOf,
+  bucketPreparationOf,
   expiryOf,
   healthOf,
-  readyStorageRuntime,
+  readyForStorage,
   reconcilerOf,
   reindexOf,
   scrubberOf,
+  storageConfigOf,
   storageEventsOf,
   storageOf,
+  storageRuntime,
   uploadsOf,
   verifierOf,
 } from "./storage-services";

@@ -1,12 +1,8 @@
 import { WebhookRecords } from "@artifact-store/catalog";
 import { Webhooks } from "@artifact-store/webhooks";
-import type { CatalogRuntime } from "./catalog-runtime";
-import { provided } from "./provided";
+import { service } from "./service";
 
 /** Webhook subscriptions, and delivery of the catalogue's outbox to them. */
-export const webhooksOf = (runtime: CatalogRuntime): Webhooks =>
-  provided(
-    runtime,
-    "webhooks",
-    () => new Webhooks(new WebhookRecords(runtime.catalog.db), runtime.config.webhooks),
-  );
+export const webhooksOf = /* @__PURE__ */ service(
+  (runtime) => new Webhooks(new WebhookRecords(runtime.catalog.db), runtime.config.webhooks),
+);
