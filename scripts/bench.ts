@@ -24,6 +24,7 @@ import { benchSearch } from "./bench-search";
 import { printTable } from "./bench-table";
 import { benchUploadBreakdown } from "./bench-upload";
 import { benchVerify } from "./bench-verify";
+import { benchDownloadable } from "./bench-verify-now";
 import { writeRandomFile } from "./random-file";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -226,6 +227,7 @@ main()
   .then(() => benchFunctions())
   .then(() => benchSearch())
   .then(() => benchVerify())
+  .then(() => benchDownloadable())
   .then(() => benchBackup())
   .then(() => benchCli())
   .then(() => benchConsole())
