@@ -34,6 +34,28 @@ it("signing past the per-principal limit answers 429 with Retry-After, and other
   expect((await open(await stack.tokenFor("quiet-scraper"))).status).toBe(201);
 });
 
+it("a batch counts as many signing requests as it has items, so it is no way around the limit", async () => {
+  const batcher = await stack.tokenFor(`batcher-${randomUUID().slice(0, 8)}`);
+  const batch = (count: number) =>
+    stack.api("/v1/uploads/batch", {
+      method: "POST",
+      token: batcher,
+      body: JSON.stringify({
+        uploads: Array.from({ length: count }, (_, n) => ({
+          filename: `b${n}.txt`,
+          contentType: "text/plain",
+          size: 1,
+        })),
+      }),
+    });
+  // Six items are more than the five a minute allows, as six single opens would be.
+  expect((await batch(6)).status).toBe(429);
+  expect((await batch(3)).status).toBe(200);
+  const over = await batch(3);
+  expect(over.status).toBe(429);
+  expect(await over.json()).toMatchObject({ error: { code: "rate_limited" } });
+});
+
 describe("the signing window slides (clock injected, on the catalogue itself)", () => {
   const LIMIT = { hits: 10, windowSeconds: 60 };
   // A minute boundary, where a fixed window would start counting from zero again.

@@ -29,9 +29,9 @@ def _setting(settings, name: str):
 
 def parse_location(uri: str, settings=None) -> StoreLocation:
     """
-    ``artifact://[token@]host[:port]/path``: the API at http://host:port (``ARTIFACT_STORE_URL``
-    overrides it, e.g. for https), the token from ``ARTIFACT_STORE_TOKEN`` or, failing that, the
-    URI's user part. Settings fall back to environment variables of the same names.
+    ``artifact://host[:port]/path``: the API at http://host:port (``ARTIFACT_STORE_URL``
+    overrides it, e.g. for https), the token from ``ARTIFACT_STORE_TOKEN``. Settings fall back to
+    environment variables of the same names. A token in the URI is refused: Scrapy logs feed URIs.
     """
     parts = urlsplit(uri)
     if parts.scheme != SCHEME:
@@ -40,9 +40,12 @@ def parse_location(uri: str, settings=None) -> StoreLocation:
         raise ValueError(f"{uri} names no host: write artifact://host:port/path or set ARTIFACT_STORE_URL")
     host = parts.netloc.rsplit("@", 1)[-1]
     base_url = (_setting(settings, "ARTIFACT_STORE_URL") or f"http://{host}").rstrip("/")
-    token = _setting(settings, "ARTIFACT_STORE_TOKEN") or unquote(parts.password or parts.username or "")
-    if not token:
+    if parts.username or parts.password:
         raise ValueError(
-            f"No token for {base_url}: set ARTIFACT_STORE_TOKEN, or write artifact://TOKEN@host/path"
+            "artifact:// URIs take no credentials (Scrapy writes feed URIs to its log): "
+            "set ARTIFACT_STORE_TOKEN instead"
         )
+    token = _setting(settings, "ARTIFACT_STORE_TOKEN")
+    if not token:
+        raise ValueError(f"No token for {base_url}: set ARTIFACT_STORE_TOKEN")
     return StoreLocation(base_url=base_url, token=token, path=unquote(parts.path).lstrip("/"))

@@ -27,13 +27,11 @@ class ParseLocationTest(unittest.TestCase):
         location = parse_location("artifact://store.example/", Settings({"ARTIFACT_STORE_TOKEN": "t"}))
         self.assertEqual(location.key_for("full/abc.pdf"), "full/abc.pdf")
 
-    def test_the_token_may_come_in_the_uri_and_the_setting_wins(self):
-        self.assertEqual(parse_location("artifact://from-uri@host/x").token, "from-uri")
-        self.assertEqual(parse_location("artifact://:from%2Furi@host/x").token, "from/uri")
+    def test_a_token_in_the_uri_is_refused_since_scrapy_logs_feed_uris(self):
         settings = Settings({"ARTIFACT_STORE_TOKEN": "from-settings"})
-        location = parse_location("artifact://from-uri@host:1/x", settings)
-        self.assertEqual(location.token, "from-settings")
-        self.assertEqual(location.base_url, "http://host:1")
+        for uri in ("artifact://from-uri@host/x", "artifact://:secret@host:1/x"):
+            with self.assertRaisesRegex(ValueError, "take no credentials"):
+                parse_location(uri, settings)
 
     def test_the_url_setting_overrides_the_uri_host_for_https(self):
         settings = Settings({"ARTIFACT_STORE_TOKEN": "t", "ARTIFACT_STORE_URL": "https://api.example/"})

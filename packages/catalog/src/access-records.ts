@@ -139,6 +139,8 @@ export class RateLimitWindows {
     principal: string,
     limit: { hits: number; windowSeconds: number },
     now: Date,
+    /** What this request counts for: a batch counts each of its items. */
+    weight = 1,
   ): Promise<RateLimitDecision> {
     const windowMs = limit.windowSeconds * 1000;
     const start = Math.floor(now.getTime() / windowMs) * windowMs;
@@ -156,9 +158,9 @@ export class RateLimitWindows {
           where principal = $1 and window_start = $2::timestamptz
        ), admitted as (
          insert into rate_limit_windows (principal, window_start, hits)
-         select $1, $2::timestamptz, 1 from previous where previous.hits * $4::float8 + 1 <= $5::integer
-         on conflict (principal, window_start) do update set hits = rate_limit_windows.hits + 1
-           where (select hits from previous) * $4::float8 + rate_limit_windows.hits + 1 <= $5::integer
+         select $1, $2::timestamptz, $6::integer from previous where previous.hits * $4::float8 + $6::integer <= $5::integer
+         on conflict (principal, window_start) do update set hits = rate_limit_windows.hits + $6::integer
+           where (select hits from previous) * $4::float8 + rate_limit_windows.hits + $6::integer <= $5::integer
          returning hits
        )
        select (select hits from previous) as previous, (select hits from current_window) as current,
@@ -169,6 +171,7 @@ export class RateLimitWindows {
         new Date(start - windowMs).toISOString(),
         previousWeight,
         limit.hits,
+        weight,
       ],
     );
     // Windows before the previous one are dead weight; sweeping now and then keeps the table small

@@ -64,6 +64,13 @@ const errorOf = (failure: {
  * storage, one call completes them. Whatever the batch path cannot take (a large source, an upload
  * the server made multipart, a server that wants SHA-256 part checksums) goes through upload().
  */
+/** Sources that give their bytes again when a batch item falls back to a single upload. */
+const canReadAgain = (source: UploadSource): boolean =>
+  typeof source === "string" ||
+  source instanceof Uint8Array ||
+  source instanceof ArrayBuffer ||
+  (typeof Blob !== "undefined" && source instanceof Blob);
+
 export class BatchUploader {
   constructor(
     private readonly transport: ApiTransport,
@@ -111,6 +118,8 @@ export class BatchUploader {
 
   /** A small source read whole and hashed; undefined for one that uploads alone. */
   private async hold(index: number, item: UploadManyItem): Promise<Held | undefined> {
+    // A stream can be read once only: it goes alone, so the fallbacks below never get it spent.
+    if (!canReadAgain(item.source)) return undefined;
     const source = await toByteSource(item.source);
     try {
       if (source.size >= BATCH_SOURCE_MAX) return undefined;
@@ -129,9 +138,16 @@ export class BatchUploader {
     settle: (index: number, result: UploadManyResult) => void,
     alone: (index: number, uploadId?: string) => Promise<void>,
   ) {
-    const opened = await this.transport.request<UploadBatchOpened>("POST", "/v1/uploads/batch", {
-      uploads: batch.map((held) => this.declaration(held)),
-    });
+    let opened: UploadBatchOpened;
+    try {
+      opened = await this.transport.request<UploadBatchOpened>("POST", "/v1/uploads/batch", {
+        uploads: batch.map((held) => this.declaration(held)),
+      });
+    } catch (error) {
+      // Every item is answered, even when the whole call fails.
+      for (const held of batch) settle(held.index, { ok: false, error });
+      return;
+    }
     const toSend: {
       held: Held;
       uploadId: string;
@@ -162,13 +178,20 @@ export class BatchUploader {
     });
     if (sent.length > 0) {
       // Completing a completed upload answers its artifact again: safe to resend.
-      const completed = await this.transport.request<UploadBatchCompleted>(
-        "POST",
-        "/v1/uploads/complete",
-        { uploads: sent.map((each) => ({ uploadId: each.uploadId, sha256: each.held.sha256 })) },
-        {},
-        { idempotent: true },
-      );
+      let completed: UploadBatchCompleted;
+      try {
+        completed = await this.transport.request<UploadBatchCompleted>(
+          "POST",
+          "/v1/uploads/complete",
+          { uploads: sent.map((each) => ({ uploadId: each.uploadId, sha256: each.held.sha256 })) },
+          {},
+          { idempotent: true },
+        );
+      } catch {
+        // Their bytes are in storage: each is completed on its own instead (upload() resumes it).
+        completed = { results: [] };
+        later.push(...sent.map((each) => ({ index: each.held.index, uploadId: each.uploadId })));
+      }
       for (const result of completed.results) {
         const { held } = sent[result.index] as (typeof sent)[number];
         settle(

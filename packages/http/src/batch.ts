@@ -4,6 +4,7 @@ import type * as v from "valibot";
 import type { AppEnv } from "./app";
 import type { AuditedItem, AuditTargets } from "./audit";
 import { toHttpError } from "./errors";
+import { log } from "./log";
 import { parse } from "./mount";
 import type { RequestRuntime } from "./runtime-source";
 
@@ -24,8 +25,8 @@ const BATCH_CONCURRENCY = 8;
 /**
  * Runs a batch call's items one by one as their own calls would: each is validated against its
  * schema, worked on, and answered with its own result or error, so one bad item fails alone. Each
- * item is audited as its own event. Failures that are ours (a bug, not a caller's mistake or
- * storage away) still fail the whole request, as they would a single call.
+ * item is audited as its own event. A failure of ours (a bug, storage away) fails its item alone,
+ * with the item's 500 or 503, and is logged.
  */
 export const settleEach = async <S extends v.GenericSchema, T, R extends RequestRuntime>(
   c: Context<AppEnv<R>>,
@@ -46,7 +47,15 @@ export const settleEach = async <S extends v.GenericSchema, T, R extends Request
         audited[index] = { ...done.audit, status: done.status, reason: null };
       } catch (error) {
         const mapped = toHttpError(error, c.get("requestId"));
-        if (mapped.status >= 500 && mapped.status !== 503) throw error;
+        // A failure of ours fails that item alone (logged as a request's would be): the items
+        // done beside it are kept, answered and audited, never lost behind one 500.
+        if (mapped.internal) {
+          log("error", "batch_item_failed", {
+            requestId: c.get("requestId"),
+            index,
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          });
+        }
         results[index] = { index, ok: false, status: mapped.status, error: mapped.body.error };
         audited[index] = {
           ...targetsOf(items[index]),

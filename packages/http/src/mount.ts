@@ -117,6 +117,7 @@ const authorize = (principal: Principal, route: RouteContract): void => {
 const limitRate = async <T extends RequestRuntime>(
   c: Context<AppEnv<T>>,
   principal: Principal,
+  weight = 1,
 ): Promise<void> => {
   const runtime = c.get("runtime");
   await runtime.ready();
@@ -125,6 +126,7 @@ const limitRate = async <T extends RequestRuntime>(
     `signing:${who}`,
     { hits: runtime.config.signingRateLimitPerMinute, windowSeconds: 60 },
     new Date(),
+    weight,
   );
   if (!admitted) throw rateLimited(retryAfterSeconds);
 };
@@ -146,12 +148,14 @@ export const mount = <R extends RouteContract, T extends RequestRuntime>(
     const principal = await authenticate(c, route);
     c.set("principal", principal);
     authorize(principal, route);
-    if (route.rateLimited) await limitRate(c, principal);
+    if (route.rateLimited && !route.rateWeight) await limitRate(c, principal);
     const input = {
       params: parse(route.params, c.req.param(), "path"),
       query: parse(route.query, c.req.query(), "query"),
       body: route.body ? parse(route.body, await readJson(c, route.body), "body") : undefined,
     } as RouteInput<R>;
+    if (route.rateLimited && route.rateWeight)
+      await limitRate(c, principal, route.rateWeight(input.body as never));
     const runtime = c.get("runtime");
     await app.runtimeSource?.ready?.(runtime);
     return handler(input, { c, principal, runtime });

@@ -14,6 +14,7 @@ export interface RequestRuntime {
       key: string,
       limit: { hits: number; windowSeconds: number },
       now: Date,
+      weight?: number,
     ) => Promise<{ admitted: boolean; retryAfterSeconds: number }>;
   };
   audit: { append: (event: AuditEvent) => Promise<unknown> };

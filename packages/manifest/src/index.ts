@@ -98,6 +98,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     module: "functions/complete-upload-batch.ts",
     routes: [routes.completeUploadBatch],
     usesStorage: true,
+    handsOffVerification: true,
   },
   {
     name: "abort-upload",

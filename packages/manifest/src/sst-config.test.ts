@@ -203,7 +203,12 @@ describe("sst.config.ts", () => {
     const verifier = declared.functions.get("VerifyArtifacts");
     expect(verifier).toBeDefined();
     const handing = FUNCTIONS.filter((entry) => entry.handsOffVerification).map((entry) => entry.name);
-    expect(handing.sort()).toEqual(["complete-upload", "reconcile-storage", "storage-events"]);
+    expect(handing.sort()).toEqual([
+      "complete-upload",
+      "complete-upload-batch",
+      "reconcile-storage",
+      "storage-events",
+    ]);
     for (const entry of FUNCTIONS) {
       const { args } = functionOf(declared, entry);
       const environment = args.environment as Record<string, unknown>;

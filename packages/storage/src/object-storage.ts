@@ -216,14 +216,23 @@ export class ObjectStorage {
         },
       ],
     };
-    await this.call("PutBucketPolicy", () =>
-      this.s3.send(new PutBucketPolicyCommand({ Bucket: this.bucket, Policy: JSON.stringify(policy) })),
-    );
+    const putPolicy = () =>
+      this.call("PutBucketPolicy", () =>
+        this.s3.send(new PutBucketPolicyCommand({ Bucket: this.bucket, Policy: JSON.stringify(policy) })),
+      );
+    await putPolicy();
     const refused = await this.ownAccessRefusal();
     if (refused) {
       await this.call("DeleteBucketPolicy", () =>
         this.s3.send(new DeleteBucketPolicyCommand({ Bucket: this.bucket })),
       );
+      // Still refused without the policy: the cause is elsewhere (the key's own rights), so the
+      // policy goes back on and the error says what was refused.
+      const still = await this.ownAccessRefusal();
+      if (still) {
+        await putPolicy();
+        throw storageUnavailable(still.operation, still.error, this.config);
+      }
       const site = storageSite(this.config);
       this.warn("bucket_policy_rolled_back", {
         setting: "S3_BUCKET_POLICY",
@@ -232,9 +241,6 @@ export class ObjectStorage {
         cause: messageOf(storageUnavailable(refused.operation, refused.error, this.config)),
         message: `S3_BUCKET_POLICY=deny-anonymous locked the store out of bucket ${this.bucket} at ${site}, so the bucket policy was removed again: the private ACL alone keeps anonymous callers out. This server applies the policy's Deny to signed requests too (it does not evaluate aws:PrincipalType); set S3_BUCKET_POLICY=none to apply no policy (and silence this warning).`,
       });
-      // Still refused without the policy: the cause is elsewhere, and the error says where.
-      const still = await this.ownAccessRefusal();
-      if (still) throw storageUnavailable(still.operation, still.error, this.config);
     }
   }
 

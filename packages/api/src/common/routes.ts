@@ -24,6 +24,11 @@ export interface RouteContract {
   scope?: Scope;
   /** Signing endpoints are rate limited per principal. */
   rateLimited?: boolean;
+  /**
+   * How many hits one call counts for, from its validated body (a batch counts each item, so a
+   * batch is no way around the limit). Such a route is counted after its body is checked.
+   */
+  rateWeight?: (body: never) => number;
   /** Honours `If-Match: "<version>"` (412 when the artifact has moved on; `*` or none: no check). */
   ifMatch?: boolean;
   params?: GenericSchema;

@@ -116,6 +116,7 @@ export const createUploadBatch = defineRoute({
   auth: "required",
   scope: "upload",
   rateLimited: true,
+  rateWeight: (body: { uploads: readonly unknown[] }) => body.uploads.length,
   body: CreateUploadBatchBody,
   responses: withShared(
     { 200: { description: "One result per item, in order", schema: UploadBatchOpened } },
