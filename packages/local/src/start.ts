@@ -43,11 +43,17 @@ const main = async () => {
   try {
     api = await startLocalApi(env, port, {
       // The users the banner prints, one click away on the console's sign-in page.
+      // Only with the development secret: a store started with a real AUTH_JWT_SECRET mints no
+      // tokens for whoever reaches it.
       console: {
-        devUsers: [
-          { sub: "dev-user", roles: [] },
-          { sub: "dev-admin", roles: ["admin"] },
-        ],
+        ...(process.env.AUTH_JWT_SECRET
+          ? {}
+          : {
+              devUsers: [
+                { sub: "dev-user", roles: [] },
+                { sub: "dev-admin", roles: ["admin"] },
+              ],
+            }),
         log: (line) => say(line),
       },
     });
