@@ -81,7 +81,7 @@ interface VitestResults {
 // (the whole stack, on pglite and postgres); a file run by two projects counts twice.
 const TIERS = [
   { name: "unit (packages/**: unit, unit-postgres)", folder: "packages/" },
-  { name: "stack (test/**: pglite, postgres)", folder: "test/" },
+  { name: "stack (test/**: pglite, postgres, moto)", folder: "test/" },
 ];
 
 const tierLines = (results: VitestResults): string[] =>
