@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -123,6 +123,26 @@ describe("npm start", () => {
       expect(roles).toEqual(["admin"]);
       const keys = await fetch(`${apiUrl()}/v1/api-keys`, { headers: { authorization: `Bearer ${token}` } });
       expect(keys.status).toBe(200);
+    });
+
+    // The same lines are in the README's "Trying it with curl"; both are run as a user pastes them.
+    it("the banner's and the README's curl example upload and download, pasted as they are", async () => {
+      const bannerLines = banner.split("Try it (curl and jq):\n")[1]?.split("\n\nCtrl-C")[0] ?? "";
+      const readme = await readFile(join(import.meta.dirname, "../README.md"), "utf8");
+      const readmeBlock = (/## Trying it with curl[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "")
+        .replace("API=http://127.0.0.1:8787", `API=${apiUrl()}`)
+        .replace("<the dev token npm start printed>", tokenOf("Dev token"));
+      for (const [name, script] of [
+        ["banner", bannerLines.replace(/^ {2}/gm, "")],
+        ["README", readmeBlock.replace("'hello, artifacts'", "'hello from the README'")],
+      ] as const) {
+        const folder = await dataFolder();
+        const { stdout } = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], {
+          cwd: folder,
+          env: userEnv({}),
+        });
+        expect(stdout, name).toBe(name === "banner" ? "hello, artifacts\n" : "hello from the README\n");
+      }
     });
 
     it("accepts a webhook receiver on this machine, and still never the metadata address", async () => {
