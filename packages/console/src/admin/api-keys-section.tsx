@@ -4,6 +4,7 @@ import { useSignedIn } from "../session/context";
 import { formatTime } from "../ui/format";
 import { Loading, ProblemMessage } from "../ui/problem-message";
 import { useAsync } from "../ui/use-async";
+import { refusal } from "./refusal";
 import { ShownOnce } from "./shown-once";
 import { useAction } from "./use-action";
 
@@ -15,6 +16,8 @@ export const ApiKeysSection = () => {
   const keys = useAsync(() => client.listApiKeys(), []);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const revoke = useAction();
+  const refused = refusal(keys.problem);
+  if (refused) return refused;
 
   return (
     <>

@@ -5,10 +5,11 @@ import { useSignedIn } from "../session/context";
 import { formatTime } from "../ui/format";
 import { Loading, ProblemMessage } from "../ui/problem-message";
 import { useAsync } from "../ui/use-async";
+import { refusal } from "./refusal";
 import { useAction } from "./use-action";
 
 const TEXT_FILTERS = [
-  { name: "actor", label: "Actor", hint: "a user id" },
+  { name: "actor", label: "Actor", hint: "e.g. user:alice, api-key:…" },
   { name: "action", label: "Action", hint: "e.g. createUpload, putGrant" },
   { name: "artifactId", label: "Artifact id", hint: "" },
 ] as const;
@@ -45,6 +46,8 @@ export const AuditSection = ({ route }: { route: Route }) => {
   const events = [...(first.value?.events ?? []), ...extra.events];
   const cursor = extra.events.length > 0 ? extra.cursor : (first.value?.nextCursor ?? null);
   const loadMore = useAction();
+  const refused = refusal(first.problem);
+  if (refused) return refused;
 
   return (
     <>

@@ -4,6 +4,7 @@ import { useSignedIn } from "../session/context";
 import { formatBytes, formatTime, splitList } from "../ui/format";
 import { Loading, ProblemMessage } from "../ui/problem-message";
 import { useAsync } from "../ui/use-async";
+import { refusal } from "./refusal";
 import { useAction } from "./use-action";
 
 /** Snapshots of the catalogue and its content: take one now, list them, restore from one. */
@@ -14,6 +15,8 @@ export const BackupsSection = () => {
   const [taken, setTaken] = useState<BackupReport | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const snapshot = backups.value?.snapshots.find((each) => each.id === selected) ?? null;
+  const refused = refusal(backups.problem);
+  if (refused) return refused;
 
   return (
     <>
@@ -189,7 +192,7 @@ const Restore = ({ snapshot }: { snapshot: BackupSnapshotView }) => {
 
 const ACTIONS: Record<RestoreReport["changes"][number]["action"], string> = {
   create: "create (not in the catalogue)",
-  replace: "replace (older in the catalogue)",
+  replace: "replace the catalogue's record",
   keep_newer: "keep (changed since the snapshot)",
 };
 

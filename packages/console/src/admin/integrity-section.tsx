@@ -4,6 +4,7 @@ import { useSignedIn } from "../session/context";
 import { formatBytes, formatTime } from "../ui/format";
 import { Loading, ProblemMessage } from "../ui/problem-message";
 import { useAsync } from "../ui/use-async";
+import { refusal } from "./refusal";
 import { useAction } from "./use-action";
 
 const RUNS = {
@@ -17,6 +18,8 @@ export const IntegritySection = () => {
   const reports = useAsync(() => client.integrityReport({ limit: 10 }), []);
   const corrupt = useAsync(() => client.search({ state: ["corrupt"], limit: 100 }), []);
   const runNow = useAction();
+  const refused = refusal(reports.problem);
+  if (refused) return refused;
 
   return (
     <>
@@ -88,6 +91,14 @@ export const IntegritySection = () => {
 /** "objectsWithoutRecord" -> "objects without record". */
 const words = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 
+/** {details: {actual: "a"}} -> [["details actual", "a"]]: a finding's facts, one a line. */
+const flatten = (value: Record<string, unknown>, prefix = ""): [string, string][] =>
+  Object.entries(value).flatMap(([name, each]): [string, string][] =>
+    each !== null && typeof each === "object" && !Array.isArray(each)
+      ? flatten(each as Record<string, unknown>, `${prefix}${words(name)} `)
+      : [[`${prefix}${words(name)}`, typeof each === "string" ? each : JSON.stringify(each)]],
+  );
+
 const IntegrityRun = ({ run }: { run: IntegrityRunView }) => (
   <article class="card integrity-run" data-kind={run.kind}>
     <h3>
@@ -133,8 +144,15 @@ const IntegrityRun = ({ run }: { run: IntegrityRunView }) => (
                       "—"
                     )}
                   </td>
-                  <td class="wrap-anywhere">
-                    <code>{JSON.stringify(details)}</code>
+                  <td>
+                    <dl class="finding-details">
+                      {flatten(details).map(([name, value]) => (
+                        <div key={name}>
+                          <dt>{name}</dt>
+                          <dd class="wrap-anywhere">{value}</dd>
+                        </div>
+                      ))}
+                    </dl>
                   </td>
                 </tr>
               );

@@ -32,6 +32,13 @@ export const WebhooksSection = () => {
 
   return (
     <>
+      {created ? (
+        <ShownOnce
+          title="Signing secret"
+          value={created.secret}
+          what={`Receivers verify the deliveries to ${created.url} with this secret (Standard Webhooks).`}
+        />
+      ) : null}
       <section aria-labelledby="webhooks-title">
         <h2 id="webhooks-title">Subscriptions</h2>
         {webhooks.loading ? <Loading what="the webhooks" /> : null}
@@ -95,13 +102,6 @@ export const WebhooksSection = () => {
           webhooks.reload();
         }}
       />
-      {created ? (
-        <ShownOnce
-          title="Signing secret"
-          value={created.secret}
-          what={`Receivers verify the deliveries to ${created.url} with this secret (Standard Webhooks).`}
-        />
-      ) : null}
     </>
   );
 };
@@ -221,7 +221,10 @@ const DeliveryRow = ({
     <td>
       <span class={`badge delivery-${delivery.state}`}>{delivery.state}</span>
     </td>
-    <td class="attempts">{delivery.attempts}</td>
+    <td class="attempts">
+      {/* Every attempt, redeliveries' too (`attempts` counts only the current round). */}
+      {delivery.attemptLog.length}
+    </td>
     <td class="wrap-anywhere">{lastAnswer(delivery)}</td>
     <td>{formatTime(delivery.createdAt)}</td>
     <td>
