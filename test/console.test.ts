@@ -506,15 +506,15 @@ describe("the web console", () => {
       await admin.getByRole("button", { name: "Filter", exact: true }).click();
       await expect.poll(() => admin.url()).toContain("action=putGrant");
       const rows = admin.locator("table.audit-events tbody tr");
-      await rows.first().waitFor();
-      expect(await rows.count()).toBe(1);
+      await expect.poll(() => rows.count()).toBe(1);
       expect(await rows.first().textContent()).toContain(note.id);
       expect(await rows.first().textContent()).toContain("allowed");
 
       // The uploads of the first step, one completion each.
       await open(admin, `/admin/audit?actor=user:${OWNER}&action=completeUpload`);
-      await rows.first().waitFor();
-      expect(await admin.locator('tr[data-action="completeUpload"]').count()).toBeGreaterThanOrEqual(4);
+      await expect
+        .poll(() => admin.locator('tr[data-action="completeUpload"]').count())
+        .toBeGreaterThanOrEqual(4);
       expect(
         await admin.locator("tr:not([data-action='completeUpload'])", { has: admin.locator("td") }).count(),
       ).toBe(0);

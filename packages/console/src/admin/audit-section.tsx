@@ -60,7 +60,8 @@ export const AuditSection = ({ route }: { route: Route }) => {
         {first.value && events.length === 0 ? (
           <p class="empty">{key ? "No events match these filters." : "No events yet."}</p>
         ) : null}
-        {events.length > 0 ? <AuditTable events={events} /> : null}
+        {/* Rows of the last filters would pass for answers to the new ones. */}
+        {events.length > 0 && !first.loading ? <AuditTable events={events} /> : null}
         {cursor ? (
           <button
             type="button"
