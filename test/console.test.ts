@@ -626,15 +626,17 @@ describe("the web console", () => {
     it("is usable 390 px wide", async () => {
       const phone = await newPage({ width: 390, height: 844 });
       await signInWithToken(phone, ADMIN, ["admin"]);
-      for (const section of ["api-keys", "audit"]) {
+      for (const section of ["audit", "webhooks", "integrity", "backups", "api-keys"]) {
         await open(phone, `/admin/${section}`);
-        await phone.locator("table").first().waitFor();
+        await phone.locator(".tab[aria-current=page]").waitFor();
+        await phone.locator("section h2").first().waitFor();
+        await expect.poll(() => phone.locator(".loading").count()).toBe(0);
         expect(
           await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
           section,
         ).toBeLessThanOrEqual(0);
+        await checkPage(phone, `admin-${section}-narrow`);
       }
-      await checkPage(phone, "admin-audit-narrow");
       await phone.context().close();
     });
 

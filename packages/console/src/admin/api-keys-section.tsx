@@ -41,7 +41,7 @@ export const ApiKeysSection = () => {
         {keys.value && keys.value.length === 0 ? <p class="empty">No API keys yet.</p> : null}
         {keys.value && keys.value.length > 0 ? (
           <div class="table-scroll">
-            <table class="api-keys">
+            <table class="stacked api-keys">
               <caption class="visually-hidden">API keys</caption>
               <thead>
                 <tr>
@@ -88,15 +88,19 @@ const ApiKeyRow = ({
   onRevoke: () => void;
 }) => (
   <tr data-key-name={apiKey.name}>
-    <td class="wrap-anywhere">{apiKey.name}</td>
-    <td class="wrap-anywhere">{apiKey.subject}</td>
-    <td>{apiKey.scopes.join(", ")}</td>
-    <td>
+    <td data-label="Name" class="wrap-anywhere">
+      {apiKey.name}
+    </td>
+    <td data-label="Acts as" class="wrap-anywhere">
+      {apiKey.subject}
+    </td>
+    <td data-label="Scopes">{apiKey.scopes.join(", ")}</td>
+    <td data-label="Created">
       {formatTime(apiKey.createdAt)} <span class="hint">by {apiKey.createdBy}</span>
     </td>
-    <td>{apiKey.expiresAt ? formatTime(apiKey.expiresAt) : "never"}</td>
-    <td>{apiKey.lastUsedAt ? formatTime(apiKey.lastUsedAt) : "never"}</td>
-    <td class="key-state">
+    <td data-label="Expires">{apiKey.expiresAt ? formatTime(apiKey.expiresAt) : "never"}</td>
+    <td data-label="Last used">{apiKey.lastUsedAt ? formatTime(apiKey.lastUsedAt) : "never"}</td>
+    <td data-label="State" class="key-state">
       {apiKey.revokedAt ? (
         <span class="badge key-revoked">revoked {formatTime(apiKey.revokedAt)}</span>
       ) : (

@@ -145,7 +145,7 @@ const FilterForm = ({ params, filtered }: { params: URLSearchParams; filtered: b
 
 const AuditTable = ({ events }: { events: AuditEventView[] }) => (
   <div class="table-scroll">
-    <table class="audit-events">
+    <table class="stacked audit-events">
       <caption class="visually-hidden">Audit events, newest first</caption>
       <thead>
         <tr>
@@ -161,23 +161,27 @@ const AuditTable = ({ events }: { events: AuditEventView[] }) => (
       <tbody>
         {events.map((event) => (
           <tr key={event.seq} data-action={event.action}>
-            <td>{event.seq}</td>
-            <td>{formatTime(event.at)}</td>
-            <td class="wrap-anywhere">{event.actor}</td>
-            <td>{event.action}</td>
-            <td>
+            <td data-label="#">{event.seq}</td>
+            <td data-label="Time">{formatTime(event.at)}</td>
+            <td data-label="Actor" class="wrap-anywhere">
+              {event.actor}
+            </td>
+            <td data-label="Action">{event.action}</td>
+            <td data-label="Outcome">
               <span class={`badge outcome-${event.outcome}`}>{event.outcome}</span>{" "}
               <span class="hint">{event.status}</span>
               {event.reason ? <div class="hint">{event.reason}</div> : null}
             </td>
-            <td class="wrap-anywhere">
+            <td data-label="On" class="wrap-anywhere">
               {event.artifactId ? (
                 <a href={href(`/artifacts/${encodeURIComponent(event.artifactId)}`)}>{event.artifactId}</a>
               ) : (
                 (event.target ?? event.uploadId ?? "—")
               )}
             </td>
-            <td class="hint wrap-anywhere">{event.requestId}</td>
+            <td data-label="Request" class="hint wrap-anywhere">
+              {event.requestId}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -61,7 +61,7 @@ export const BackupsSection = () => {
         {backups.value && backups.value.snapshots.length === 0 ? <p class="empty">No snapshot yet.</p> : null}
         {backups.value && backups.value.snapshots.length > 0 ? (
           <div class="table-scroll">
-            <table class="snapshots">
+            <table class="stacked snapshots">
               <caption class="visually-hidden">Snapshots, newest first</caption>
               <thead>
                 <tr>
@@ -77,13 +77,13 @@ export const BackupsSection = () => {
               <tbody>
                 {backups.value.snapshots.map((each) => (
                   <tr key={each.id} data-snapshot={each.id}>
-                    <td>{formatTime(each.takenAt)}</td>
-                    <td class="wrap-anywhere">
+                    <td data-label="Taken">{formatTime(each.takenAt)}</td>
+                    <td data-label="Snapshot" class="wrap-anywhere">
                       <code>{each.id}</code>
                     </td>
-                    <td>{each.artifacts}</td>
-                    <td>{formatBytes(each.bytes)}</td>
-                    <td>
+                    <td data-label="Artifacts">{each.artifacts}</td>
+                    <td data-label="Content">{formatBytes(each.bytes)}</td>
+                    <td data-label="">
                       <button
                         type="button"
                         class="secondary"
@@ -208,7 +208,7 @@ const RestoreResult = ({ report }: { report: RestoreReport }) => (
     </p>
     {report.changes.length > 0 ? (
       <div class="table-scroll">
-        <table class="restore-changes">
+        <table class="stacked restore-changes">
           <caption class="visually-hidden">
             {report.dryRun ? "What a restore would do" : "What the restore did"}
           </caption>
@@ -222,9 +222,13 @@ const RestoreResult = ({ report }: { report: RestoreReport }) => (
           <tbody>
             {report.changes.map((change) => (
               <tr key={change.id}>
-                <td class="wrap-anywhere">{change.filename}</td>
-                <td class="wrap-anywhere">{change.ownerId}</td>
-                <td>{ACTIONS[change.action]}</td>
+                <td data-label="Artifact" class="wrap-anywhere">
+                  {change.filename}
+                </td>
+                <td data-label="Owner" class="wrap-anywhere">
+                  {change.ownerId}
+                </td>
+                <td data-label={report.dryRun ? "Would" : "Did"}>{ACTIONS[change.action]}</td>
               </tr>
             ))}
           </tbody>

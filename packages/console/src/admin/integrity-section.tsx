@@ -121,7 +121,7 @@ const IntegrityRun = ({ run }: { run: IntegrityRunView }) => (
       <p class="ok">Nothing found.</p>
     ) : (
       <div class="table-scroll">
-        <table>
+        <table class="stacked">
           <caption class="visually-hidden">Findings</caption>
           <thead>
             <tr>
@@ -136,15 +136,15 @@ const IntegrityRun = ({ run }: { run: IntegrityRunView }) => (
               return (
                 // A finding has no id; a finished report's order never changes.
                 <tr key={index}>
-                  <td>{words(String(kind ?? "finding")).replaceAll("_", " ")}</td>
-                  <td class="wrap-anywhere">
+                  <td data-label="Finding">{words(String(kind ?? "finding")).replaceAll("_", " ")}</td>
+                  <td data-label="Artifact" class="wrap-anywhere">
                     {typeof artifactId === "string" ? (
                       <a href={href(`/artifacts/${encodeURIComponent(artifactId)}`)}>{artifactId}</a>
                     ) : (
                       "—"
                     )}
                   </td>
-                  <td>
+                  <td data-label="Details">
                     <dl class="finding-details">
                       {flatten(details).map(([name, value]) => (
                         <div key={name}>

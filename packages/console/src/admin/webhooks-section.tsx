@@ -154,7 +154,7 @@ const Deliveries = ({ webhook }: { webhook: WebhookView }) => {
       ) : null}
       {deliveries.value && deliveries.value.length > 0 ? (
         <div class="table-scroll">
-          <table class="deliveries">
+          <table class="stacked deliveries">
             <caption class="visually-hidden">Deliveries, newest first</caption>
             <thead>
               <tr>
@@ -210,24 +210,26 @@ const DeliveryRow = ({
   onRedeliver: () => void;
 }) => (
   <tr data-delivery={delivery.id} data-state={delivery.state}>
-    <td>{delivery.eventType}</td>
-    <td class="wrap-anywhere">
+    <td data-label="Event">{delivery.eventType}</td>
+    <td data-label="Artifact" class="wrap-anywhere">
       {delivery.artifactId ? (
         <a href={href(`/artifacts/${encodeURIComponent(delivery.artifactId)}`)}>{delivery.artifactId}</a>
       ) : (
         "—"
       )}
     </td>
-    <td>
+    <td data-label="State">
       <span class={`badge delivery-${delivery.state}`}>{delivery.state}</span>
     </td>
-    <td class="attempts">
+    <td data-label="Attempts" class="attempts">
       {/* Every attempt, redeliveries' too (`attempts` counts only the current round). */}
       {delivery.attemptLog.length}
     </td>
-    <td class="wrap-anywhere">{lastAnswer(delivery)}</td>
-    <td>{formatTime(delivery.createdAt)}</td>
-    <td>
+    <td data-label="Last answer" class="wrap-anywhere">
+      {lastAnswer(delivery)}
+    </td>
+    <td data-label="Created">{formatTime(delivery.createdAt)}</td>
+    <td data-label="">
       <button
         type="button"
         class="secondary"
