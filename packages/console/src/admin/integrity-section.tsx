@@ -95,7 +95,8 @@ const words = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1 $2").toLower
 const flatten = (value: Record<string, unknown>, prefix = ""): [string, string][] =>
   Object.entries(value).flatMap(([name, each]): [string, string][] =>
     each !== null && typeof each === "object" && !Array.isArray(each)
-      ? flatten(each as Record<string, unknown>, `${prefix}${words(name)} `)
+      ? // "details" says nothing its keys (expected, actual) do not.
+        flatten(each as Record<string, unknown>, name === "details" ? prefix : `${prefix}${words(name)} `)
       : [[`${prefix}${words(name)}`, typeof each === "string" ? each : JSON.stringify(each)]],
   );
 
