@@ -496,6 +496,14 @@ describe("the web console", () => {
       // Sent again under the same webhook-id, by which a receiver drops a repeat.
       expect(receiver.received).toHaveLength(2);
       expect(receiver.received[1]).toEqual(receiver.received[0]);
+
+      // Deleting asks once more; kept, it stays.
+      await card.getByRole("button", { name: `Delete the webhook to ${hookUrl}…` }).click();
+      await card.getByRole("button", { name: "Keep it" }).click();
+      await card.getByRole("button", { name: `Delete the webhook to ${hookUrl}…` }).click();
+      await card.getByRole("button", { name: "Delete it and its queued deliveries" }).click();
+      await admin.getByText("No webhooks yet.").waitFor();
+      expect(await (await sdkFor(ADMIN)).listWebhooks()).toEqual([]);
     });
 
     it("sees the audit entries of the earlier steps, filtered, and the trail verified intact", async () => {

@@ -27,6 +27,7 @@ export const WebhooksSection = () => {
   const webhooks = useAsync(() => client.listWebhooks(), []);
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<string | null>(null);
   const action = useAction();
   const shown = webhooks.value?.find((each) => each.id === selected) ?? null;
 
@@ -73,21 +74,38 @@ export const WebhooksSection = () => {
                       Resume
                     </button>
                   ) : null}
-                  <button
-                    type="button"
-                    class="secondary"
-                    disabled={action.busy}
-                    aria-label={`Delete the webhook to ${webhook.url}`}
-                    onClick={() =>
-                      void action.run(async () => {
-                        await client.deleteWebhook(webhook.id);
-                        if (selected === webhook.id) setSelected(null);
-                        webhooks.reload();
-                      })
-                    }
-                  >
-                    Delete
-                  </button>
+                  {/* Deleting drops what it had queued: a second, explicit click. */}
+                  {deleting === webhook.id ? (
+                    <>
+                      <button
+                        type="button"
+                        class="danger"
+                        disabled={action.busy}
+                        onClick={() =>
+                          void action.run(async () => {
+                            await client.deleteWebhook(webhook.id);
+                            if (selected === webhook.id) setSelected(null);
+                            setDeleting(null);
+                            webhooks.reload();
+                          })
+                        }
+                      >
+                        Delete it and its queued deliveries
+                      </button>
+                      <button type="button" class="secondary" onClick={() => setDeleting(null)}>
+                        Keep it
+                      </button>
+                    </>
+                  ) : (
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={`Delete the webhook to ${webhook.url}…`}
+                      onClick={() => setDeleting(webhook.id)}
+                    >
+                      Delete…
+                    </button>
+                  )}
                 </div>
               </li>
             ))}
