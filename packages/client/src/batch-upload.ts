@@ -1,8 +1,10 @@
-import { checksumOf } from "./checksums";
+import { type ChecksumAlgorithm, checksumOf } from "./checksums";
 import type { ArtifactView, UploadBatchCompleted, UploadBatchOpened } from "./contract";
-import { apiError, PartRejectedError } from "./errors";
+import { apiError } from "./errors";
 import type { ApiTransport } from "./http";
-import { backoffDelay, isRetryableStatus, sleep } from "./retry";
+import { singlePartChecksum } from "./part-pipeline";
+import { sendPart } from "./part-send";
+import { PartSigner } from "./part-signer";
 import { createSha256 } from "./sha256";
 import { toByteSource, type UploadSource } from "./sources";
 import type { UploadOptions } from "./upload";
@@ -151,7 +153,8 @@ export class BatchUploader {
     const toSend: {
       held: Held;
       uploadId: string;
-      part: { url: string; method: string; headers: Record<string, string> };
+      urls: PartSigner;
+      algorithms: readonly ChecksumAlgorithm[];
     }[] = [];
     const later: { index: number; uploadId?: string }[] = [];
     for (const result of opened.results) {
@@ -162,7 +165,15 @@ export class BatchUploader {
       } else if (result.upload.deduplicated) {
         settle(held.index, { ok: true, artifact: result.upload.artifact });
       } else if (result.upload.mode === "single" && result.upload.parts[0]) {
-        toSend.push({ held, uploadId: result.upload.uploadId, part: result.upload.parts[0] });
+        // The URL the open answered, and the single-upload route to sign it again when it expired.
+        const urls = new PartSigner(this.transport, result.upload.uploadId, () => []);
+        urls.remember(result.upload.parts, result.upload.expiresAt);
+        toSend.push({
+          held,
+          uploadId: result.upload.uploadId,
+          urls,
+          algorithms: result.upload.checksums?.algorithms ?? ["md5"],
+        });
       } else {
         later.push({ index: held.index, uploadId: result.upload.uploadId });
       }
@@ -170,7 +181,15 @@ export class BatchUploader {
     const sent: typeof toSend = [];
     await inParallel(toSend, options.concurrency ?? 8, async (each) => {
       try {
-        await this.put(each.part, each.held.bytes, options.signal);
+        const { held } = each;
+        await sendPart(this.transport, {
+          checksum: singlePartChecksum({ partNumber: 1, md5: held.md5 }, held.sha256, each.algorithms),
+          body: held.bytes,
+          reread: () => readWhole(held.item.source),
+          urls: each.urls,
+          retry: { ...this.transport.retry, ...held.item.options?.retry },
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         sent.push(each);
       } catch (error) {
         settle(each.held.index, { ok: false, error });
@@ -235,43 +254,20 @@ export class BatchUploader {
       ...(options.dedupe === false ? { dedupe: false } : {}),
     };
   }
-
-  /** One PUT, sent again on a fresh connection after a reset (RGW closes kept-alive ones) or a 5xx. */
-  private async put(
-    part: { url: string; method: string; headers: Record<string, string> },
-    body: Uint8Array,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const retry = this.transport.retry;
-    for (let attempt = 0; ; attempt += 1) {
-      let status = 0;
-      let text = "";
-      try {
-        const response = await this.transport.fetch(
-          part.url,
-          { method: part.method, headers: part.headers, body },
-          `${part.method} part 1`,
-          signal,
-        );
-        if (response.ok) {
-          await response.body?.cancel();
-          return;
-        }
-        status = response.status;
-        text = await response.text();
-      } catch (error) {
-        if (signal?.aborted || attempt >= retry.retries) throw error;
-      }
-      if (status !== 0 && (!isRetryableStatus(status) || attempt >= retry.retries)) {
-        throw new PartRejectedError(1, status, text);
-      }
-      await sleep(backoffDelay(retry, attempt), signal);
-    }
-  }
 }
 
 const hexSha256 = async (bytes: Uint8Array): Promise<string> => {
   const hash = await createSha256();
   hash.update(bytes);
   return hash.hex();
+};
+
+/** A source read whole again (sources held for a batch are those that give their bytes again). */
+const readWhole = async (input: UploadSource): Promise<Uint8Array> => {
+  const source = await toByteSource(input);
+  try {
+    return await source.read(0, source.size);
+  } finally {
+    await source.close();
+  }
 };
