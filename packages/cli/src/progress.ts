@@ -19,6 +19,11 @@ export interface TransferProgress {
   start(name: string, size: number): FileProgress;
   /** Bytes and a file that need no transfer (already uploaded): they count as done, not toward throughput. */
   skip(size: number): void;
+  /**
+   * A file sent whole without a bar of its own (a small file in a batch): done and toward
+   * throughput, or out of the total when it failed.
+   */
+  sent(size: number, outcome: "done" | "failed" | "stopped"): void;
   /** A result line for people: above the bars on a terminal, on stdout otherwise. */
   print(line: string): void;
   /** A warning or failure: above the bars, or on stderr. */
@@ -46,6 +51,7 @@ class Throughput {
 const plain = (json: boolean): TransferProgress => ({
   start: () => ({ update: () => {}, held: () => {}, end: () => {} }),
   skip: () => {},
+  sent: () => {},
   print: (line) => {
     if (!json) console.log(line);
   },
@@ -174,6 +180,13 @@ export const createProgress = (options: {
       finishedBytes += size;
       filesDone += 1;
       refresh();
+    },
+    sent(size, outcome) {
+      if (outcome === "done") {
+        finishedBytes += size;
+        transferredBefore += size;
+        filesDone += 1;
+      } else if (outcome === "failed") totalBytes -= size;
     },
     print: (line) => bars.log(`${line}\n`),
     warn: (line) => bars.log(`${line}\n`),
