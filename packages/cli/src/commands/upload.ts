@@ -28,6 +28,7 @@ interface UploadFlags {
   runId?: string;
   userAgent?: string;
   dedupe: boolean;
+  batch: boolean;
   concurrency: number;
   partConcurrency: number;
   force?: boolean;
@@ -135,6 +136,10 @@ export const registerUpload = (program: Command): void => {
       "parts of one file in flight at once",
       positiveInteger("--part-concurrency", 32),
       4,
+    )
+    .option(
+      "--no-batch",
+      "upload every file on its own (two API calls a file), not small files 100 to a call",
     )
     .option("--force", "upload again files the journal says are uploaded already")
     .option("--json", "JSON lines on stdout: one per file, then a summary (no bars)")
@@ -332,7 +337,8 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
           error,
         }));
         if (skipped) report(job.file, skipped);
-        else (job.file.size < BATCH_FILE_MAX && !job.entry?.uploadId ? batched : alone).push(job);
+        else
+          (flags.batch && job.file.size < BATCH_FILE_MAX && !job.entry?.uploadId ? batched : alone).push(job);
       },
       stop.signal,
     );
