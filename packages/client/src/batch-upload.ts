@@ -23,10 +23,21 @@ export interface UploadManyOptions {
   signal?: AbortSignal;
   /** Called as each item settles, with its index in the sources. */
   onResult?: (index: number, result: UploadManyResult) => void;
+  /**
+   * Called as the bytes of an item of a batch are in storage, before the batch's complete call
+   * settles it (progress: a batch's items settle together).
+   */
+  onStored?: (index: number) => void;
 }
 
 /** What one batch call opens or completes at most (the API's limit). */
 export const UPLOAD_BATCH_MAX = 100;
+
+/**
+ * Batches under way at once: the next is read, hashed and opened while the one before is sent
+ * and completed (the server's open and complete calls take about as long as the PUTs).
+ */
+const BATCHES_IN_FLIGHT = 2;
 
 /** Sources under this are read whole and go through the batch calls; larger ones upload alone. */
 export const BATCH_SOURCE_MAX = 8 * 1024 * 1024;
@@ -48,6 +59,24 @@ const inParallel = async <T>(items: readonly T[], concurrency: number, work: (it
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 };
+
+/** Runs at most `limit` works at once, however many callers share it. */
+const limiter = (limit: number) => {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      return await work();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+};
+
+type Limiter = ReturnType<typeof limiter>;
 
 const errorOf = (failure: {
   status: number;
@@ -101,20 +130,29 @@ export class BatchUploader {
         settle(index, { ok: false, error });
       }
     };
+    // One pool of PUTs for the batches under way: `concurrency` holds across them.
+    const puts = limiter(options.concurrency ?? 8);
+    const sending: Promise<void>[] = [];
     let batch: Held[] = [];
-    for (let index = 0; index < items.length; index += 1) {
-      options.signal?.throwIfAborted();
-      const held = await this.hold(index, items[index] as UploadManyItem).catch((error: unknown) => {
-        settle(index, { ok: false, error });
-        return null;
-      });
-      if (held === undefined) await alone(index);
-      else if (held) batch.push(held);
-      if (batch.length === UPLOAD_BATCH_MAX || (index === items.length - 1 && batch.length > 0)) {
-        await this.sendBatch(batch, options, settle, alone);
-        batch = [];
+    try {
+      for (let index = 0; index < items.length && !options.signal?.aborted; index += 1) {
+        const held = await this.hold(index, items[index] as UploadManyItem).catch((error: unknown) => {
+          settle(index, { ok: false, error });
+          return null;
+        });
+        if (held === undefined) await alone(index);
+        else if (held) batch.push(held);
+        if (batch.length === UPLOAD_BATCH_MAX || (index === items.length - 1 && batch.length > 0)) {
+          sending.push(this.sendBatch(batch, options, puts, settle, alone));
+          batch = [];
+          if (sending.length >= BATCHES_IN_FLIGHT) await sending.shift();
+        }
       }
+    } finally {
+      // Every batch begun is answered before this returns, or throws for an abort.
+      await Promise.all(sending);
     }
+    options.signal?.throwIfAborted();
     return results;
   }
 
@@ -137,6 +175,7 @@ export class BatchUploader {
   private async sendBatch(
     batch: readonly Held[],
     options: UploadManyOptions,
+    puts: Limiter,
     settle: (index: number, result: UploadManyResult) => void,
     alone: (index: number, uploadId?: string) => Promise<void>,
   ) {
@@ -182,15 +221,18 @@ export class BatchUploader {
     await inParallel(toSend, options.concurrency ?? 8, async (each) => {
       try {
         const { held } = each;
-        await sendPart(this.transport, {
-          checksum: singlePartChecksum({ partNumber: 1, md5: held.md5 }, held.sha256, each.algorithms),
-          body: held.bytes,
-          reread: () => readWhole(held.item.source),
-          urls: each.urls,
-          retry: { ...this.transport.retry, ...held.item.options?.retry },
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
+        await puts(() =>
+          sendPart(this.transport, {
+            checksum: singlePartChecksum({ partNumber: 1, md5: held.md5 }, held.sha256, each.algorithms),
+            body: held.bytes,
+            reread: () => readWhole(held.item.source),
+            urls: each.urls,
+            retry: { ...this.transport.retry, ...held.item.options?.retry },
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+        );
         sent.push(each);
+        options.onStored?.(held.index);
       } catch (error) {
         settle(each.held.index, { ok: false, error });
       }

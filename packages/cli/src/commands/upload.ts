@@ -296,22 +296,27 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
    */
   const uploadInBatches = async (batch: FileJob[]) => {
     const answered = new Set<number>();
+    const stored = new Set<number>();
     try {
       await client.uploadMany(
         batch.map(({ file, options }) => ({ source: file.path, options })),
         {
           concurrency: flags.concurrency,
           signal: stop.signal,
+          onStored: (index) => {
+            stored.add(index);
+            progress.stored((batch[index] as FileJob).file.size);
+          },
           onResult: (index, result) => {
             const { file, key } = batch[index] as FileJob;
             answered.add(index);
             if (result.ok) {
               journal.finished(key, file.path, result.artifact.id);
-              progress.sent(file.size, "done");
+              progress.settled(file.size, "done", stored.has(index));
               report(file, { event: "uploaded", resumed: false, heldBytes: 0, artifact: result.artifact });
             } else {
               const stopped = stop.signal.aborted;
-              progress.sent(file.size, stopped ? "stopped" : "failed");
+              progress.settled(file.size, stopped ? "stopped" : "failed", stored.has(index));
               report(file, { event: stopped ? "interrupted" : "failed", error: result.error });
             }
           },
