@@ -366,6 +366,21 @@ describe("upload: many small files through the batch calls", () => {
     expect(jsonLines(again.stdout).at(-1)).toMatchObject({ event: "summary", uploaded: 0, skipped: 251 });
   });
 
+  it("a file of a folder with the same content as one uploaded before is its own artifact, with its own path", async () => {
+    const judy = await user();
+    await judy.login();
+    const robots = randomBytesOf(64);
+    const first = await folderOf({ "robots.txt": robots });
+    const second = await folderOf({ "robots.txt": robots });
+    const runs = [
+      await judy.run(["upload", "-r", first, "--json"]),
+      await judy.run(["upload", "-r", second, "--json"]),
+    ];
+    const [a, b] = runs.map((run) => jsonLines(run.stdout)[0]?.artifact as ArtifactView);
+    expect(b?.id).not.toBe(a?.id);
+    expect(b?.metadata.relativePath).toBe(`${second.split("/").pop()}/robots.txt`);
+  });
+
   it("one file of a batch refused by the store fails alone: its error shown, the rest uploaded, exit 3", async () => {
     const ivan = await user();
     await ivan.login();

@@ -299,7 +299,13 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
     const stored = new Set<number>();
     try {
       await client.uploadMany(
-        batch.map(({ file, options }) => ({ source: file.path, options })),
+        // A batch declares each file's SHA-256, so the store would answer an artifact of the same
+        // content the caller already holds; a file from a folder keeps its own relativePath
+        // instead, as the one-by-one path (which declares no SHA-256) always did.
+        batch.map(({ file, options }) => ({
+          source: file.path,
+          options: file.relativePath ? { ...options, dedupe: false } : options,
+        })),
         {
           concurrency: flags.concurrency,
           signal: stop.signal,
