@@ -1,6 +1,7 @@
-// Folder upload through the CLI (issue 15): a folder of 1,000 small files uploaded by
-// `artifact-store upload -r` against the SDK's `upload` called in a loop, one file after another,
-// the baseline, over the same files in the same run. Each row uploads as a user of its own, so
+// Folder upload through the CLI (issues 15 and 16): a folder of 1,000 small files uploaded by
+// `artifact-store upload -r` (through the batch calls, and with --no-batch one file at a time)
+// against the SDK's `upload` called in a loop, one file after another, the baseline, over the
+// same files in the same run. Each row uploads as a user of its own, so
 // no row meets another's artifacts (deduplication is per owner). CLI rows are timed from the
 // process start (what a person waits for) and by the CLI's own summary (without Node's start).
 // `npm run bench` calls benchCli() at the end; `npx tsx scripts/bench-cli.ts` runs it alone.
@@ -76,6 +77,15 @@ export const benchCli = async (): Promise<void> => {
       pMap(paths, (path) => sdkPool.upload(path, { contentType: "text/html" }), { concurrency: 8 }),
     );
 
+    const sdkBatches = await clientFor("sdk-batches");
+    const batches = await timed(async () => {
+      const results = await sdkBatches.uploadMany(
+        paths.map((path) => ({ source: path, options: { contentType: "text/html" } })),
+      );
+      const failed = results.filter((result) => !result.ok).length;
+      if (failed > 0) throw new Error(`uploadMany failed ${failed} files`);
+    });
+
     const cli = async (token: string, configHome: string, extra: string[] = []) => {
       const run = await timed(() =>
         promisify(execFile)("node", [CLI, "upload", "-r", folder, "--json", ...extra], {
@@ -98,7 +108,13 @@ export const benchCli = async (): Promise<void> => {
       return { wall: run.seconds, own: summary.seconds, summary };
     };
     const home = (name: string) => mkdtemp(join(workDir, `${name}-`));
-    const one = await cli(await tokenFor("cli-1"), await home("cli-1"), ["--concurrency", "1"]);
+    const one = await cli(await tokenFor("cli-1"), await home("cli-1"), ["--concurrency", "1", "--no-batch"]);
+    const unbatched = await cli(await tokenFor("cli-8-alone"), await home("cli-8-alone"), ["--no-batch"]);
+    const unbatchedWide = await cli(await tokenFor("cli-16-alone"), await home("cli-16-alone"), [
+      "--concurrency",
+      "16",
+      "--no-batch",
+    ]);
     const defaultHome = await home("cli-default");
     const defaultToken = await tokenFor("cli-default");
     const many = await cli(defaultToken, defaultHome);
@@ -120,10 +136,13 @@ export const benchCli = async (): Promise<void> => {
       [
         row("SDK upload() in a loop, one file after another (baseline)", loop.seconds),
         row("SDK upload(), 8 files at once (p-map)", pool.seconds),
-        row("CLI upload -r --concurrency 1, process start to exit", one.wall),
-        row("CLI upload -r (default: 8 at once), process start to exit", many.wall),
-        row("CLI upload -r (default: 8 at once), its own summary", many.own),
-        row("CLI upload -r --concurrency 16, process start to exit", wide.wall),
+        row("SDK uploadMany(), batches of 100, 8 PUTs at once", batches.seconds),
+        row("CLI upload -r --no-batch --concurrency 1, process start to exit", one.wall),
+        row("CLI upload -r --no-batch (8 files at once), process start to exit", unbatched.wall),
+        row("CLI upload -r --no-batch --concurrency 16, process start to exit", unbatchedWide.wall),
+        row("CLI upload -r, batches (default: 8 PUTs at once), process start to exit", many.wall),
+        row("CLI upload -r, batches (default: 8 PUTs at once), its own summary", many.own),
+        row("CLI upload -r, batches, --concurrency 16, process start to exit", wide.wall),
         row("CLI upload -r again: all skipped through the journal", again.wall),
       ],
     );

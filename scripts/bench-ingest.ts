@@ -1,7 +1,8 @@
 // Small-file ingest (issue 16): 16 KiB uploads per second at 1, 8 and 32 at once, through raw
-// PutObject with storage credentials (the baseline), the one-by-one path (create, PUT, complete)
-// and the batch path (SDK uploadMany: one open and one complete call per 100), with the p50 of
-// each step and the uploads lost (should be 0). `npx tsx scripts/bench-ingest.ts` runs it alone.
+// PutObject with storage credentials (the baseline), the one-by-one path (create, PUT, complete:
+// by hand, and through the SDK's upload()) and the batch path (SDK uploadMany: one open and one
+// complete call per 100), with the p50 of each step and the uploads lost: every one that failed
+// (should be 0; the SDK sends a PUT again after RGW closed its kept-alive connection). `npx tsx scripts/bench-ingest.ts` runs it alone.
 import { randomBytes, randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -109,9 +110,11 @@ export const benchIngest = async (): Promise<void> => {
       const create: number[] = [];
       const put: number[] = [];
       const complete: number[] = [];
+      const whole: number[] = [];
       let oneLost = 0;
       const oneStarted = performance.now();
       await inParallel(COUNT, concurrency, async (n) => {
+        const oneStartedAt = performance.now();
         const bytes = payloads[n] as Uint8Array<ArrayBuffer>;
         try {
           const { createHash } = await import("node:crypto");
@@ -129,11 +132,27 @@ export const benchIngest = async (): Promise<void> => {
           if (!part) throw new Error("no PUT URL");
           await timed(put, () => putWithRetry(part.url, part.headers, bytes));
           await timed(complete, () => call(`/v1/uploads/${created.uploadId}/complete`, {}));
+          whole.push(performance.now() - oneStartedAt);
         } catch {
           oneLost += 1;
         }
       });
       const oneRate = COUNT / ((performance.now() - oneStarted) / 1000);
+
+      let sdkLost = 0;
+      const sdkUpload: number[] = [];
+      const sdkStarted = performance.now();
+      await inParallel(COUNT, concurrency, (n) =>
+        timed(sdkUpload, () =>
+          client.upload(payloads[n] as Uint8Array, { filename: `sdk-${n}.html`, dedupe: false }),
+        ).then(
+          () => {},
+          () => {
+            sdkLost += 1;
+          },
+        ),
+      );
+      const sdkRate = COUNT / ((performance.now() - sdkStarted) / 1000);
 
       let batchLost = 0;
       const batchStarted = performance.now();
@@ -144,7 +163,10 @@ export const benchIngest = async (): Promise<void> => {
         })),
         { concurrency },
       );
-      batchLost = results.filter((result) => !result.ok).length;
+      const failures = results.flatMap((result) => (result.ok ? [] : [result.error]));
+      batchLost = failures.length;
+      if (failures[0])
+        say(`uploadMany at ${concurrency}: ${batchLost} failed, the first: ${String(failures[0])}`);
       const batchRate = COUNT / ((performance.now() - batchStarted) / 1000);
 
       rows.push(
@@ -156,6 +178,7 @@ export const benchIngest = async (): Promise<void> => {
           "-",
           p50(rawPut).toFixed(1),
           "-",
+          p50(rawPut).toFixed(1),
           String(rawLost),
         ],
         [
@@ -166,7 +189,19 @@ export const benchIngest = async (): Promise<void> => {
           p50(create).toFixed(1),
           p50(put).toFixed(1),
           p50(complete).toFixed(1),
+          p50(whole).toFixed(1),
           String(oneLost),
+        ],
+        [
+          "one by one: SDK upload()",
+          String(concurrency),
+          sdkRate.toFixed(0),
+          (sdkRate / rawRate).toFixed(2),
+          "-",
+          "-",
+          "-",
+          p50(sdkUpload).toFixed(1),
+          String(sdkLost),
         ],
         [
           "batch: uploadMany (100 per open/complete call)",
@@ -176,13 +211,24 @@ export const benchIngest = async (): Promise<void> => {
           "-",
           "-",
           "-",
+          "-",
           String(batchLost),
         ],
       );
     }
     printTable(
       `Small-file ingest: ${SIZE / 1024} KiB uploads, ${COUNT} per row`,
-      ["path", "at once", "uploads/s", "vs raw", "create p50 ms", "PUT p50 ms", "complete p50 ms", "lost"],
+      [
+        "path",
+        "at once",
+        "uploads/s",
+        "vs raw",
+        "create p50 ms",
+        "PUT p50 ms",
+        "complete p50 ms",
+        "upload p50 ms",
+        "lost",
+      ],
       rows,
     );
   } finally {

@@ -307,6 +307,109 @@ describe("upload", () => {
   });
 });
 
+describe("upload: many small files through the batch calls", () => {
+  it("a folder of 250 small files and a large one: batches of 100, every file found by search with its path", async () => {
+    const heidi = await user();
+    await heidi.login();
+    const files: Record<string, Uint8Array> = { "site/big.bin": randomBytesOf(2 * MiB) };
+    for (let n = 0; n < 250; n += 1) files[`site/section-${n % 5}/page-${n}.html`] = randomBytesOf(500 + n);
+    const folder = await folderOf(files);
+    const root = folder.split("/").pop() as string;
+    const tag = `many-${randomUUID().slice(0, 6)}`;
+
+    const uploaded = await heidi.run(["upload", "-r", folder, "--tag", tag, "--concurrency", "16"]);
+    expect(uploaded.code).toBe(0);
+    expect(uploaded.stdout.trim().split("\n")).toHaveLength(251);
+    expect(uploaded.stderr).toMatch(/^uploaded 251 files \(2\.\d MiB\) in [\dhms.]+; .* files\/s$/m);
+
+    const listed = await heidi.run(["search", "--tag", tag, "--all", "--json"]);
+    const { artifacts } = JSON.parse(listed.stdout) as SearchPage;
+    expect(artifacts.map((artifact) => artifact.metadata.relativePath).sort()).toEqual(
+      Object.keys(files)
+        .map((name) => `${root}/${name}`)
+        .sort(),
+    );
+    for (const artifact of artifacts) {
+      const bytes = files[String(artifact.metadata.relativePath).slice(root.length + 1)] as Uint8Array;
+      expect(artifact).toMatchObject({ sha256: sha256(bytes), size: bytes.byteLength, state: "verified" });
+    }
+    // What the operator's audit trail shows: three batch opens (an event per file, one request id
+    // per call), every small file completed by a batch call (one resent after a stall under load
+    // completes again, harmlessly), and the large file an upload of its own.
+    const admin = await stack.tokenFor("cli-batch-auditor", ["admin"]);
+    const events: { action: string; requestId: string; artifactId: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({
+        actor: `user:${heidi.name}`,
+        limit: "500",
+        ...(cursor ? { cursor } : {}),
+      });
+      const page = (await (await stack.api(`/v1/audit?${query}`, { token: admin })).json()) as {
+        events: typeof events;
+        nextCursor: string | null;
+      };
+      events.push(...page.events);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const calls = (action: string) =>
+      new Set(events.filter((event) => event.action === action).map((event) => event.requestId)).size;
+    expect([calls("createUploadBatch"), calls("createUpload")]).toEqual([3, 1]);
+    expect(events.filter((event) => event.action === "createUploadBatch")).toHaveLength(250);
+    const completedInBatches = events.filter((event) => event.action === "completeUploadBatch");
+    expect(new Set(completedInBatches.map((event) => event.artifactId)).size).toBe(250);
+    expect(calls("completeUploadBatch")).toBeLessThanOrEqual(6);
+
+    // Again: every file skipped through the journal.
+    const again = await heidi.run(["upload", "-r", folder, "--tag", tag, "--json"]);
+    expect(again.code).toBe(0);
+    expect(jsonLines(again.stdout).at(-1)).toMatchObject({ event: "summary", uploaded: 0, skipped: 251 });
+  });
+
+  it("a file of a folder with the same content as one uploaded before is its own artifact, with its own path", async () => {
+    const judy = await user();
+    await judy.login();
+    const robots = randomBytesOf(64);
+    const first = await folderOf({ "robots.txt": robots });
+    const second = await folderOf({ "robots.txt": robots });
+    const runs = [
+      await judy.run(["upload", "-r", first, "--json"]),
+      await judy.run(["upload", "-r", second, "--json"]),
+    ];
+    const [a, b] = runs.map((run) => jsonLines(run.stdout)[0]?.artifact as ArtifactView);
+    expect(b?.id).not.toBe(a?.id);
+    expect(b?.metadata.relativePath).toBe(`${second.split("/").pop()}/robots.txt`);
+  });
+
+  it("one file of a batch refused by the store fails alone: its error shown, the rest uploaded, exit 3", async () => {
+    const ivan = await user();
+    await ivan.login();
+    const files: Record<string, Uint8Array> = {};
+    for (let n = 0; n < 6; n += 1) files[`page-${n}.html`] = randomBytesOf(100 + n);
+    // A name a scraper may well write; the store refuses control characters in filenames.
+    files["tab\there.html"] = randomBytesOf(50);
+    const folder = await folderOf(files);
+
+    const first = await ivan.run(["upload", "-r", folder, "--json"]);
+    expect(first.code).toBe(3);
+    const lines = jsonLines(first.stdout);
+    expect(lines.find((line) => line.event === "failed")).toMatchObject({
+      path: join(folder, "tab\there.html"),
+      error: { code: "invalid_filename", status: 400 },
+    });
+    expect(lines.filter((line) => line.event === "uploaded")).toHaveLength(6);
+    expect(lines.at(-1)).toMatchObject({ event: "summary", uploaded: 6, failed: 1, files: 7 });
+
+    // People see the file and the store's reason, and the count in the summary.
+    const again = await ivan.run(["upload", "-r", folder]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain(
+      `failed: ${join(folder, "tab\there.html").slice(work.length + 1)}: 400 invalid_filename:`,
+    );
+    expect(again.stderr).toMatch(/^uploaded 0 files .*; skipped 6 already uploaded; 1 failed$/m);
+  });
+});
+
 describe("search, download, share and the rest", () => {
   let owner: Awaited<ReturnType<typeof user>>;
   let ids: string[];

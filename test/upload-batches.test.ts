@@ -150,4 +150,39 @@ describe("batch open and complete", () => {
     ]);
     expect(again[0]).toMatchObject({ ok: true, artifact: { sha256: sha256(small[0] as Uint8Array) } });
   });
+
+  it("uploadMany sends again what storage refused: bytes garbled on the way (BadDigest), a URL it will not take (403)", async () => {
+    const sources = Array.from({ length: 4 }, (_, n) => randomBytesOf(2000 + n));
+    const [garbled, refused] = sources.map(md5Base64);
+    const answers: string[] = [];
+    const faulty: typeof fetch = async (input, init) => {
+      const md5 = new Headers(init?.headers).get("content-md5");
+      let url = String(input);
+      let body = init?.body;
+      if (init?.method === "PUT" && md5 === garbled && !answers.includes("garbled")) {
+        answers.push("garbled");
+        const copy = new Uint8Array(body as Uint8Array);
+        copy[0] = (copy[0] ?? 0) ^ 0xff;
+        body = copy;
+      } else if (init?.method === "PUT" && md5 === refused && !answers.includes("refused")) {
+        answers.push("refused");
+        url = url.replace(/X-Amz-Signature=[0-9a-f]+/, `X-Amz-Signature=${"0".repeat(64)}`);
+      }
+      const response = await fetch(url, { ...init, body });
+      if (init?.method === "PUT") answers.push(`${response.status}`);
+      return response;
+    };
+    const client = await stack.clientFor(undefined, { fetch: faulty });
+    const results = await client.uploadMany(
+      sources.map((source, n) => ({ source, options: { filename: `refused-${n}.bin` } })),
+    );
+    expect(results.map((result) => result.ok && result.artifact.sha256)).toEqual(sources.map(sha256));
+    // Storage's own answers: the garbled body and the refused URL each failed once, then went through.
+    expect(answers.filter((answer) => answer !== "200").sort()).toEqual(["400", "403", "garbled", "refused"]);
+    for (const [n, result] of results.entries()) {
+      if (!result.ok) continue;
+      const { url } = await client.downloadUrl(result.artifact.id);
+      expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(sources[n]);
+    }
+  });
 });

@@ -19,6 +19,13 @@ export interface TransferProgress {
   start(name: string, size: number): FileProgress;
   /** Bytes and a file that need no transfer (already uploaded): they count as done, not toward throughput. */
   skip(size: number): void;
+  /** Bytes of a file without a bar of its own (a small file in a batch) now in storage. */
+  stored(size: number): void;
+  /**
+   * A file without a bar of its own settled: done (its bytes too, if `stored` did not count
+   * them), or failed (out of the total) or stopped (not done).
+   */
+  settled(size: number, outcome: "done" | "failed" | "stopped", stored: boolean): void;
   /** A result line for people: above the bars on a terminal, on stdout otherwise. */
   print(line: string): void;
   /** A warning or failure: above the bars, or on stderr. */
@@ -46,6 +53,8 @@ class Throughput {
 const plain = (json: boolean): TransferProgress => ({
   start: () => ({ update: () => {}, held: () => {}, end: () => {} }),
   skip: () => {},
+  stored: () => {},
+  settled: () => {},
   print: (line) => {
     if (!json) console.log(line);
   },
@@ -174,6 +183,19 @@ export const createProgress = (options: {
       finishedBytes += size;
       filesDone += 1;
       refresh();
+    },
+    stored(size) {
+      finishedBytes += size;
+      transferredBefore += size;
+    },
+    settled(size, outcome, stored) {
+      if (outcome === "done") {
+        if (!stored) this.stored(size);
+        filesDone += 1;
+        return;
+      }
+      if (stored) finishedBytes -= size;
+      if (outcome === "failed") totalBytes -= size;
     },
     print: (line) => bars.log(`${line}\n`),
     warn: (line) => bars.log(`${line}\n`),

@@ -1,8 +1,10 @@
-import { checksumOf } from "./checksums";
+import { type ChecksumAlgorithm, checksumOf } from "./checksums";
 import type { ArtifactView, UploadBatchCompleted, UploadBatchOpened } from "./contract";
-import { apiError, PartRejectedError } from "./errors";
+import { apiError } from "./errors";
 import type { ApiTransport } from "./http";
-import { backoffDelay, isRetryableStatus, sleep } from "./retry";
+import { singlePartChecksum } from "./part-pipeline";
+import { sendPart } from "./part-send";
+import { PartSigner } from "./part-signer";
 import { createSha256 } from "./sha256";
 import { toByteSource, type UploadSource } from "./sources";
 import type { UploadOptions } from "./upload";
@@ -21,10 +23,21 @@ export interface UploadManyOptions {
   signal?: AbortSignal;
   /** Called as each item settles, with its index in the sources. */
   onResult?: (index: number, result: UploadManyResult) => void;
+  /**
+   * Called as the bytes of an item of a batch are in storage, before the batch's complete call
+   * settles it (progress: a batch's items settle together).
+   */
+  onStored?: (index: number) => void;
 }
 
 /** What one batch call opens or completes at most (the API's limit). */
 export const UPLOAD_BATCH_MAX = 100;
+
+/**
+ * Batches under way at once: the next is read, hashed and opened while the one before is sent
+ * and completed (the server's open and complete calls take about as long as the PUTs).
+ */
+const BATCHES_IN_FLIGHT = 2;
 
 /** Sources under this are read whole and go through the batch calls; larger ones upload alone. */
 export const BATCH_SOURCE_MAX = 8 * 1024 * 1024;
@@ -46,6 +59,24 @@ const inParallel = async <T>(items: readonly T[], concurrency: number, work: (it
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 };
+
+/** Runs at most `limit` works at once, however many callers share it. */
+const limiter = (limit: number) => {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      return await work();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+};
+
+type Limiter = ReturnType<typeof limiter>;
 
 const errorOf = (failure: {
   status: number;
@@ -99,20 +130,29 @@ export class BatchUploader {
         settle(index, { ok: false, error });
       }
     };
+    // One pool of PUTs for the batches under way: `concurrency` holds across them.
+    const puts = limiter(options.concurrency ?? 8);
+    const sending: Promise<void>[] = [];
     let batch: Held[] = [];
-    for (let index = 0; index < items.length; index += 1) {
-      options.signal?.throwIfAborted();
-      const held = await this.hold(index, items[index] as UploadManyItem).catch((error: unknown) => {
-        settle(index, { ok: false, error });
-        return null;
-      });
-      if (held === undefined) await alone(index);
-      else if (held) batch.push(held);
-      if (batch.length === UPLOAD_BATCH_MAX || (index === items.length - 1 && batch.length > 0)) {
-        await this.sendBatch(batch, options, settle, alone);
-        batch = [];
+    try {
+      for (let index = 0; index < items.length && !options.signal?.aborted; index += 1) {
+        const held = await this.hold(index, items[index] as UploadManyItem).catch((error: unknown) => {
+          settle(index, { ok: false, error });
+          return null;
+        });
+        if (held === undefined) await alone(index);
+        else if (held) batch.push(held);
+        if (batch.length === UPLOAD_BATCH_MAX || (index === items.length - 1 && batch.length > 0)) {
+          sending.push(this.sendBatch(batch, options, puts, settle, alone));
+          batch = [];
+          if (sending.length >= BATCHES_IN_FLIGHT) await sending.shift();
+        }
       }
+    } finally {
+      // Every batch begun is answered before this returns, or throws for an abort.
+      await Promise.all(sending);
     }
+    options.signal?.throwIfAborted();
     return results;
   }
 
@@ -135,6 +175,7 @@ export class BatchUploader {
   private async sendBatch(
     batch: readonly Held[],
     options: UploadManyOptions,
+    puts: Limiter,
     settle: (index: number, result: UploadManyResult) => void,
     alone: (index: number, uploadId?: string) => Promise<void>,
   ) {
@@ -151,7 +192,8 @@ export class BatchUploader {
     const toSend: {
       held: Held;
       uploadId: string;
-      part: { url: string; method: string; headers: Record<string, string> };
+      urls: PartSigner;
+      algorithms: readonly ChecksumAlgorithm[];
     }[] = [];
     const later: { index: number; uploadId?: string }[] = [];
     for (const result of opened.results) {
@@ -162,7 +204,15 @@ export class BatchUploader {
       } else if (result.upload.deduplicated) {
         settle(held.index, { ok: true, artifact: result.upload.artifact });
       } else if (result.upload.mode === "single" && result.upload.parts[0]) {
-        toSend.push({ held, uploadId: result.upload.uploadId, part: result.upload.parts[0] });
+        // The URL the open answered, and the single-upload route to sign it again when it expired.
+        const urls = new PartSigner(this.transport, result.upload.uploadId, () => []);
+        urls.remember(result.upload.parts, result.upload.expiresAt);
+        toSend.push({
+          held,
+          uploadId: result.upload.uploadId,
+          urls,
+          algorithms: result.upload.checksums?.algorithms ?? ["md5"],
+        });
       } else {
         later.push({ index: held.index, uploadId: result.upload.uploadId });
       }
@@ -170,8 +220,19 @@ export class BatchUploader {
     const sent: typeof toSend = [];
     await inParallel(toSend, options.concurrency ?? 8, async (each) => {
       try {
-        await this.put(each.part, each.held.bytes, options.signal);
+        const { held } = each;
+        await puts(() =>
+          sendPart(this.transport, {
+            checksum: singlePartChecksum({ partNumber: 1, md5: held.md5 }, held.sha256, each.algorithms),
+            body: held.bytes,
+            reread: () => readWhole(held.item.source),
+            urls: each.urls,
+            retry: { ...this.transport.retry, ...held.item.options?.retry },
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+        );
         sent.push(each);
+        options.onStored?.(held.index);
       } catch (error) {
         settle(each.held.index, { ok: false, error });
       }
@@ -235,43 +296,20 @@ export class BatchUploader {
       ...(options.dedupe === false ? { dedupe: false } : {}),
     };
   }
-
-  /** One PUT, sent again on a fresh connection after a reset (RGW closes kept-alive ones) or a 5xx. */
-  private async put(
-    part: { url: string; method: string; headers: Record<string, string> },
-    body: Uint8Array,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const retry = this.transport.retry;
-    for (let attempt = 0; ; attempt += 1) {
-      let status = 0;
-      let text = "";
-      try {
-        const response = await this.transport.fetch(
-          part.url,
-          { method: part.method, headers: part.headers, body },
-          `${part.method} part 1`,
-          signal,
-        );
-        if (response.ok) {
-          await response.body?.cancel();
-          return;
-        }
-        status = response.status;
-        text = await response.text();
-      } catch (error) {
-        if (signal?.aborted || attempt >= retry.retries) throw error;
-      }
-      if (status !== 0 && (!isRetryableStatus(status) || attempt >= retry.retries)) {
-        throw new PartRejectedError(1, status, text);
-      }
-      await sleep(backoffDelay(retry, attempt), signal);
-    }
-  }
 }
 
 const hexSha256 = async (bytes: Uint8Array): Promise<string> => {
   const hash = await createSha256();
   hash.update(bytes);
   return hash.hex();
+};
+
+/** A source read whole again (sources held for a batch are those that give their bytes again). */
+const readWhole = async (input: UploadSource): Promise<Uint8Array> => {
+  const source = await toByteSource(input);
+  try {
+    return await source.read(0, source.size);
+  } finally {
+    await source.close();
+  }
 };

@@ -1,4 +1,4 @@
-import { type ChecksumAlgorithm, checksumOf, type PartChecksum, sameChecksum } from "./checksums";
+import type { ChecksumAlgorithm } from "./checksums";
 import type {
   ArtifactView,
   ProvenanceView,
@@ -10,17 +10,16 @@ import {
   ArtifactCorruptError,
   ConflictError,
   NotFoundError,
-  PartRejectedError,
-  SourceChangedError,
   UploadInterruptedError,
   VerificationTimeoutError,
 } from "./errors";
 import type { ApiTransport } from "./http";
 import { contentHashing } from "./part-hashing";
 import { type PartFeed, PartPipeline, preparedParts, singlePartChecksum } from "./part-pipeline";
+import { sendPart } from "./part-send";
 import { PartSigner } from "./part-signer";
 import { ProgressThrottle } from "./progress";
-import { backoffDelay, isRetryableStatus, type RetryPolicy, sleep } from "./retry";
+import { type RetryPolicy, sleep } from "./retry";
 import { type ByteSource, toByteSource, type UploadSource } from "./sources";
 import { anySignal } from "./stall";
 
@@ -144,10 +143,6 @@ const provenanceBody = (provenance: NonNullable<UploadOptions["provenance"]>): R
   if (fetchedAt) body.fetchedAt = fetchedAt instanceof Date ? fetchedAt.toISOString() : fetchedAt;
   return body;
 };
-
-/** Storage's answer when the bytes it received do not match the signed Content-MD5 (or SHA-256). */
-const isDigestMismatch = (status: number, text: string) =>
-  status === 400 && /<Code>(BadDigest|InvalidDigest)<\/Code>/.test(text);
 
 /**
  * Sources below this (the server's default single-PUT threshold) are hashed before the upload
@@ -417,16 +412,16 @@ export class Uploader {
           progress?.moved();
         };
         try {
-          await this.sendPart(
+          await sendPart(this.transport, {
             checksum,
             body,
             reread,
-            signer,
+            urls: signer,
             retry,
             signal,
-            timing,
-            progress ? sent : undefined,
-          );
+            times: timing,
+            ...(progress ? { onSent: sent } : {}),
+          });
         } finally {
           inFlight.delete(part);
         }
@@ -449,72 +444,6 @@ export class Uploader {
     progress?.close();
     const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failure) throw options.signal?.aborted ? options.signal.reason : failure.reason;
-  }
-
-  /**
-   * PUTs one part with its signed checksums. Storage refuses bytes that do not match them (400
-   * BadDigest): the part is then read again and, when that read still matches what was hashed,
-   * sent again.
-   */
-  private async sendPart(
-    checksum: PartChecksum,
-    firstBody: Uint8Array | Blob,
-    reread: () => Promise<Uint8Array>,
-    signer: PartSigner,
-    retry: RetryPolicy,
-    signal: AbortSignal,
-    timing: { sendMs: number; waitedOnSignMs: number },
-    onSent?: (bytes: number) => void,
-  ): Promise<void> {
-    const { partNumber } = checksum;
-    let body = firstBody;
-    for (let attempt = 0; ; attempt += 1) {
-      if (attempt > 0) onSent?.(0); // what the failed attempt sent counts no more
-      const signStarted = performance.now();
-      const part = await signer.urlFor(checksum);
-      timing.waitedOnSignMs += performance.now() - signStarted;
-      let status: number;
-      let text = "";
-      const sendStarted = performance.now();
-      try {
-        const response = await this.transport.fetch(
-          part.url,
-          { method: part.method, headers: part.headers, body },
-          `${part.method} part ${partNumber}`,
-          signal,
-          onSent,
-        );
-        status = response.status;
-        text = response.ok ? "" : await response.text();
-        if (response.ok) {
-          await response.body?.cancel();
-          return;
-        }
-      } catch (error) {
-        // A reset (RGW closes kept-alive connections: "other side closed", ECONNRESET) or a stall:
-        // the part is sent again on a fresh connection.
-        if (signal.aborted || attempt >= retry.retries) throw error;
-        await sleep(backoffDelay(retry, attempt), signal);
-        continue;
-      } finally {
-        timing.sendMs += performance.now() - sendStarted;
-      }
-      if (isDigestMismatch(status, text) && attempt < retry.retries) {
-        const bytes = await reread();
-        const algorithms: ChecksumAlgorithm[] = checksum.sha256 ? ["md5", "sha256"] : ["md5"];
-        if (!sameChecksum(await checksumOf(bytes, partNumber, algorithms), checksum)) {
-          throw new SourceChangedError(partNumber);
-        }
-        body = bytes;
-      } else if (status === 403) {
-        // What storage answers for an expired signature: sign again and retry.
-        signer.forget(partNumber);
-      } else if (!isRetryableStatus(status)) {
-        throw new PartRejectedError(partNumber, status, text);
-      }
-      if (attempt >= retry.retries) throw new PartRejectedError(partNumber, status, text);
-      await sleep(backoffDelay(retry, attempt), signal);
-    }
   }
 
   private complete(plan: Plan, sha256: string): Promise<ArtifactView> {

@@ -8,7 +8,7 @@ import { collect, connect } from "../connect";
 import { EXIT, exitFor, UsageError } from "../exit-codes";
 import { bytes, duration, errorJson, errorLine, rate } from "../format";
 import { onInterrupt } from "../interrupt";
-import { journalFile, journalKey, UploadJournal } from "../journal";
+import { type JournalEntry, journalFile, journalKey, UploadJournal } from "../journal";
 import { contentTypeOf, expandPaths, type LocalFile } from "../local-files";
 import { eachConcurrently } from "../pool";
 import { createProgress } from "../progress";
@@ -28,6 +28,7 @@ interface UploadFlags {
   runId?: string;
   userAgent?: string;
   dedupe: boolean;
+  batch: boolean;
   concurrency: number;
   partConcurrency: number;
   force?: boolean;
@@ -77,6 +78,21 @@ const uploadGone = (error: unknown) =>
   error instanceof ArtifactStoreError &&
   (error.status === 404 || error.status === 409 || error.status === 410);
 
+/**
+ * Files under this go through the batch calls, read whole into memory (100 at a time, so 100 MiB
+ * at most); larger ones upload on their own, multipart, with a bar each, resumable part by part.
+ */
+export const BATCH_FILE_MAX = 1024 * 1024;
+
+interface FileJob {
+  /** Its place among the files: batches and bars keep the order they were given in. */
+  index: number;
+  file: LocalFile;
+  options: UploadOptions;
+  key: string;
+  entry: JournalEntry | undefined;
+}
+
 type Outcome =
   | { event: "uploaded"; resumed: boolean; heldBytes: number; artifact: ArtifactView }
   | { event: "skipped"; artifact: ArtifactView }
@@ -120,6 +136,10 @@ export const registerUpload = (program: Command): void => {
       "parts of one file in flight at once",
       positiveInteger("--part-concurrency", 32),
       4,
+    )
+    .option(
+      "--no-batch",
+      "upload every file on its own (two API calls a file), not small files 100 to a call",
     )
     .option("--force", "upload again files the journal says are uploaded already")
     .option("--json", "JSON lines on stdout: one per file, then a summary (no bars)")
@@ -196,7 +216,8 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
     else if (outcome.event === "failed") progress.warn(`failed: ${file.shown}: ${errorLine(outcome.error)}`);
   };
 
-  const uploadOne = async (file: LocalFile): Promise<Outcome> => {
+  /** What each file uploads with, and its journal entry (none with --force). */
+  const jobs: FileJob[] = files.map((file, index) => {
     const options: UploadOptions = {
       ...shared,
       ...metadataWithPath(shared.metadata, file),
@@ -204,18 +225,27 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
       contentType: flags.contentType ?? contentTypeOf(file.path),
     };
     const key = journalKey(settings.url, file, options);
-    const entry = flags.force ? undefined : journal.get(key);
-    if (entry?.artifactId) {
-      const existing = await client.get(entry.artifactId).catch((error: unknown) => {
-        if (error instanceof ArtifactStoreError && error.status === 404) return null;
-        throw error;
-      });
-      if (existing && existing.state !== "deleted") {
-        progress.skip(file.size);
-        return { event: "skipped", artifact: existing };
-      }
-      journal.forget(key);
+    return { index, file, options, key, entry: flags.force ? undefined : journal.get(key) };
+  });
+
+  /** Skipped when the journal says it was uploaded and its artifact is still there. */
+  const alreadyUploaded = async (job: FileJob): Promise<Outcome | undefined> => {
+    if (!job.entry?.artifactId) return undefined;
+    const existing = await client.get(job.entry.artifactId).catch((error: unknown) => {
+      if (error instanceof ArtifactStoreError && error.status === 404) return null;
+      throw error;
+    });
+    if (existing && existing.state !== "deleted") {
+      progress.skip(job.file.size);
+      return { event: "skipped", artifact: existing };
     }
+    journal.forget(job.key);
+    job.entry = undefined;
+    return undefined;
+  };
+
+  /** A file of its own: multipart when large, with a bar, resuming the upload the journal holds. */
+  const uploadAlone = async ({ file, options, key, entry }: FileJob): Promise<Outcome> => {
     const bar = progress.start(file.shown, file.size);
     let resuming = Boolean(entry?.uploadId);
     let first = true;
@@ -259,12 +289,80 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
     }
   };
 
+  /**
+   * Small files, 100 to a call through the batch API (uploadMany): one open and one complete per
+   * 100 instead of two calls a file. Each is journaled as it finishes; one interrupted is sent
+   * whole again next time (it is small).
+   */
+  const uploadInBatches = async (batch: FileJob[]) => {
+    const answered = new Set<number>();
+    const stored = new Set<number>();
+    try {
+      await client.uploadMany(
+        // A batch declares each file's SHA-256, so the store would answer an artifact of the same
+        // content the caller already holds; a file from a folder keeps its own relativePath
+        // instead, as the one-by-one path (which declares no SHA-256) always did.
+        batch.map(({ file, options }) => ({
+          source: file.path,
+          options: file.relativePath ? { ...options, dedupe: false } : options,
+        })),
+        {
+          concurrency: flags.concurrency,
+          signal: stop.signal,
+          onStored: (index) => {
+            stored.add(index);
+            progress.stored((batch[index] as FileJob).file.size);
+          },
+          onResult: (index, result) => {
+            const { file, key } = batch[index] as FileJob;
+            answered.add(index);
+            if (result.ok) {
+              journal.finished(key, file.path, result.artifact.id);
+              progress.settled(file.size, "done", stored.has(index));
+              report(file, { event: "uploaded", resumed: false, heldBytes: 0, artifact: result.artifact });
+            } else {
+              const stopped = stop.signal.aborted;
+              progress.settled(file.size, stopped ? "stopped" : "failed", stored.has(index));
+              report(file, { event: stopped ? "interrupted" : "failed", error: result.error });
+            }
+          },
+        },
+      );
+    } catch (error) {
+      // Ctrl-C: the files not answered yet were not started. Anything else fails them.
+      if (stop.signal.aborted) return;
+      for (const [index, { file }] of batch.entries())
+        if (!answered.has(index)) report(file, { event: "failed", error });
+    }
+  };
+
   try {
+    const alone: FileJob[] = [];
+    const batched: FileJob[] = [];
     await eachConcurrently(
-      files,
+      jobs,
       flags.concurrency,
-      async (file) => {
-        report(file, await uploadOne(file).catch((error: unknown) => ({ event: "failed" as const, error })));
+      async (job) => {
+        const skipped = await alreadyUploaded(job).catch((error: unknown) => ({
+          event: "failed" as const,
+          error,
+        }));
+        if (skipped) report(job.file, skipped);
+        else
+          (flags.batch && job.file.size < BATCH_FILE_MAX && !job.entry?.uploadId ? batched : alone).push(job);
+      },
+      stop.signal,
+    );
+    if (batched.length > 0 && !stop.signal.aborted)
+      await uploadInBatches(batched.sort((a, b) => a.index - b.index));
+    await eachConcurrently(
+      alone.sort((a, b) => a.index - b.index),
+      flags.concurrency,
+      async (job) => {
+        report(
+          job.file,
+          await uploadAlone(job).catch((error: unknown) => ({ event: "failed" as const, error })),
+        );
       },
       stop.signal,
     );
