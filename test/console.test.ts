@@ -5,14 +5,19 @@
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient, type ArtifactView } from "@artifact-store/client";
 import { type LocalApi, startLocalApi } from "@artifact-store/local";
+import { webhooksOf } from "@artifact-store/runtime/webhooks";
+import { createS3Client } from "@artifact-store/storage";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/browser";
 import { MiB, ownDatabase } from "./support/stack";
@@ -21,6 +26,7 @@ const RUN = randomUUID().slice(0, 8);
 const OWNER = `console-owner-${RUN}`;
 const FRIEND = `console-friend-${RUN}`;
 const STRANGER = `console-stranger-${RUN}`;
+const ADMIN = `console-admin-${RUN}`;
 const TAG = `console-${RUN}`;
 const SCREENSHOTS = resolve(".data/screenshots");
 const PART_SIZE = 5 * MiB;
@@ -49,6 +55,8 @@ beforeAll(async () => {
         UPLOAD_PART_SIZE_BYTES: String(PART_SIZE),
         // Same origin for the API; the bucket is another origin, which the page PUTs parts to.
         S3_CORS_ORIGINS: "*",
+        // The webhook receiver the admin test subscribes is on this machine.
+        WEBHOOK_ALLOWED_PRIVATE_CIDRS: "127.0.0.0/8,::1/128",
         ...(database ? { DATABASE_URL: database.url } : {}),
       },
       0,
@@ -85,9 +93,9 @@ const checkPage = async (page: Page, name: string) => {
   expect(serious, `accessibility on ${name}`).toEqual([]);
 };
 
-const signInWithToken = async (page: Page, user: string) => {
+const signInWithToken = async (page: Page, user: string, roles: string[] = []) => {
   await page.goto(`${api.url}/`);
-  await page.getByLabel("Token or API key").fill(await tokenFor(user));
+  await page.getByLabel("Token or API key").fill(await tokenFor(user, roles));
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("button", { name: "Sign out" }).waitFor();
 };
@@ -206,11 +214,22 @@ describe("the web console", () => {
     expect(status).toBe(403);
   });
 
-  it("uploads a text file, an image, a captured page and a multipart file, with progress", async () => {
+  it("uploads a 1 KiB text file, an image, a captured page and a 30 MiB file, its progress seen moving", async () => {
     await open(owner, "/upload");
     await owner.getByLabel("Tags (comma-separated)").fill(`${TAG}, console`);
     await owner.getByLabel("Metadata (a JSON object)").fill('{"crawl": "console-test"}');
-    const big = randomBytes(12 * MiB);
+    const big = randomBytes(30 * MiB);
+    // What the big file's bar shows while it goes, sampled in the page as a person would see it.
+    await owner.evaluate(() => {
+      const seen: number[] = [];
+      Object.assign(window, { bigProgress: seen });
+      setInterval(() => {
+        const bar = document.querySelector<HTMLProgressElement>(
+          'li.upload[data-filename="big.bin"] progress',
+        );
+        if (bar && seen.at(-1) !== bar.value) seen.push(bar.value);
+      }, 5);
+    });
     await owner.locator("#upload-files").setInputFiles([
       { name: "note.txt", mimeType: "text/plain", buffer: Buffer.from(NOTE) },
       { name: "shot.png", mimeType: "image/png", buffer: await pngImage() },
@@ -226,9 +245,13 @@ describe("the web console", () => {
     expect(
       await bigRow.locator("progress").evaluate((bar: HTMLProgressElement) => [bar.value, bar.max]),
     ).toEqual([big.length, big.length]);
+    const seen = await owner.evaluate(() => (window as unknown as { bigProgress: number[] }).bigProgress);
+    const between = seen.filter((value) => value > 0 && value < big.length);
+    expect(between.length, `progress values seen: ${seen.join(", ")}`).toBeGreaterThanOrEqual(3);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
     await expect
       .poll(() => owner.locator("label[for=total-progress]").textContent())
-      .toMatch(/^Total: 12(\.\d)? MiB of 12(\.\d)? MiB$/);
+      .toMatch(/^Total: 30(\.\d)? MiB of 30(\.\d)? MiB$/);
     await checkPage(owner, "upload");
 
     const stored = await (await sdkFor(OWNER)).search({ tags: [TAG] });
@@ -380,6 +403,264 @@ describe("the web console", () => {
     await owner.getByRole("button", { name: "Overwrite with mine" }).click();
     await owner.getByRole("status").filter({ hasText: "Saved as version" }).waitFor();
     expect((await (await sdkFor(OWNER)).get(note.id)).tags.sort()).toEqual([TAG, "mine"].sort());
+  });
+
+  describe("administration", () => {
+    let admin: Page;
+    const receiver = {
+      secret: "",
+      received: [] as { webhookId: string; type: string; artifactId: string }[],
+    };
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        try {
+          // Signed with the secret the page showed: the one the admin copies to the receiver.
+          const payload = new Webhook(receiver.secret).verify(
+            Buffer.concat(chunks).toString("utf8"),
+            request.headers as Record<string, string>,
+          ) as { type: string; data: { artifactId: string } };
+          receiver.received.push({
+            webhookId: String(request.headers["webhook-id"]),
+            type: payload.type,
+            artifactId: payload.data.artifactId,
+          });
+          response.writeHead(204).end();
+        } catch {
+          response.writeHead(401).end("signature rejected");
+        }
+      });
+    });
+
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      admin = await newPage();
+      await signInWithToken(admin, ADMIN, ["admin"]);
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it("shows admins the admin pages in the navigation, on a page of their own", async () => {
+      await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+      await admin.getByRole("heading", { name: "Administration: Audit trail" }).waitFor();
+      // The admin pages are a chunk of their own, not in what every visitor loads first.
+      const scripts = await admin.evaluate(() =>
+        performance.getEntriesByType("resource").map((entry) => entry.name),
+      );
+      expect(scripts.some((name) => /admin-page-[\w-]+\.js$/.test(name))).toBe(true);
+      const html = await (await fetch(`${api.url}/`)).text();
+      expect(html).not.toMatch(/admin-page/);
+    });
+
+    it("creates a webhook to a receiver, sees its delivery and redelivers it", async () => {
+      const { port } = server.address() as AddressInfo;
+      const hookUrl = `http://127.0.0.1:${port}/hook-${RUN}`;
+      await open(admin, "/admin/webhooks");
+      await admin.getByText("No webhooks yet.").waitFor();
+      await admin.getByLabel("URL").fill(hookUrl);
+      await admin.getByLabel("Only with tags (comma-separated, all of them)").fill(`${TAG}-hook`);
+      await admin.getByRole("button", { name: "Create webhook" }).click();
+      const secret = admin.locator(".shown-once code.secret");
+      await secret.waitFor();
+      receiver.secret = (await secret.textContent()) ?? "";
+      expect(receiver.secret).toMatch(/^whsec_/);
+      const card = admin.locator(`li.card[data-webhook="${hookUrl}"]`);
+      await card.getByText("active").waitFor();
+
+      const hooked = await (await sdkFor(OWNER)).upload(new TextEncoder().encode("hooked"), {
+        filename: "hooked.txt",
+        tags: [`${TAG}-hook`],
+      });
+      expect(await webhooksOf(api.runtime).deliverDue()).toMatchObject({ delivered: 1, failed: 0 });
+      expect(receiver.received).toEqual([
+        { webhookId: expect.any(String), type: "artifact.available", artifactId: hooked.id },
+      ]);
+
+      await card.getByRole("button", { name: "Deliveries" }).click();
+      const row = admin.locator("table.deliveries tbody tr");
+      await row.locator(".badge", { hasText: "delivered" }).waitFor();
+      expect(await row.count()).toBe(1);
+      expect(await row.locator("td.attempts").textContent()).toBe("1");
+      expect(await row.textContent()).toContain("HTTP 204");
+      await checkPage(admin, "admin-webhooks");
+
+      await row.getByRole("button", { name: /^Redeliver/ }).click();
+      await admin.getByRole("status").filter({ hasText: "Queued again" }).waitFor();
+      await row.locator(".badge", { hasText: "pending" }).waitFor();
+      await webhooksOf(api.runtime).deliverDue();
+      await admin.getByRole("button", { name: "Refresh" }).click();
+      await row.locator(".badge", { hasText: "delivered" }).waitFor();
+      expect(await row.locator("td.attempts").textContent()).toBe("2");
+      // Sent again under the same webhook-id, by which a receiver drops a repeat.
+      expect(receiver.received).toHaveLength(2);
+      expect(receiver.received[1]).toEqual(receiver.received[0]);
+
+      // Deleting asks once more; kept, it stays.
+      await card.getByRole("button", { name: `Delete the webhook to ${hookUrl}…` }).click();
+      await card.getByRole("button", { name: "Keep it" }).click();
+      await card.getByRole("button", { name: `Delete the webhook to ${hookUrl}…` }).click();
+      await card.getByRole("button", { name: "Delete it and its queued deliveries" }).click();
+      await admin.getByText("No webhooks yet.").waitFor();
+      expect(await (await sdkFor(ADMIN)).listWebhooks()).toEqual([]);
+    });
+
+    it("sees the audit entries of the earlier steps, filtered, and the trail verified intact", async () => {
+      const note = await artifactNamed("note.txt");
+      await open(admin, "/admin/audit");
+      await admin.getByLabel(/^Actor/).fill(`user:${OWNER}`);
+      await admin.getByLabel(/^Action/).fill("putGrant");
+      await admin.getByRole("button", { name: "Filter", exact: true }).click();
+      await expect.poll(() => admin.url()).toContain("action=putGrant");
+      const rows = admin.locator("table.audit-events tbody tr");
+      await expect.poll(() => rows.count()).toBe(1);
+      expect(await rows.first().textContent()).toContain(note.id);
+      expect(await rows.first().textContent()).toContain("allowed");
+
+      // The uploads of the first step, one completion each.
+      await open(admin, `/admin/audit?actor=user:${OWNER}&action=completeUpload`);
+      await expect
+        .poll(() => admin.locator('tr[data-action="completeUpload"]').count())
+        .toBeGreaterThanOrEqual(4);
+      expect(
+        await admin.locator("tr:not([data-action='completeUpload'])", { has: admin.locator("td") }).count(),
+      ).toBe(0);
+      await admin.getByRole("button", { name: "Verify the chain" }).click();
+      const verified = admin.locator(".verify-result");
+      await verified.waitFor();
+      expect(await verified.textContent()).toMatch(/^Intact: \d+ events checked/);
+      await checkPage(admin, "admin-audit");
+
+      await open(admin, `/admin/audit?actor=nobody-${RUN}`);
+      await admin.getByText("No events match these filters.").waitFor();
+    });
+
+    it("runs a scrub that finds the artifact whose bytes rotted, and lists it as corrupt", async () => {
+      const rotten = await (await sdkFor(OWNER)).upload(new TextEncoder().encode("bytes as uploaded"), {
+        filename: `rotten-${RUN}.txt`,
+        tags: [`${TAG}-rot`],
+      });
+      // Behind the API's back, as a failing disk would.
+      const s3 = createS3Client(api.config.storage);
+      const record = await api.runtime.catalog.findArtifact(rotten.id);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: api.config.storage.bucket,
+          Key: record?.objectKey ?? "",
+          Body: "bytes rotted away",
+        }),
+      );
+      s3.destroy();
+      await open(admin, "/admin/integrity");
+      await admin.locator(".corrupt-none").waitFor();
+      await admin.getByText("No scrub or reconcile has run yet.").waitFor();
+      await admin.getByRole("button", { name: "Run a scrub now" }).click();
+      const report = admin.locator('article.integrity-run[data-kind="scrub"]');
+      await report.waitFor();
+      expect(await report.locator(".summary").textContent()).toMatch(/corrupt1/);
+      expect(await report.locator("table").textContent()).toContain(rotten.id);
+      const listed = admin.locator(".corrupt-list li");
+      await listed.waitFor();
+      expect(await listed.allTextContents()).toEqual([expect.stringContaining(`rotten-${RUN}.txt`)]);
+      expect(await listed.first().textContent()).toContain("sha256_mismatch");
+      await checkPage(admin, "admin-integrity");
+    });
+
+    it("takes a backup and runs a restore dry run, which changes nothing", async () => {
+      await open(admin, "/admin/backups");
+      await admin.getByText("No snapshot yet.").waitFor();
+      await admin.getByRole("button", { name: "Take a backup now" }).click();
+      await admin
+        .getByRole("status")
+        .filter({ hasText: /^Snapshot .* taken/ })
+        .waitFor();
+      const snapshot = admin.locator("table.snapshots tbody tr");
+      await snapshot.waitFor();
+      expect(await snapshot.count()).toBe(1);
+      const before = await (await sdkFor(OWNER)).search({ tags: [TAG] });
+
+      await snapshot.getByRole("button", { name: /^Restore from the snapshot/ }).click();
+      await admin.getByLabel(/^Only with tags/).fill(TAG);
+      await admin.getByRole("button", { name: "Dry run" }).click();
+      const result = admin.locator(".restore-report [role=status]");
+      await result.waitFor();
+      // The four of the upload step: what the snapshot holds with the tag.
+      expect(await result.textContent()).toMatch(/^Dry run: 4 records selected; nothing was changed\./);
+      expect(await admin.locator("table.restore-changes tbody tr").count()).toBe(4);
+      expect(await admin.locator("table.restore-changes").textContent()).toContain("note.txt");
+      await checkPage(admin, "admin-backups");
+      const after = await (await sdkFor(OWNER)).search({ tags: [TAG] });
+      expect(after.artifacts.map((each) => [each.id, each.version])).toEqual(
+        before.artifacts.map((each) => [each.id, each.version]),
+      );
+
+      // The real restore asks first; cancelling changes nothing.
+      await admin.getByRole("button", { name: "Restore…", exact: true }).click();
+      const dialog = admin.getByRole("dialog", { name: /^Restore from/ });
+      await dialog.waitFor();
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await dialog.waitFor({ state: "hidden" });
+    });
+
+    it("creates an API key, shown once and then listed without it, which works until revoked", async () => {
+      const name = `crawler-${RUN}`;
+      await open(admin, "/admin/api-keys");
+      await admin.getByLabel(/^Acts as/).fill(OWNER);
+      await admin.getByLabel(/^Name/).fill(name);
+      await admin.getByRole("button", { name: "Create key" }).click();
+      const shown = admin.locator(".shown-once code.secret");
+      await shown.waitFor();
+      const key = (await shown.textContent()) ?? "";
+      expect(key).toMatch(/^ask_/);
+      const row = admin.locator(`table.api-keys tr[data-key-name="${name}"]`);
+      await row.waitFor();
+      expect(await row.textContent()).not.toContain(key);
+      await checkPage(admin, "admin-api-keys");
+      const withKey = new ArtifactStoreClient({ baseUrl: api.url, token: key });
+      expect((await withKey.search({ tags: [TAG] })).artifacts.length).toBeGreaterThan(0);
+
+      // Opened again, the page lists the key and never shows it.
+      await admin.reload();
+      await row.waitFor();
+      expect(await admin.locator(".shown-once").count()).toBe(0);
+      expect(await admin.content()).not.toContain(key);
+
+      await row.getByRole("button", { name: `Revoke the key ${name}` }).click();
+      await row.locator(".badge", { hasText: "revoked" }).waitFor();
+      await expect(withKey.search({ tags: [TAG] })).rejects.toMatchObject({ status: 401 });
+    });
+
+    it("is usable 390 px wide", async () => {
+      const phone = await newPage({ width: 390, height: 844 });
+      await signInWithToken(phone, ADMIN, ["admin"]);
+      for (const section of ["audit", "webhooks", "integrity", "backups", "api-keys"]) {
+        await open(phone, `/admin/${section}`);
+        await phone.locator(".tab[aria-current=page]").waitFor();
+        await phone.locator("section h2").first().waitFor();
+        await expect.poll(() => phone.locator(".loading").count()).toBe(0);
+        expect(
+          await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+          section,
+        ).toBeLessThanOrEqual(0);
+        await checkPage(phone, `admin-${section}-narrow`);
+      }
+      await phone.context().close();
+    });
+
+    it("a non-admin who opens an admin page sees the API's refusal, and no admin link", async () => {
+      const stranger = await newPage();
+      await signInWithToken(stranger, STRANGER);
+      expect(await stranger.getByRole("link", { name: "Admin" }).count()).toBe(0);
+      await open(stranger, "/admin/backups");
+      await stranger
+        .getByRole("alert")
+        .filter({ hasText: 'This operation needs the "admin" scope.' })
+        .waitFor();
+      expect(await stranger.getByRole("button", { name: "Take a backup now" }).count()).toBe(0);
+      await checkPage(stranger, "admin-refused");
+      await stranger.context().close();
+    });
   });
 
   it("is usable 390 px wide", async () => {

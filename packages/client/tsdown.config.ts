@@ -3,9 +3,9 @@ import { defineConfig, type UserConfig } from "tsdown";
 /**
  * The SDK as published: ESM for Node 20+ and for browser bundlers, one `.d.ts`. Everything of
  * ours is bundled (the API's types come in through src/contract.ts); only hash-wasm, which
- * browsers hash with, stays a dependency. The output folder is the caller's (scripts/pack.ts).
+ * browsers hash with, stays a dependency. The output folder is the packer's (PACK_OUT_DIR, scripts/pack-workspace.ts).
  */
-const outDir = process.env.CLIENT_OUT_DIR ?? "dist";
+const outDir = process.env.PACK_OUT_DIR ?? "dist";
 
 const shared: UserConfig = {
   entry: { index: "src/index.ts" },

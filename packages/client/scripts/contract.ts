@@ -33,6 +33,7 @@ const TYPES: readonly (readonly [name: string, schema: string, how?: "input" | "
   ["UpdateArtifactInput", "UpdateArtifactBody", "input"],
   ["GrantView", "GrantView"],
   ["ApiKeyView", "ApiKeyView"],
+  ["AuditQuery", "AuditQuery", "input"],
   ["AuditEventView", "AuditEventView"],
   ["AuditPage", "AuditPage"],
   ["AuditVerifyReport", "AuditVerifyReport"],

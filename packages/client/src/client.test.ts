@@ -151,6 +151,30 @@ describe("webhook subscriptions", () => {
       `DELETE /v1/webhooks/${ID}`,
     ]);
   });
+
+  it("the admin operations are their routes, filters in the query and options in the body", async () => {
+    const sent: unknown[] = [];
+    const { calls, client } = fakeApi({
+      "GET /v1/audit": Response.json({ events: [], nextCursor: null }),
+      "GET /v1/audit/verify": Response.json({ ok: true, checked: 3, lastSeq: 3 }),
+      "GET /v1/admin/integrity": Response.json({ runs: [] }),
+      "POST /v1/admin/backups/s1/restore": ({ body }) => {
+        sent.push(body);
+        return Response.json({ snapshotId: "s1", dryRun: true, changes: [] });
+      },
+    });
+    await client.queryAudit({ actor: "user:alice", outcome: "denied", cursor: undefined, limit: "10" });
+    expect((await client.verifyAudit()).ok).toBe(true);
+    await client.integrityReport({ kind: "scrub", limit: 2 });
+    expect((await client.restoreBackup("s1", { dryRun: true, tags: ["a"] })).dryRun).toBe(true);
+    expect(sent).toEqual([{ dryRun: true, tags: ["a"] }]);
+    expect(calls).toEqual([
+      "GET /v1/audit?actor=user%3Aalice&outcome=denied&limit=10",
+      "GET /v1/audit/verify",
+      "GET /v1/admin/integrity?kind=scrub&limit=2",
+      "POST /v1/admin/backups/s1/restore",
+    ]);
+  });
 });
 
 describe("errors are typed by what the API answered", () => {

@@ -10,6 +10,7 @@ import type {
   ArtifactView,
   AuditExportResult,
   AuditPage,
+  AuditQuery,
   AuditVerifyReport,
   BackupList,
   BackupReport,
@@ -334,9 +335,14 @@ export class ArtifactStoreClient {
     return this.transport.request("POST", `/v1/webhooks/deliveries/${path(deliveryId)}/redeliver`);
   }
 
-  /** Admin: one page of audit events, newest first. */
-  queryAudit(filter: Record<string, string> = {}): Promise<AuditPage> {
-    const query = new URLSearchParams(filter).toString();
+  /**
+   * Admin: one page of audit events, newest first. `actor` is as recorded (`user:alice`,
+   * `api-key:<id>`), `action` an operation id (`createUpload`, `putGrant`); `nextCursor` pages on.
+   */
+  queryAudit(filter: AuditQuery = {}): Promise<AuditPage> {
+    const query = new URLSearchParams(
+      Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ).toString();
     return this.transport.request("GET", `/v1/audit${query ? `?${query}` : ""}`);
   }
 

@@ -288,6 +288,17 @@ export interface ApiKeyView {
   lastUsedAt: string | null;
 }
 
+export interface AuditQuery {
+  actor?: string;
+  artifactId?: string;
+  action?: string;
+  outcome?: "allowed" | "denied" | "failed";
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: string;
+}
+
 export interface AuditEventView {
   seq: number;
   at: string;

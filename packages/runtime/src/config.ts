@@ -12,7 +12,7 @@ import type { StorageConfig } from "@artifact-store/storage";
 import type { WebhookSettings } from "@artifact-store/webhooks";
 // The guard alone: the rest of the webhooks package has no business in every function's bundle.
 import { parsePrivateRanges } from "@artifact-store/webhooks/target-guard";
-import { ConfigError, read, type SettingValue } from "./settings";
+import { ConfigError, read } from "./settings";
 
 /** What every function needs. Storage settings are read apart, only by functions that talk to S3. */
 export interface Config {

@@ -21,8 +21,7 @@ const NOT_SETTINGS: Record<string, string> = {
   ARTIFACT_STORE_URL: "the CLI's, a client of the service (README, 'The CLI')",
   ARTIFACT_STORE_TOKEN: "the CLI's, a client of the service (README, 'The CLI')",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "the AWS SDK's own switch, which our entry points set",
-  CLIENT_OUT_DIR: "build only: where packages/client/scripts/pack.ts has the SDK built",
-  CRAWLEE_OUT_DIR: "build only: where packages/crawlee/scripts/pack.ts has the adapter built",
+  PACK_OUT_DIR: "build only: where scripts/pack-workspace.ts has a package's tsdown build written",
   VITE_API_URL:
     "the console's build: the API URL sst.config.ts bakes into the static site (README, 'Console')",
   LOCAL_S3_PORT: "the local S3 server's command line (packages/local-s3), for the tests and npm start",

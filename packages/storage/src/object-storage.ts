@@ -114,6 +114,8 @@ export interface ObjectStream {
 /** CopyObject copies at most 5 GiB; larger objects are copied in parts of this size. */
 const COPY_OBJECT_MAX = 5 * 1024 ** 3;
 const COPY_PART_SIZE = 512 * 1024 ** 2;
+/** How long a failed capability probe stands before the next call probes again. */
+export const PROBE_RETRY_AFTER_MS = 30_000;
 
 /** A bucket of S3-compatible storage, as the artifact store uses it. */
 export class ObjectStorage {
@@ -124,6 +126,7 @@ export class ObjectStorage {
   private readonly config: StorageConfig;
   private readonly warn: StorageWarning;
   private probing: Promise<StorageCapabilities> | undefined;
+  private probeFailedAt: number | undefined;
 
   constructor(
     config: StorageConfig,
@@ -153,9 +156,19 @@ export class ObjectStorage {
 
   /**
    * What this server enforces and honours, probed on first use and kept for the life of the
-   * process (a probe that failed is tried again on the next call). What it lacks is logged once.
+   * process. What it lacks is logged once. A probe that failed is answered as failed for
+   * PROBE_RETRY_AFTER_MS, then tried again: an unauthenticated /health polled during an outage
+   * would otherwise send storage five requests per call.
    */
   capabilities(): Promise<StorageCapabilities> {
+    if (
+      this.probing &&
+      this.probeFailedAt !== undefined &&
+      Date.now() - this.probeFailedAt >= PROBE_RETRY_AFTER_MS
+    ) {
+      this.probing = undefined;
+      this.probeFailedAt = undefined;
+    }
     this.probing ??= probeCapabilities(this).then(
       (found) => {
         const lacking = (Object.keys(LACKING) as (keyof StorageCapabilities)[]).filter(
@@ -171,7 +184,7 @@ export class ObjectStorage {
         return found;
       },
       (error: unknown) => {
-        this.probing = undefined;
+        this.probeFailedAt = Date.now();
         throw error;
       },
     );

@@ -1,16 +1,54 @@
-import { href } from "../routing/hash-route";
+import type { ComponentType } from "preact";
+import { href, type Route } from "../routing/hash-route";
+import { ApiKeysSection } from "./api-keys-section";
+import { AuditSection } from "./audit-section";
+import { BackupsSection } from "./backups-section";
+import { IntegritySection } from "./integrity-section";
+import { WebhooksSection } from "./webhooks-section";
 
-/** Not built yet: says where the same operations are today, rather than showing an empty page. */
-export const AdminPage = (_props: { section: string }) => (
-  <main id="main">
-    <h1>Administration</h1>
-    <p>
-      The admin pages (webhooks and deliveries, the audit trail, integrity reports, backups, API keys) are not
-      in the console yet. The same operations are in the CLI (<code>npm run cli -- --help</code>) and the HTTP
-      API (<code>/openapi.json</code>).
-    </p>
-    <p>
-      <a href={href("/")}>Back to the search</a>
-    </p>
-  </main>
-);
+interface Section {
+  path: string;
+  title: string;
+  Body: ComponentType<{ route: Route }>;
+}
+
+const SECTIONS: Section[] = [
+  { path: "audit", title: "Audit trail", Body: AuditSection },
+  { path: "webhooks", title: "Webhooks", Body: WebhooksSection },
+  { path: "integrity", title: "Integrity", Body: IntegritySection },
+  { path: "backups", title: "Backups", Body: BackupsSection },
+  { path: "api-keys", title: "API keys", Body: ApiKeysSection },
+];
+
+/**
+ * The operators' pages. Whether the caller may use them is the API's to say: each section shows
+ * the API's answer, a refusal included, so nothing here trusts the roles the token claims.
+ */
+export const AdminPage = ({ route }: { route: Route }) => {
+  const name = route.path.slice("/admin/".length) || "audit";
+  const section = SECTIONS.find((each) => each.path === name);
+  return (
+    <main id="main" class="admin">
+      <h1>Administration{section ? `: ${section.title}` : ""}</h1>
+      <nav aria-label="Administration" class="tabs">
+        {SECTIONS.map((each) => (
+          <a
+            key={each.path}
+            class="tab"
+            href={href(`/admin/${each.path}`)}
+            aria-current={each === section ? "page" : undefined}
+          >
+            {each.title}
+          </a>
+        ))}
+      </nav>
+      {section ? (
+        <section.Body key={section.path} route={route} />
+      ) : (
+        <p class="empty">There is no admin page called “{name}”.</p>
+      )}
+    </main>
+  );
+};
+
+export default AdminPage;
