@@ -28,6 +28,12 @@ export interface IntegrityView {
   sniffedType: string | null;
   /** The sniffed type contradicts the declared content type. */
   contentTypeMismatch: boolean;
+  /**
+   * Who stated the SHA-256: the uploader (the stored bytes matched it), or the server alone (an
+   * upload with partChecksums "none" that declared none: it proves the bytes unchanged since, not
+   * that they are what the uploader sent). Null until checked.
+   */
+  sha256Source: "uploader" | "server" | null;
 }
 
 /** Who put an artifact under legal hold, when and why. */
@@ -610,6 +616,10 @@ export const API_ERROR_CODES = [
   "invalid_legal_hold",
   // 400: The metadata search filter is not a JSON object.
   "invalid_metadata_filter",
+  // 400: The chosen part size is outside S3's limits for this size (5 MiB..5 GiB, at most 10,000 parts).
+  "invalid_part_size",
+  // 400: The chosen single PUT or multipart cannot carry this upload (over 5 GiB in one PUT, empty multipart).
+  "invalid_upload_mode",
   // 400: A part number is outside the upload's parts.
   "invalid_part_number",
   // 400: A provenance field is malformed (URL, header, status or time).
@@ -636,6 +646,8 @@ export const API_ERROR_CODES = [
   "metadata_too_large",
   // 400: Part URLs are signed only with each part's checksum, and none came.
   "part_checksum_required",
+  // 400: The upload is opened with partChecksums: "none": its URLs take part numbers, not checksums.
+  "part_checksums_not_signed",
   // 400: The content's SHA-256 was declared neither at opening nor at completion.
   "sha256_required",
   // 400: A backup snapshot's records cannot be read back.
@@ -710,6 +722,8 @@ export const API_ERROR_CODES = [
   "backup_running",
   // 409: The artifact is under legal hold and cannot be deleted or expire.
   "legal_hold",
+  // 409: The parts named at completion are not the parts storage holds (missing, extra or other ETags).
+  "parts_mismatch",
   // 409: The SHA-256 differs from the one declared, or from the stored bytes.
   "sha256_mismatch",
   // 409: Storage holds another number of bytes than was declared.
