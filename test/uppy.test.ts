@@ -151,3 +151,104 @@ describe.each([6, 5] as const)("Uppy %i with its Dashboard uploads into the stor
     await uppy.page.context().close();
   });
 });
+
+const storagePuts = (partNumber: (n: number) => boolean) => (url: URL, method: string) =>
+  method === "PUT" &&
+  url.origin === new URL(stack.config.storage.endpoint ?? "").origin &&
+  partNumber(Number(url.searchParams.get("partNumber") ?? "0"));
+
+const uploadIdIn = (uppy: UppyPage): Promise<string> =>
+  uppy.page.evaluate(() => {
+    const files = (
+      window as unknown as { uppy: { getFiles: () => { meta: Record<string, unknown> }[] } }
+    ).uppy.getFiles();
+    return (files[0]?.meta.artifactStore as { uploadId: string }).uploadId;
+  });
+
+describe.each([6, 5] as const)("Uppy %i: a part changed on its way to storage", (major) => {
+  it("is refused by storage against the MD5 its URL was signed with, and nothing is recorded", async () => {
+    const uppy = await openUppy(major);
+    const isPartTwo = storagePuts((n) => n === 2);
+    const refusals: number[] = [];
+    uppy.page.on("response", (response) => {
+      if (isPartTwo(new URL(response.url()), response.request().method())) refusals.push(response.status());
+    });
+    // What a faulty proxy or bad memory would do: one bit of part 2 flipped after it was hashed.
+    await uppy.page.route("**/*", async (route) => {
+      const request = route.request();
+      const body = request.postDataBuffer();
+      if (!isPartTwo(new URL(request.url()), request.method()) || !body) return route.continue();
+      body[0] = (body[0] ?? 0) ^ 1;
+      return route.continue({ postData: body });
+    });
+    await addThroughDashboard(uppy, "tampered.bin", randomBytesOf(12 * MiB));
+    await pressUpload(uppy);
+    const seen = await waitForCompletion(uppy);
+
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals.every((status) => status === 400)).toBe(true);
+    expect(seen.errors.length).toBeGreaterThan(0);
+    expect(seen.artifacts).toEqual([]);
+    const status = await (await stack.api(`/v1/uploads/${await uploadIdIn(uppy)}`, { token })).json();
+    // Uppy 6 leaves the upload open for a retry; Uppy 5 aborts it on the part's failure.
+    expect(["open", "aborted"]).toContain(status.state);
+    expect(status.parts.map((part: { partNumber: number }) => part.partNumber)).not.toContain(2);
+    await uppy.page.context().close();
+  });
+});
+
+describe.each([6, 5] as const)("Uppy %i with Golden Retriever", (major) => {
+  it("resumes a 30 MiB upload after a page reload, sending only the parts storage lacks", async () => {
+    const uppy = await openUppy(major);
+    const bytes = randomBytesOf(30 * MiB);
+    // Parts from 3 on hang until the reload, as on a connection lost part-way.
+    const isLaterPart = storagePuts((n) => n >= 3);
+    let holding = true;
+    const completedParts: number[] = [];
+    uppy.page.on("requestfinished", (request) => {
+      if (storagePuts(() => true)(new URL(request.url()), request.method()))
+        completedParts.push(Number(new URL(request.url()).searchParams.get("partNumber")));
+    });
+    await uppy.page.route("**/*", (route) =>
+      holding && isLaterPart(new URL(route.request().url()), route.request().method())
+        ? undefined // never answered: the reload cancels it
+        : route.continue(),
+    );
+    await addThroughDashboard(uppy, "resumed.bin", bytes);
+    await pressUpload(uppy);
+    await uppy.page.waitForFunction(
+      () => (window as unknown as UppyWindow).uppyReport.partsUploaded >= 2,
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    const uploadId = await uploadIdIn(uppy);
+    await uppy.page.waitForTimeout(1500); // Golden Retriever saves its state a moment after each change
+
+    holding = false;
+    expect(completedParts.sort((a, b) => a - b)).toEqual([1, 2]);
+    const sentBefore = uppy.requests.length;
+    await uppy.page.reload();
+    await uppy.page.waitForFunction(() => "startUppy" in window, null, { timeout: 10_000 });
+    await uppy.page.evaluate((options) => (window as unknown as UppyWindow).startUppy(options), {
+      endpoint: stack.url,
+      token,
+    });
+    await uppy.page.locator(".uppy-Dashboard-Item").first().waitFor({ timeout: 20_000 });
+    await pressUpload(uppy);
+    const seen = await waitForCompletion(uppy);
+
+    expect(seen.errors).toEqual([]);
+    const artifact = seen.artifacts[0] as ArtifactView;
+    expect(artifact).toMatchObject({ filename: "resumed.bin", sha256: sha256(bytes), state: "verified" });
+    expect(await uploadIdIn(uppy)).toBe(uploadId); // the same upload, resumed
+    const partsAfterReload = uppy.requests
+      .slice(sentBefore)
+      .filter((request) => request.method === "PUT")
+      .map((request) => Number(new URL(request.url).searchParams.get("partNumber")));
+    expect(partsAfterReload.sort((a, b) => a - b)).toEqual([3, 4, 5, 6]);
+    expect(await downloadedSha256(artifact.id)).toBe(sha256(bytes));
+    await uppy.page.context().close();
+  });
+});
