@@ -25,6 +25,7 @@ export * from "./webhooks/routes";
 
 /** Every route, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteContract[] = [
+  uploads.planUpload,
   uploads.createUpload,
   uploads.signUploadParts,
   uploads.getUpload,

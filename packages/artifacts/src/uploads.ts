@@ -22,10 +22,15 @@ import {
   parseExpiry,
   planUpload,
   requireIdentified,
+  S3_MAX_PART_SIZE,
+  S3_MAX_PARTS,
+  S3_MIN_PART_SIZE,
   type SignedPartUrls,
   storedObjectHeaders,
+  type UploadChoice,
   type UploadOpening,
   type UploadPlan,
+  type UploadPlanning,
   type UploadProgress,
   type UploadSession,
   type Visibility,
@@ -53,7 +58,20 @@ export interface CreateUploadRequest {
   parts?: PartChecksum[] | undefined;
   /** ISO time when the artifact is to be deleted (in the future, at most 10 years ahead). */
   expiresAt?: string | undefined;
+  /** The uploader's own part size (it slices before it opens); implies multipart. */
+  partSize?: number | undefined;
+  /** Single PUT (false) or multipart (true), instead of the server's threshold. */
+  multipart?: boolean | undefined;
 }
+
+/** A part as the uploader saw it sent: its number and the ETag storage answered. */
+export interface ClaimedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/** ETags compared as S3 means them: quotes and case aside. */
+const etagText = (etag: string): string => etag.replaceAll('"', "").toLowerCase();
 
 /** Which parts to sign: with their checksums, or bare part numbers where checksums are optional. */
 export interface SignPartsRequest {
@@ -115,6 +133,23 @@ export class Uploads {
     };
   }
 
+  /** The plan create would make for this size and choice (or its 400), and the limits of any plan. */
+  plan(size: number, choice: UploadChoice = {}): UploadPlanning {
+    const { limits } = this.settings;
+    return {
+      size,
+      ...planUpload(size, limits, choice),
+      singleUploadThreshold: limits.singleUploadThreshold,
+      preferredPartSize: limits.preferredPartSize,
+      minPartSize: S3_MIN_PART_SIZE,
+      maxPartSize: S3_MAX_PART_SIZE,
+      maxParts: S3_MAX_PARTS,
+      maxObjectSize: limits.maxObjectSize,
+      maxSinglePutSize: S3_MAX_PART_SIZE,
+      checksums: this.checksums,
+    };
+  }
+
   /**
    * Opens an upload, or, when the caller declares a SHA-256 and already holds an uploaded or
    * verified artifact with that hash and size, answers that artifact and opens nothing (unless
@@ -128,7 +163,7 @@ export class Uploads {
     const metadata = validateMetadata(request.metadata ?? {});
     const provenance = normalizeProvenance(request.provenance);
     const expiresAt = request.expiresAt === undefined ? null : parseExpiry(request.expiresAt, this.now());
-    const plan = planUpload(request.size, this.settings.limits);
+    const plan = planUpload(request.size, this.settings.limits, request);
     const firstParts = this.initialParts(plan, request);
     if (request.sha256 && request.dedupe !== false) {
       const existing = await this.catalog.findDuplicate(ownerId, request.sha256, request.size);
@@ -223,13 +258,19 @@ export class Uploads {
   }
 
   /**
-   * Completes from what storage holds, never from a client's list. Completing twice, at once or
+   * Completes from what storage holds, never from a client's list: a list given is only checked
+   * against storage's (409 parts_mismatch when they differ). Completing twice, at once or
    * after a crash part-way, answers the same artifact, so a client that lost the first answer can
    * simply retry (see UploadCompletion). The artifact is `uploaded`: the caller hands it to the
    * verifier (Verifier.afterUpload), which this class does not hold, so functions that only open
    * or sign uploads carry no content sniffing.
    */
-  async complete(principal: Principal, uploadId: string, declaredSha256?: string): Promise<Artifact> {
+  async complete(
+    principal: Principal,
+    uploadId: string,
+    declaredSha256?: string,
+    claimedParts?: readonly ClaimedPart[],
+  ): Promise<Artifact> {
     const upload = await this.ownedUpload(principal, uploadId);
     if (upload.state === "completed") {
       const artifact = await this.artifactOf(upload);
@@ -241,6 +282,7 @@ export class Uploads {
     this.openUpload(upload);
     const pending = await this.artifactOf(upload);
     const sha256 = sha256Agreed(pending.sha256, declaredSha256);
+    if (claimedParts) await this.checkClaimedParts(upload, claimedParts);
     return this.completion.complete(upload, pending, sha256);
   }
 
@@ -342,6 +384,43 @@ export class Uploads {
       }),
     );
     return { parts, expiresAt };
+  }
+
+  /**
+   * The uploader's list of parts must be what storage holds, part for part and ETag for ETag: a
+   * client that lost a part, or holds a stale ETag, hears so instead of completing other bytes.
+   * Checked here, before the completion lists the parts again for itself, so the completion keeps
+   * to storage's list alone.
+   */
+  private async checkClaimedParts(upload: UploadSession, claimed: readonly ClaimedPart[]): Promise<void> {
+    const stored = await this.storedParts(upload);
+    // Storage no longer holds the upload: the completion knows whether it finished or was lost.
+    if (stored === null) return;
+    const etagOf = new Map(stored.map((part) => [part.partNumber, etagText(part.etag)]));
+    const claimedNumbers = new Set(claimed.map((part) => part.partNumber));
+    const notInStorage = claimed
+      .filter((part) => !etagOf.has(part.partNumber))
+      .map((part) => part.partNumber);
+    const notClaimed = stored
+      .filter((part) => !claimedNumbers.has(part.partNumber))
+      .map((part) => part.partNumber);
+    const otherEtag = claimed
+      .filter((part) => etagOf.has(part.partNumber) && etagOf.get(part.partNumber) !== etagText(part.etag))
+      .map((part) => ({
+        partNumber: part.partNumber,
+        given: part.etag,
+        stored: etagOf.get(part.partNumber),
+      }));
+    if (notInStorage.length + notClaimed.length + otherEtag.length === 0) return;
+    throw conflict(
+      "parts_mismatch",
+      `The ${claimed.length} part(s) named are not the ${stored.length} storage holds; send the parts again or complete without a list.`,
+      {
+        notInStorage: notInStorage.slice(0, 100),
+        notNamed: notClaimed.slice(0, 100),
+        otherEtag: otherEtag.slice(0, 100),
+      },
+    );
   }
 
   /** What storage holds for the upload: its parts, or the single object as part 1. */

@@ -599,6 +599,10 @@ export const API_ERROR_CODES = [
   "invalid_legal_hold",
   // 400: The metadata search filter is not a JSON object.
   "invalid_metadata_filter",
+  // 400: The chosen part size is outside S3's limits for this size (5 MiB..5 GiB, at most 10,000 parts).
+  "invalid_part_size",
+  // 400: The chosen single PUT or multipart cannot carry this upload (over 5 GiB in one PUT, empty multipart).
+  "invalid_upload_mode",
   // 400: A part number is outside the upload's parts.
   "invalid_part_number",
   // 400: A provenance field is malformed (URL, header, status or time).
@@ -699,6 +703,8 @@ export const API_ERROR_CODES = [
   "backup_running",
   // 409: The artifact is under legal hold and cannot be deleted or expire.
   "legal_hold",
+  // 409: The parts named at completion are not the parts storage holds (missing, extra or other ETags).
+  "parts_mismatch",
   // 409: The SHA-256 differs from the one declared, or from the stored bytes.
   "sha256_mismatch",
   // 409: Storage holds another number of bytes than was declared.

@@ -96,6 +96,11 @@ export interface UploadOptions {
   dedupe?: boolean;
   /** When the artifact is to be deleted (in the future, at most 10 years ahead). */
   expiresAt?: string | Date;
+  /**
+   * Bytes per part, instead of the server's choice: 5 MiB..5 GiB, at most 10,000 parts (the
+   * server answers 400 invalid_part_size otherwise). Implies multipart.
+   */
+  partSize?: number;
   /** Parts in flight at once. */
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
@@ -316,6 +321,7 @@ export class Uploader {
               options.expiresAt instanceof Date ? options.expiresAt.toISOString() : options.expiresAt,
           }),
       ...(options.dedupe === false ? { dedupe: false } : {}),
+      ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
       ...(md5 ? { md5 } : {}),
     });
     if (created.deduplicated) return { artifact: created.artifact };

@@ -58,6 +58,16 @@ export const ERROR_CODES = {
     meaning: "The legal hold change is inconsistent (a reason without a hold).",
   },
   invalid_metadata_filter: { kind: "invalid", meaning: "The metadata search filter is not a JSON object." },
+  invalid_part_size: {
+    kind: "invalid",
+    meaning:
+      "The chosen part size is outside S3's limits for this size (5 MiB..5 GiB, at most 10,000 parts).",
+  },
+  invalid_upload_mode: {
+    kind: "invalid",
+    meaning:
+      "The chosen single PUT or multipart cannot carry this upload (over 5 GiB in one PUT, empty multipart).",
+  },
   invalid_part_number: { kind: "invalid", meaning: "A part number is outside the upload's parts." },
   invalid_provenance: {
     kind: "invalid",
@@ -177,6 +187,10 @@ export const ERROR_CODES = {
   legal_hold: {
     kind: "conflict",
     meaning: "The artifact is under legal hold and cannot be deleted or expire.",
+  },
+  parts_mismatch: {
+    kind: "conflict",
+    meaning: "The parts named at completion are not the parts storage holds (missing, extra or other ETags).",
   },
   sha256_mismatch: {
     kind: "conflict",

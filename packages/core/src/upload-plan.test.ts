@@ -43,3 +43,57 @@ describe("planUpload", () => {
     expect([1, 2, 3].map((n) => expectedPartSize(plan, n))).toEqual([16 * MiB, 16 * MiB, 8 * MiB + 5]);
   });
 });
+
+describe("planUpload with the uploader's choice", () => {
+  const codeOf = (run: () => unknown): string | undefined => {
+    try {
+      run();
+    } catch (error) {
+      return (error as DomainError).code;
+    }
+    return undefined;
+  };
+
+  it("slices at the uploader's part size, which implies multipart even below the threshold", () => {
+    expect(planUpload(12 * MiB, limits, { partSize: 5 * MiB })).toEqual({
+      mode: "multipart",
+      partSize: 5 * MiB,
+      partCount: 3,
+    });
+    expect(planUpload(3 * MiB, limits, { partSize: 5 * MiB })).toEqual({
+      mode: "multipart",
+      partSize: 5 * MiB,
+      partCount: 1,
+    });
+  });
+
+  it("takes single PUT or multipart as asked, within what S3 can carry", () => {
+    expect(planUpload(20 * MiB, limits, { multipart: false }).mode).toBe("single");
+    expect(planUpload(1, limits, { multipart: true })).toEqual({
+      mode: "multipart",
+      partSize: 16 * MiB,
+      partCount: 1,
+    });
+    expect(codeOf(() => planUpload(6 * 1024 * MiB, limits, { multipart: false }))).toBe(
+      "invalid_upload_mode",
+    );
+    expect(codeOf(() => planUpload(0, limits, { multipart: true }))).toBe("invalid_upload_mode");
+    expect(codeOf(() => planUpload(20 * MiB, limits, { multipart: false, partSize: 5 * MiB }))).toBe(
+      "invalid_upload_mode",
+    );
+    expect(planUpload(0, limits, { partSize: 5 * MiB }).mode).toBe("single");
+  });
+
+  it("refuses part sizes below 5 MiB, above 5 GiB, or making more than 10,000 parts", () => {
+    expect(codeOf(() => planUpload(12 * MiB, limits, { partSize: 5 * MiB - 1 }))).toBe("invalid_part_size");
+    expect(codeOf(() => planUpload(12 * MiB, limits, { partSize: 5 * 1024 * MiB + 1 }))).toBe(
+      "invalid_part_size",
+    );
+    expect(codeOf(() => planUpload(12 * MiB, limits, { partSize: 5.5 * MiB + 0.5 }))).toBe(
+      "invalid_part_size",
+    );
+    const big = S3_MAX_PARTS * S3_MIN_PART_SIZE + 1;
+    expect(codeOf(() => planUpload(big, limits, { partSize: S3_MIN_PART_SIZE }))).toBe("invalid_part_size");
+    expect(planUpload(big, limits, { partSize: 6 * MiB }).partCount).toBeLessThanOrEqual(S3_MAX_PARTS);
+  });
+});

@@ -30,7 +30,16 @@ export interface UploadPlan {
   partCount: number;
 }
 
-export const planUpload = (size: number, limits: UploadLimits): UploadPlan => {
+/**
+ * What an uploader may choose within the limits: its own part size (an uploader that slices before
+ * it opens, such as Uppy, cannot follow the server's), and single PUT or multipart.
+ */
+export interface UploadChoice {
+  partSize?: number | undefined;
+  multipart?: boolean | undefined;
+}
+
+const checkSize = (size: number, limits: UploadLimits): void => {
   if (!Number.isSafeInteger(size) || size < 0) {
     throw invalid("invalid_size", "size must be a whole number of bytes, zero or more.");
   }
@@ -41,12 +50,69 @@ export const planUpload = (size: number, limits: UploadLimits): UploadPlan => {
       `size ${size} is over the limit of ${limits.maxObjectSize} bytes.`,
     );
   }
-  if (size < limits.singleUploadThreshold) {
-    return { mode: "single", partSize: size, partCount: 1 };
+};
+
+/** The smallest part size, in whole MiB, that fits `size` in S3's part-count limit. */
+const fittingPartSize = (size: number): number => Math.ceil(size / S3_MAX_PARTS / MiB) * MiB;
+
+/** The mode the uploader asked for, or the one the threshold gives; refused where S3 cannot do it. */
+const modeOf = (size: number, limits: UploadLimits, choice: UploadChoice): UploadMode => {
+  if (choice.multipart === false) {
+    if (choice.partSize !== undefined) {
+      throw invalid(
+        "invalid_upload_mode",
+        "partSize applies to multipart uploads; drop it or multipart: false.",
+      );
+    }
+    if (size > S3_MAX_PART_SIZE) {
+      throw invalid(
+        "invalid_upload_mode",
+        `A single PUT holds at most ${S3_MAX_PART_SIZE} bytes; use multipart.`,
+        {
+          maxSinglePutSize: S3_MAX_PART_SIZE,
+        },
+      );
+    }
+    return "single";
   }
-  // Grow the part size, in whole MiB, until the object fits in S3's part-count limit.
-  const fitting = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB;
-  const partSize = Math.min(S3_MAX_PART_SIZE, Math.max(S3_MIN_PART_SIZE, limits.preferredPartSize, fitting));
+  if (choice.multipart === true) {
+    if (size === 0)
+      throw invalid("invalid_upload_mode", "An empty upload is a single PUT; multipart needs bytes.");
+    return "multipart";
+  }
+  // Nothing to slice in an empty upload, whatever part size came with it.
+  if (size === 0) return "single";
+  return size < limits.singleUploadThreshold && choice.partSize === undefined ? "single" : "multipart";
+};
+
+/** The uploader's part size, when S3 accepts it for this size: 5 MiB..5 GiB, at most 10,000 parts. */
+const chosenPartSize = (size: number, partSize: number): number => {
+  const smallest = Math.max(S3_MIN_PART_SIZE, fittingPartSize(size));
+  if (!Number.isSafeInteger(partSize) || partSize < smallest || partSize > S3_MAX_PART_SIZE) {
+    throw invalid(
+      "invalid_part_size",
+      `partSize must be a whole number of bytes from ${smallest} to ${S3_MAX_PART_SIZE} for ${size} bytes (S3 takes parts of 5 MiB..5 GiB, the last one smaller, at most ${S3_MAX_PARTS} of them).`,
+      { minPartSize: smallest, maxPartSize: S3_MAX_PART_SIZE, maxParts: S3_MAX_PARTS },
+    );
+  }
+  return partSize;
+};
+
+/**
+ * How an upload of `size` bytes goes up: one PUT below the threshold, else parts of the preferred
+ * size (grown to fit 10,000 parts), unless the uploader chose the mode or the part size itself.
+ * A part size alone means multipart.
+ */
+export const planUpload = (size: number, limits: UploadLimits, choice: UploadChoice = {}): UploadPlan => {
+  checkSize(size, limits);
+  if (modeOf(size, limits, choice) === "single") return { mode: "single", partSize: size, partCount: 1 };
+  const partSize =
+    choice.partSize === undefined
+      ? Math.min(
+          S3_MAX_PART_SIZE,
+          Math.max(S3_MIN_PART_SIZE, limits.preferredPartSize, fittingPartSize(size)),
+        )
+      : chosenPartSize(size, choice.partSize);
   return { mode: "multipart", partSize, partCount: Math.max(1, Math.ceil(size / partSize)) };
 };
 

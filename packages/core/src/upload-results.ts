@@ -1,4 +1,5 @@
 import type { Artifact, UploadSession } from "./model";
+import type { UploadPlan } from "./upload-plan";
 
 /**
  * The checksums storage verifies for each part URL: always md5, sha256 where storage is
@@ -40,4 +41,24 @@ export interface UploadProgress {
   expired: boolean;
   checksums: ChecksumPolicy;
   parts: HeldPart[];
+}
+
+/**
+ * The plan an upload of `size` bytes would get, and the limits any plan keeps to: what an uploader
+ * needs to slice its file before it opens the upload.
+ */
+export interface UploadPlanning extends UploadPlan {
+  size: number;
+  /** Below this the server chooses one PUT; at or above it, multipart. */
+  singleUploadThreshold: number;
+  /** The part size the server chooses (grown to fit `maxParts`). */
+  preferredPartSize: number;
+  /** Every part but the last is at least this. */
+  minPartSize: number;
+  maxPartSize: number;
+  maxParts: number;
+  maxObjectSize: number;
+  /** The most bytes one PUT may carry. */
+  maxSinglePutSize: number;
+  checksums: ChecksumPolicy;
 }

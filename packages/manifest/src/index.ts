@@ -73,6 +73,9 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     routes: [routes.createUpload],
     usesStorage: true,
   },
+  // Before get-upload: the local router tries routes in this order, and /v1/uploads/plan also
+  // matches /v1/uploads/:uploadId (API Gateway picks the more specific route itself).
+  { name: "plan-upload", module: "functions/plan-upload.ts", routes: [routes.planUpload], usesStorage: true },
   {
     name: "sign-upload-parts",
     module: "functions/sign-upload-parts.ts",

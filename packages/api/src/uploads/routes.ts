@@ -12,8 +12,33 @@ import {
   UploadCreated,
   UploadDeduplicated,
   UploadParams,
+  UploadPlanQuery,
+  UploadPlanView,
   UploadStatus,
 } from "./schemas";
+
+/**
+ * Its own read, not a field of an existing answer: the plan depends on the size (parts grow to
+ * keep within 10,000), and an uploader that slices before it opens (Uppy) needs it before any
+ * upload exists. It has no side effects and signs nothing, so it is not rate limited.
+ */
+export const planUpload = defineRoute({
+  operationId: "planUpload",
+  method: "get",
+  path: "/v1/uploads/plan",
+  summary: "The part size, mode and limits an upload of this size would get, before opening it",
+  tag: "uploads",
+  auth: "required",
+  scope: "upload",
+  query: UploadPlanQuery,
+  responses: withShared(
+    {
+      200: { description: "The plan, and the limits any plan keeps to", schema: UploadPlanView },
+      413: error("Size over the limit"),
+    },
+    errors,
+  ),
+});
 
 export const createUpload = defineRoute({
   operationId: "createUpload",

@@ -5,6 +5,26 @@ import { ErrorBody, Id, IsoTime, MetadataObject, Sha256, Visibility } from "../c
 
 export const UploadParams = v.strictObject({ uploadId: Id });
 
+const ByteCount = v.pipe(v.number(), v.safeInteger("must be a whole number of bytes"), v.minValue(0));
+const ByteCountText = v.pipe(
+  v.string(),
+  v.regex(/^\d{1,16}$/, "must be a whole number of bytes"),
+  v.toNumber(),
+  v.safeInteger(),
+);
+
+/** GET /v1/uploads/plan: the size to plan for, and the choices POST /v1/uploads would be given. */
+export const UploadPlanQuery = v.strictObject({
+  size: ByteCountText,
+  partSize: v.optional(ByteCountText),
+  multipart: v.optional(
+    v.pipe(
+      v.picklist(["true", "false"]),
+      v.transform((text) => text === "true"),
+    ),
+  ),
+});
+
 export const PartNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000));
 
 /** Base64 of a 16-byte MD5 digest, as the Content-MD5 header carries it. */
@@ -39,7 +59,7 @@ export const CreateUploadBody = v.strictObject({
     v.maxLength(255),
     v.regex(CONTENT_TYPE, "must be a media type such as text/html"),
   ),
-  size: v.pipe(v.number(), v.safeInteger("must be a whole number of bytes"), v.minValue(0)),
+  size: ByteCount,
   /** Declared here, or at completion when the uploader hashes while it uploads. */
   sha256: v.optional(Sha256),
   metadata: v.optional(MetadataObject),
@@ -60,10 +80,44 @@ export const CreateUploadBody = v.strictObject({
   parts: v.optional(PartChecksumList),
   /** When the artifact is to be deleted: in the future, at most 10 years ahead. */
   expiresAt: v.optional(IsoTime),
+  /**
+   * The uploader's own part size, for one that slices its file before it opens the upload (Uppy):
+   * 5 MiB..5 GiB and at most 10,000 parts for the size (GET /v1/uploads/plan tells the bounds).
+   * Implies multipart; every part URL, its signed Content-Length and the completion follow it.
+   */
+  partSize: v.optional(ByteCount),
+  /** One presigned PUT (false, up to 5 GiB) or multipart (true), instead of the server's threshold. */
+  multipart: v.optional(v.boolean()),
 });
 export type CreateUploadInput = v.InferOutput<typeof CreateUploadBody>;
 
-export const CompleteUploadBody = v.optional(v.strictObject({ sha256: v.optional(Sha256) }));
+/** A part the uploader sent, with the ETag storage answered its PUT with (quoted or not). */
+export const CompletedPart = v.strictObject({
+  partNumber: PartNumber,
+  etag: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+});
+
+/** The parts the uploader believes it sent: checked against storage's, never used instead of them. */
+const CompletedPartList = v.pipe(
+  v.array(CompletedPart),
+  v.minLength(1),
+  v.maxLength(10_000),
+  v.check(
+    (parts) => new Set(parts.map((part) => part.partNumber)).size === parts.length,
+    "must name each part once",
+  ),
+);
+
+export const CompleteUploadBody = v.optional(
+  v.strictObject({
+    sha256: v.optional(Sha256),
+    /**
+     * The parts as the uploader saw them (S3 clients such as Uppy send them): completion refuses
+     * with 409 parts_mismatch unless storage holds exactly these, with these ETags.
+     */
+    parts: v.optional(CompletedPartList),
+  }),
+);
 
 /** `parts` with checksums; `partNumbers` alone only where part checksums are not required. */
 export const SignPartsBody = v.pipe(
@@ -88,6 +142,29 @@ export const UploadChecksums = v.object({
   required: v.boolean(),
 });
 export type UploadChecksums = v.InferOutput<typeof UploadChecksums>;
+
+/**
+ * The plan POST /v1/uploads would make for this size (and choice), with the limits every plan
+ * keeps to, so an uploader can slice its file before it opens the upload.
+ */
+export const UploadPlanView = v.object({
+  size: v.number(),
+  mode: v.picklist(["single", "multipart"]),
+  /** Every part is this size but the last, which holds the rest (a single PUT: the size). */
+  partSize: v.number(),
+  partCount: v.number(),
+  /** Below this the server chooses one PUT, at or above it multipart (unless `multipart` is given). */
+  singleUploadThreshold: v.number(),
+  /** The part size the server chooses when none is given, grown to keep within maxParts. */
+  preferredPartSize: v.number(),
+  minPartSize: v.number(),
+  maxPartSize: v.number(),
+  maxParts: v.number(),
+  maxObjectSize: v.number(),
+  maxSinglePutSize: v.number(),
+  checksums: UploadChecksums,
+});
+export type UploadPlanView = v.InferOutput<typeof UploadPlanView>;
 
 export const PresignedPart = v.object({
   partNumber: v.number(),
@@ -154,10 +231,14 @@ const BatchItems = v.pipe(
 export const CreateUploadBatchBody = v.strictObject({ uploads: BatchItems });
 
 /** One upload to complete in a batch: its id and, unless declared at creation, its SHA-256. */
-export const CompleteUploadItem = v.strictObject({ uploadId: Id, sha256: v.optional(Sha256) });
+export const CompleteUploadItem = v.strictObject({
+  uploadId: Id,
+  sha256: v.optional(Sha256),
+  parts: v.optional(CompletedPartList),
+});
 export type CompleteUploadItem = v.InferOutput<typeof CompleteUploadItem>;
 
-/** Up to 100 uploads to complete, each `{ uploadId, sha256? }`. */
+/** Up to 100 uploads to complete, each `{ uploadId, sha256?, parts? }`. */
 export const CompleteUploadBatchBody = v.strictObject({ uploads: BatchItems });
 
 /** An item that failed: the status and error body its own single call would have answered. */

@@ -3,12 +3,20 @@ import type {
   PartUrl,
   SignedPartUrls,
   UploadOpening,
+  UploadPlanning,
   UploadProgress,
   UploadSession,
 } from "@artifact-store/core";
 import { ID_PATTERN } from "@artifact-store/core";
 import { artifactView } from "../artifacts/views";
-import type { PresignedPart, SignedParts, UploadCreated, UploadDeduplicated, UploadStatus } from "./schemas";
+import type {
+  PresignedPart,
+  SignedParts,
+  UploadCreated,
+  UploadDeduplicated,
+  UploadPlanView,
+  UploadStatus,
+} from "./schemas";
 
 const presignedPartView = (part: PartUrl): PresignedPart => ({
   partNumber: part.partNumber,
@@ -64,3 +72,5 @@ export const uploadIdOf = (item: unknown): string | null => {
   const id = (item as { uploadId?: unknown } | null)?.uploadId;
   return typeof id === "string" && ID_PATTERN.test(id) ? id : null;
 };
+
+export const uploadPlanView = (planning: UploadPlanning): UploadPlanView => ({ ...planning });
