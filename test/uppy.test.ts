@@ -252,3 +252,67 @@ describe.each([6, 5] as const)("Uppy %i with Golden Retriever", (major) => {
     await uppy.page.context().close();
   });
 });
+
+describe("the S3 dialect Uppy 6's control requests go to", () => {
+  const open = async (size: number): Promise<string> => {
+    const response = await stack.api("/v1/uploads", {
+      method: "POST",
+      token,
+      body: JSON.stringify({ filename: "dialect.bin", contentType: "application/octet-stream", size }),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { uploadId: string }).uploadId;
+  };
+  const errorCode = async (response: Response) =>
+    ((await response.json()) as { error: { code: string } }).error.code;
+
+  it("answers only the upload's owner, in S3's XML", async () => {
+    const uploadId = await open(12 * MiB);
+    const stranger = await stack.tokenFor("someone-else");
+    expect((await stack.api(`/v1/uppy/uploads/${uploadId}`, { method: "POST" })).status).toBe(401);
+    expect(
+      (await stack.api(`/v1/uppy/uploads/${uploadId}`, { method: "POST", token: stranger })).status,
+    ).toBe(404);
+    expect((await stack.api(`/v1/uppy/uploads/${uploadId}/parts`, { token: stranger })).status).toBe(404);
+
+    const created = await stack.api(`/v1/uppy/uploads/${uploadId}`, { method: "POST", token });
+    expect(created.status).toBe(200);
+    expect(created.headers.get("content-type")).toContain("application/xml");
+    expect(await created.text()).toContain(`<UploadId>${uploadId}</UploadId>`);
+    const listed = await stack.api(`/v1/uppy/uploads/${uploadId}/parts`, { token });
+    expect(await listed.text()).toMatch(
+      /<ListPartsResult[^>]*><Key>[^<]+<\/Key><UploadId>[^<]+<\/UploadId><\/ListPartsResult>/,
+    );
+  });
+
+  it("completes only what storage holds, as Uppy's XML names it; says 4xx to what it cannot read", async () => {
+    const uploadId = await open(12 * MiB);
+    const complete = (body: string, sha = "a".repeat(64)) =>
+      stack.api(`/v1/uppy/uploads/${uploadId}/complete?sha256=${sha}`, {
+        method: "POST",
+        token,
+        headers: { "content-type": "application/xml" },
+        body,
+      });
+    const claimed =
+      '<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"abc"</ETag></Part></CompleteMultipartUpload>';
+    const unheld = await complete(claimed);
+    expect(unheld.status).toBe(409);
+    expect(await errorCode(unheld)).toBe("parts_mismatch");
+    const unreadable = await complete("<CompleteMultipartUpload></CompleteMultipartUpload>");
+    expect(unreadable.status).toBe(400);
+    expect(await errorCode(unreadable)).toBe("invalid_request");
+    expect((await complete(claimed, "not-a-digest")).status).toBe(400);
+    expect(
+      (await stack.api(`/v1/uppy/uploads/${uploadId}/complete?sha256=${"a".repeat(64)}`, { method: "POST" }))
+        .status,
+    ).toBe(401);
+  });
+
+  it("tells Uppy that a single-PUT upload has no multipart upload to create", async () => {
+    const uploadId = await open(1024);
+    const refused = await stack.api(`/v1/uppy/uploads/${uploadId}`, { method: "POST", token });
+    expect(refused.status).toBe(409);
+    expect(await errorCode(refused)).toBe("upload_not_multipart");
+  });
+});

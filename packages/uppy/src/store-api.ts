@@ -33,6 +33,11 @@ export interface PartChecksum {
   sha256?: string;
 }
 
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
 /** The few upload calls of the store's JSON API that Uppy's hooks map onto. */
 export class StoreApi {
   readonly root: string;
@@ -62,8 +67,12 @@ export class StoreApi {
     return this.call("GET", `/v1/uploads/${encodeURIComponent(uploadId)}`);
   }
 
-  complete(uploadId: string, sha256: string): Promise<ArtifactView> {
-    return this.call("POST", `/v1/uploads/${encodeURIComponent(uploadId)}/complete`, { sha256 });
+  /** With `parts` (as Uppy saw them), the store completes only if storage holds exactly those. */
+  complete(uploadId: string, sha256: string, parts?: CompletedPart[]): Promise<ArtifactView> {
+    return this.call("POST", `/v1/uploads/${encodeURIComponent(uploadId)}/complete`, {
+      sha256,
+      ...(parts ? { parts } : {}),
+    });
   }
 
   abort(uploadId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ArtifactView, UploadChecksums } from "@artifact-store/client";
 import { createHasher, type Hasher } from "./hashing";
-import { type PartChecksum, StoreApi, type StoreConnection } from "./store-api";
+import { type CompletedPart, type PartChecksum, StoreApi, type StoreConnection } from "./store-api";
 
 /** What this package reads of an Uppy file; the same in Uppy 5 and 6. */
 export interface UppyFileLike {
@@ -159,9 +159,9 @@ export class StoreUploads {
   }
 
   /** Completes the upload with the whole SHA-256; completing again answers the same artifact. */
-  async complete(fileId: string): Promise<ArtifactView> {
+  async complete(fileId: string, parts?: CompletedPart[]): Promise<ArtifactView> {
     const { uploadId } = this.plan(fileId);
-    const artifact = await this.api.complete(uploadId, await this.wholeSha256(fileId));
+    const artifact = await this.api.complete(uploadId, await this.wholeSha256(fileId), parts);
     this.wholeHashes.delete(fileId);
     this.uppy.setFileMeta(fileId, { artifactId: artifact.id });
     this.options.onArtifact?.(fileId, artifact);

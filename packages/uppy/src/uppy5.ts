@@ -28,8 +28,12 @@ export const artifactStoreS3v5 = (uppy: UppyLike, options: ArtifactStoreOptions)
       const status = await store.api.status(uploadOf(file));
       return status.parts.map((part) => ({ PartNumber: part.partNumber, Size: part.size, ETag: part.etag }));
     },
-    async completeMultipartUpload(file: { id: string }) {
-      const artifact = await store.complete(file.id);
+    async completeMultipartUpload(
+      file: { id: string },
+      { parts }: { parts: { PartNumber?: number; ETag?: string }[] },
+    ) {
+      const seen = parts.map((part) => ({ partNumber: part.PartNumber ?? 0, etag: part.ETag ?? "" }));
+      const artifact = await store.complete(file.id, seen);
       return { location: `${store.api.root}/v1/artifacts/${artifact.id}` };
     },
     abortMultipartUpload: async (file: { id: string }) => store.api.abort(uploadOf(file)),

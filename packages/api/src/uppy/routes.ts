@@ -46,7 +46,8 @@ export const uppyCompleteUpload = defineRoute({
   operationId: "uppyCompleteUpload",
   method: "post",
   path: "/v1/uppy/uploads/:uploadId/complete",
-  summary: "S3 CompleteMultipartUpload for Uppy 6: completes from the parts storage holds, with the SHA-256",
+  summary:
+    "S3 CompleteMultipartUpload for Uppy 6: its XML body names the parts; completes only if storage holds exactly those",
   tag: "uploads",
   auth: "required",
   scope: "upload",
