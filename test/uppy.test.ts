@@ -16,6 +16,8 @@ const USER = "uppy-user";
 const PART_SIZE = 5 * MiB;
 
 interface UppyReport {
+  /** The @uppy/core version the page runs. */
+  version: string;
   artifacts: ArtifactView[];
   errors: string[];
   completed: number;
@@ -123,6 +125,7 @@ describe.each([6, 5] as const)("Uppy %i with its Dashboard uploads into the stor
     await pressUpload(uppy);
     const seen = await waitForCompletion(uppy);
 
+    expect(seen.version.split(".")[0]).toBe(String(major));
     expect(seen.errors).toEqual([]);
     expect(seen.artifacts).toHaveLength(1);
     const artifact = seen.artifacts[0] as ArtifactView;

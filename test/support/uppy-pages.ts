@@ -9,14 +9,19 @@ export type UppyMajor = 5 | 6;
  * and @uppy/aws-s3 with this package's options. `window.startUppy` runs it; the test reads
  * what Uppy and the adapter report from `window.uppyReport`.
  */
-const entry = (major: UppyMajor) => `
-import Uppy from "@uppy/core";
+const UPPY_IMPORTS: Record<UppyMajor, string> = {
+  6: `import Uppy from "@uppy/core";
 import Dashboard from "@uppy/dashboard";
 import AwsS3 from "@uppy/aws-s3";
-import GoldenRetriever from "@uppy/golden-retriever";
+import GoldenRetriever from "@uppy/golden-retriever";`,
+  5: `import { AwsS3, Dashboard, GoldenRetriever, Uppy } from "@artifact-store/uppy5-fixture";`,
+};
+
+const entry = (major: UppyMajor) => `
+${UPPY_IMPORTS[major]}
 import { ${major === 6 ? "artifactStoreS3" : "artifactStoreS3v5"} as storeOptions } from "@artifact-store/uppy";
 
-const report = { artifacts: [], errors: [], completed: 0, partsUploaded: 0 };
+const report = { version: Uppy.VERSION, artifacts: [], errors: [], completed: 0, partsUploaded: 0 };
 window.uppyReport = report;
 window.startUppy = ({ endpoint, token }) => {
   const uppy = new Uppy({ id: "artifact-store" })
@@ -40,11 +45,8 @@ const PAGE = `<!doctype html>
   <body><div id="app"></div><script type="module" src="/page.js"></script></body>
 </html>`;
 
-/** Where the page's imports resolve: Uppy 6 beside this package, Uppy 5 in its fixture workspace. */
-const RESOLVE_DIR: Record<UppyMajor, string> = {
-  6: fileURLToPath(new URL("../../packages/uppy", import.meta.url)),
-  5: fileURLToPath(new URL("../../packages/uppy5-fixture", import.meta.url)),
-};
+/** Where the page's imports resolve: Uppy 6 beside this package (Uppy 5 through its fixture workspace). */
+const RESOLVE_DIR = fileURLToPath(new URL("../../packages/uppy", import.meta.url));
 
 const bundle = async (options: Parameters<typeof build>[0]): Promise<Uint8Array> => {
   const built = await build({
@@ -73,7 +75,7 @@ export interface UppySite {
  */
 export const serveUppyPage = async (major: UppyMajor): Promise<UppySite> => {
   const [page, worker] = await Promise.all([
-    bundle({ stdin: { contents: entry(major), resolveDir: RESOLVE_DIR[major], loader: "js" } }),
+    bundle({ stdin: { contents: entry(major), resolveDir: RESOLVE_DIR, loader: "js" } }),
     bundle({
       entryPoints: [fileURLToPath(new URL("../../packages/uppy/src/hash-worker.ts", import.meta.url))],
     }),
