@@ -104,7 +104,8 @@ export class UploadCompletion {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async complete(upload: UploadSession, pending: Artifact, sha256: string): Promise<Artifact> {
+  /** A null SHA-256 (an upload without part checksums that declared none) is left to the verifier. */
+  async complete(upload: UploadSession, pending: Artifact, sha256: string | null): Promise<Artifact> {
     const etag =
       upload.mode === "multipart" && upload.storageUploadId
         ? await this.completeMultipart(upload, upload.storageUploadId)
@@ -166,7 +167,7 @@ export class UploadCompletion {
     return object?.etag ?? "";
   }
 
-  private async finish(upload: UploadSession, pending: Artifact, sha256: string, etag: string) {
+  private async finish(upload: UploadSession, pending: Artifact, sha256: string | null, etag: string) {
     await after("storage-completed");
     const completedAt = this.now();
     // The sidecar goes first: if the catalogue update fails, the bucket still tells the truth.

@@ -6,7 +6,7 @@ import * as v from "valibot";
 // version, and the reader keeps every version a bucket (or a backup) may still hold.
 
 /** The version sidecarOf writes. */
-export const SIDECAR_SCHEMA_VERSION = 3;
+export const SIDECAR_SCHEMA_VERSION = 4;
 
 const ArtifactId = v.pipe(v.string(), v.regex(ID_PATTERN));
 const Time = v.pipe(v.string(), v.isoTimestamp());
@@ -19,6 +19,15 @@ const envelope = {
   deletedAt: v.optional(Time),
   contentSha256: v.string(),
 };
+
+const IntegrityV3 = v.object({
+  checkedAt: Time,
+  verifiedAt: v.nullable(Time),
+  reason: v.nullable(v.string()),
+  details: v.record(v.string(), v.unknown()),
+  sniffedType: v.nullable(v.string()),
+  contentTypeMismatch: v.boolean(),
+});
 
 /** Version 3: the artifact's record as the domain holds it, every time in ISO 8601. */
 export const SidecarRecordV3 = v.object({
@@ -49,16 +58,7 @@ export const SidecarRecordV3 = v.object({
   updatedAt: Time,
   uploadedAt: v.nullable(Time),
   /** Null until the bytes were first checked. */
-  integrity: v.nullable(
-    v.object({
-      checkedAt: Time,
-      verifiedAt: v.nullable(Time),
-      reason: v.nullable(v.string()),
-      details: v.record(v.string(), v.unknown()),
-      sniffedType: v.nullable(v.string()),
-      contentTypeMismatch: v.boolean(),
-    }),
-  ),
+  integrity: v.nullable(IntegrityV3),
   expiresAt: v.nullable(Time),
   legalHold: v.nullable(v.object({ setBy: v.string(), setAt: Time, reason: v.nullable(v.string()) })),
 });
@@ -66,6 +66,22 @@ export type SidecarRecordV3 = v.InferOutput<typeof SidecarRecordV3>;
 
 export const SidecarV3 = v.object({ schemaVersion: v.literal(3), ...envelope, artifact: SidecarRecordV3 });
 export type SidecarV3 = v.InferOutput<typeof SidecarV3>;
+
+/**
+ * Version 4: version 3 with who stated the SHA-256 in integrity (`sha256Source`: the uploader, or
+ * the server alone for an upload without part checksums that declared none). Version 3 sidecars
+ * all compared with the uploader's.
+ */
+export const SidecarRecordV4 = v.object({
+  ...SidecarRecordV3.entries,
+  integrity: v.nullable(
+    v.object({ ...IntegrityV3.entries, sha256Source: v.picklist(["uploader", "server"]) }),
+  ),
+});
+export type SidecarRecordV4 = v.InferOutput<typeof SidecarRecordV4>;
+
+export const SidecarV4 = v.object({ schemaVersion: v.literal(4), ...envelope, artifact: SidecarRecordV4 });
+export type SidecarV4 = v.InferOutput<typeof SidecarV4>;
 
 /**
  * Version 2: the API's ArtifactView as it was when sidecars embedded it (integrity as the view
@@ -119,5 +135,5 @@ export const SidecarV2 = v.object({ schemaVersion: v.literal(2), ...envelope, ar
 export type SidecarV2 = v.InferOutput<typeof SidecarV2>;
 
 /** Every version a reader may meet. */
-export const AnySidecar = v.variant("schemaVersion", [SidecarV3, SidecarV2]);
+export const AnySidecar = v.variant("schemaVersion", [SidecarV4, SidecarV3, SidecarV2]);
 export type StoredSidecar = v.InferOutput<typeof AnySidecar>;

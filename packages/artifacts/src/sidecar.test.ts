@@ -43,9 +43,16 @@ const verified: Artifact = {
     details: {},
     sniffedType: "text/html",
     contentTypeMismatch: false,
+    sha256Source: "uploader",
   },
   expiresAt: new Date("2027-11-30T00:00:00.000Z"),
   legalHold: { setBy: "admin-1", setAt: new Date("2026-11-30T03:00:00.000Z"), reason: "litigation 12" },
+};
+
+/** Uploaded without part checksums or a declared SHA-256: the server's hash is the one recorded. */
+const serverHashed: Artifact = {
+  ...verified,
+  integrity: { ...(verified.integrity as NonNullable<Artifact["integrity"]>), sha256Source: "server" },
 };
 
 const deleted: Artifact = {
@@ -60,21 +67,30 @@ const deleted: Artifact = {
     details: { expected: "aa", actual: "bb" },
     sniffedType: null,
     contentTypeMismatch: false,
+    sha256Source: "uploader",
   },
   expiresAt: null,
   legalHold: null,
 };
 
 describe("the sidecar format", () => {
-  it("is written as version 3, the record itself, independent of the API's views", () => {
-    const sidecar = sidecarOf(verified);
-    expect(sidecar.schemaVersion).toBe(3);
+  it("is written as version 4, the record itself, independent of the API's views", () => {
+    const sidecar = sidecarOf(serverHashed);
+    expect(sidecar.schemaVersion).toBe(4);
     // The API's view derives integrity.state; the stored record does not carry it.
     expect(sidecar.artifact.integrity).not.toHaveProperty("state");
-    expect(JSON.parse(JSON.stringify(sidecar))).toEqual(JSON.parse(fixture("sidecar-v3-verified.json")));
+    expect(JSON.parse(JSON.stringify(sidecar))).toEqual(JSON.parse(fixture("sidecar-v4-server-sha256.json")));
   });
 
   it("reads the current version back into the record", () => {
+    expect(readSidecar(fixture("sidecar-v4-server-sha256.json"))).toEqual({
+      ok: true,
+      artifact: serverHashed,
+      deletedAt: null,
+    });
+  });
+
+  it("reads version 3 (no sha256Source: every check compared with the uploader's) into the same record", () => {
     for (const [name, artifact, deletedAt] of [
       ["sidecar-v3-verified.json", verified, null],
       ["sidecar-v3-deleted.json", deleted, new Date("2026-12-01T00:00:00.000Z")],
@@ -114,6 +130,7 @@ describe("the sidecar format", () => {
   it("round-trips every record it writes", () => {
     for (const artifact of [
       verified,
+      serverHashed,
       deleted,
       { ...verified, integrity: null, uploadedAt: null, sha256: null },
     ]) {

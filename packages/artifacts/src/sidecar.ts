@@ -11,9 +11,10 @@ import * as v from "valibot";
 import {
   AnySidecar,
   SIDECAR_SCHEMA_VERSION,
-  type SidecarRecordV3,
+  type SidecarRecordV4,
   type SidecarV2,
   type SidecarV3,
+  type SidecarV4,
 } from "./sidecar-formats";
 
 /**
@@ -22,14 +23,14 @@ import {
  * JSON (keys sorted, no whitespace) of the sidecar without that field. Its format is its own
  * (see sidecar-formats.ts), not the API's.
  */
-export type Sidecar = SidecarV3;
+export type Sidecar = SidecarV4;
 
 const contentHash = (content: object): string =>
   createHash("sha256").update(canonicalJson(content)).digest("hex");
 
 const iso = (at: Date | null | undefined): string | null => at?.toISOString() ?? null;
 
-const recordOf = (artifact: Artifact): SidecarRecordV3 => ({
+const recordOf = (artifact: Artifact): SidecarRecordV4 => ({
   id: artifact.id,
   ownerId: artifact.ownerId,
   filename: artifact.filename,
@@ -82,7 +83,8 @@ export type SidecarReading =
 
 const date = (value: string | null) => (value === null ? null : new Date(value));
 
-const artifactOfV3 = ({ artifact: record, objectKey, etag, version }: SidecarV3): Artifact => ({
+/** Versions 3 and 4 hold the record alike; a version 3 check always compared with the uploader's SHA-256. */
+const artifactOfV3 = ({ artifact: record, objectKey, etag, version }: SidecarV3 | SidecarV4): Artifact => ({
   ...record,
   objectKey,
   etag,
@@ -92,6 +94,7 @@ const artifactOfV3 = ({ artifact: record, objectKey, etag, version }: SidecarV3)
   updatedAt: new Date(record.updatedAt),
   uploadedAt: date(record.uploadedAt),
   integrity: record.integrity && {
+    sha256Source: "uploader",
     ...record.integrity,
     reason: record.integrity.reason as Integrity["reason"],
     checkedAt: new Date(record.integrity.checkedAt),
@@ -121,6 +124,7 @@ const artifactOfV2 = ({ artifact: view, objectKey, etag, version }: SidecarV2): 
           details: integrity.details,
           sniffedType: integrity.sniffedType,
           contentTypeMismatch: integrity.contentTypeMismatch,
+          sha256Source: "uploader",
         }
       : null,
     // Written before artifact lifecycle existed: neither.
@@ -160,6 +164,6 @@ export const readSidecar = (text: string): SidecarReading => {
   return {
     ok: true,
     deletedAt: sidecar.deletedAt ? new Date(sidecar.deletedAt) : null,
-    artifact: sidecar.schemaVersion === 3 ? artifactOfV3(sidecar) : artifactOfV2(sidecar),
+    artifact: sidecar.schemaVersion === 2 ? artifactOfV2(sidecar) : artifactOfV3(sidecar),
   };
 };

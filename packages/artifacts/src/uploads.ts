@@ -16,6 +16,7 @@ import {
   notFound,
   ownerKeySegment,
   type PartChecksum,
+  type PartChecksumMode,
   type PartUrl,
   type Principal,
   type ProvenanceInput,
@@ -62,7 +63,15 @@ export interface CreateUploadRequest {
   partSize?: number | undefined;
   /** Single PUT (false) or multipart (true), instead of the server's threshold. */
   multipart?: boolean | undefined;
+  /** "none": part URLs without checksums, by the uploader's explicit choice (Uppy cannot hash a part it signs). */
+  partChecksums?: PartChecksumMode | undefined;
 }
+
+const uncheckedPartsGivenChecksums = () =>
+  invalid(
+    "part_checksums_not_signed",
+    'This upload is opened with partChecksums: "none": its URLs are signed without checksums, so send part numbers only (partNumbers), no md5 or parts.',
+  );
 
 /** A part as the uploader saw it sent: its number and the ETag storage answered. */
 export interface ClaimedPart {
@@ -90,8 +99,15 @@ const sha256Hex = (value: string) => createHash("sha256").update(value).digest("
 /** Users upload as themselves; API keys as their subject. */
 const uploaderOf = (principal: Principal): string => requireIdentified(principal).id;
 
-/** The SHA-256 is declared once, at creation or completion; two declarations must agree. */
-const sha256Agreed = (recorded: string | null, declared: string | undefined): string => {
+/**
+ * The SHA-256 is declared once, at creation or completion; two declarations must agree. Null only
+ * where the server may compute it from the stored bytes (`serverMayHash`).
+ */
+const sha256Agreed = (
+  recorded: string | null,
+  declared: string | undefined,
+  serverMayHash = false,
+): string | null => {
   if (recorded && declared && recorded !== declared) {
     throw conflict(
       "sha256_mismatch",
@@ -99,6 +115,7 @@ const sha256Agreed = (recorded: string | null, declared: string | undefined): st
     );
   }
   const sha256 = declared ?? recorded;
+  if (!sha256 && serverMayHash) return null;
   if (!sha256)
     throw invalid("sha256_required", "Declare the content's SHA-256 when opening or completing the upload.");
   return sha256;
@@ -133,6 +150,20 @@ export class Uploads {
     };
   }
 
+  /** An upload opened with partChecksums "none" has URLs signed with no checksum at all. */
+  private checksumsOf(upload: UploadSession): ChecksumPolicy {
+    return upload.partChecksums === "none" ? { algorithms: [], required: false } : this.checksums;
+  }
+
+  /**
+   * An upload without part checksums may leave the SHA-256 to the server (the verifier hashes the
+   * stored bytes) only where the operator does not require part checksums: where it does, the
+   * uploader's SHA-256 is what proves the bytes, so it must still be declared.
+   */
+  private serverMayHash(upload: UploadSession): boolean {
+    return upload.partChecksums === "none" && !this.settings.requirePartChecksums;
+  }
+
   /** The plan create would make for this size and choice (or its 400), and the limits of any plan. */
   plan(size: number, choice: UploadChoice = {}): UploadPlanning {
     const { limits } = this.settings;
@@ -164,7 +195,11 @@ export class Uploads {
     const provenance = normalizeProvenance(request.provenance);
     const expiresAt = request.expiresAt === undefined ? null : parseExpiry(request.expiresAt, this.now());
     const plan = planUpload(request.size, this.settings.limits, request);
-    const firstParts = this.initialParts(plan, request);
+    const partChecksums = request.partChecksums ?? "signed";
+    if (partChecksums === "none" && (request.md5 !== undefined || request.parts !== undefined)) {
+      throw uncheckedPartsGivenChecksums();
+    }
+    const firstParts = this.initialParts(plan, request, partChecksums);
     if (request.sha256 && request.dedupe !== false) {
       const existing = await this.catalog.findDuplicate(ownerId, request.sha256, request.size);
       if (existing) return { deduplicated: true, artifact: existing };
@@ -209,6 +244,7 @@ export class Uploads {
       partSize: plan.partSize,
       partCount: plan.partCount,
       size: request.size,
+      partChecksums,
       state: "open",
       expiresAt: new Date(now.getTime() + this.settings.uploadTtlSeconds * 1000),
       createdAt: now,
@@ -223,7 +259,7 @@ export class Uploads {
       throw error;
     }
     const signed = await this.signParts(upload, stored, firstParts);
-    return { deduplicated: false, upload, checksums: this.checksums, ...signed };
+    return { deduplicated: false, upload, checksums: this.checksumsOf(upload), ...signed };
   }
 
   /**
@@ -236,11 +272,12 @@ export class Uploads {
     request: SignPartsRequest,
   ): Promise<SignedPartUrls & { upload: UploadSession }> {
     const upload = this.openUpload(await this.ownedUpload(principal, uploadId));
+    if (upload.partChecksums === "none" && request.parts) throw uncheckedPartsGivenChecksums();
     const wanted: PartToSign[] = request.parts
       ? request.parts.map((part) => ({ partNumber: part.partNumber, checksum: part }))
       : [...new Set(request.partNumbers ?? [])].map((partNumber) => ({ partNumber, checksum: undefined }));
     checkPartNumbers(wanted, upload.partCount);
-    this.checkChecksumsGiven(wanted);
+    if (upload.partChecksums === "signed") this.checkChecksumsGiven(wanted);
     const artifact = await this.artifactOf(upload);
     const stored = storedObjectHeaders(artifact.contentType, artifact.filename);
     return { upload, ...(await this.signParts(upload, stored, wanted)) };
@@ -252,7 +289,7 @@ export class Uploads {
     return {
       upload,
       expired: isExpired(upload, this.now()),
-      checksums: this.checksums,
+      checksums: this.checksumsOf(upload),
       parts: parts.map(({ partNumber, size, etag }) => ({ partNumber, size, etag })),
     };
   }
@@ -274,14 +311,15 @@ export class Uploads {
     const upload = await this.ownedUpload(principal, uploadId);
     if (upload.state === "completed") {
       const artifact = await this.artifactOf(upload);
-      sha256Agreed(artifact.sha256, declaredSha256);
+      // Before its verification an upload left to the server's hash has none recorded yet.
+      sha256Agreed(artifact.sha256, declaredSha256, upload.partChecksums === "none");
       // A retry after a failure part-way through the first completion finishes the mirroring.
       if (artifact.tags.length > 0) await mirrorTags(this.storage, artifact);
       return artifact;
     }
     this.openUpload(upload);
     const pending = await this.artifactOf(upload);
-    const sha256 = sha256Agreed(pending.sha256, declaredSha256);
+    const sha256 = sha256Agreed(pending.sha256, declaredSha256, this.serverMayHash(upload));
     if (claimedParts) await this.checkClaimedParts(upload, claimedParts);
     return this.completion.complete(upload, pending, sha256);
   }
@@ -328,7 +366,11 @@ export class Uploads {
    * The parts a create call signs: those whose checksums it gives (the whole-content md5 counts
    * as part 1 of a single PUT), else the first few, bare, where checksums are optional.
    */
-  private initialParts(plan: UploadPlan, request: CreateUploadRequest): PartToSign[] {
+  private initialParts(
+    plan: UploadPlan,
+    request: CreateUploadRequest,
+    partChecksums: PartChecksumMode,
+  ): PartToSign[] {
     const given = (request.parts ?? []).map((part) => ({ partNumber: part.partNumber, checksum: part }));
     checkPartNumbers(given, plan.partCount);
     if (plan.mode === "single" && request.md5 && given.length === 0) {
@@ -338,7 +380,7 @@ export class Uploads {
       this.checkChecksumsGiven(given);
       return given;
     }
-    if (this.settings.requirePartChecksums) return [];
+    if (this.settings.requirePartChecksums && partChecksums === "signed") return [];
     const count = Math.min(plan.partCount, this.settings.limits.initialPartUrls);
     return rangeFrom1(count).map((partNumber) => ({ partNumber, checksum: undefined }));
   }

@@ -116,8 +116,8 @@ export class Catalog {
       await tx.query(ARTIFACT_INSERT, artifactParams(artifact, null));
       await tx.query(
         `insert into upload_sessions (id, artifact_id, owner_id, object_key, mode, storage_upload_id, part_size,
-           part_count, size, state, expires_at, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz)`,
+           part_count, size, state, expires_at, created_at, part_checksums)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz, $13)`,
         [
           upload.id,
           upload.artifactId,
@@ -131,6 +131,7 @@ export class Catalog {
           upload.state,
           upload.expiresAt.toISOString(),
           upload.createdAt.toISOString(),
+          upload.partChecksums,
         ],
       );
     });
@@ -167,9 +168,15 @@ export class Catalog {
 
   /**
    * Closes an open upload and marks its artifact uploaded, in one transaction. Returns null when
-   * the upload was no longer open (another call got there first).
+   * the upload was no longer open (another call got there first). A null SHA-256 (an upload with
+   * partChecksums "none" that declared none) is the verifier's to compute.
    */
-  async completeUpload(uploadId: string, etag: string, sha256: string, at: Date): Promise<Artifact | null> {
+  async completeUpload(
+    uploadId: string,
+    etag: string,
+    sha256: string | null,
+    at: Date,
+  ): Promise<Artifact | null> {
     return this.db.transaction(async (tx) => {
       const [upload] = await tx.query<Row>(
         `update upload_sessions set state = 'completed', completed_at = $2::timestamptz
@@ -265,7 +272,7 @@ export class Catalog {
   recordIntegrity(
     id: string,
     fromStates: readonly Artifact["state"][],
-    outcome: { state: "verified" | "corrupt"; integrity: Integrity },
+    outcome: { state: "verified" | "corrupt"; integrity: Integrity; sha256?: string | undefined },
     publish: (artifact: Artifact) => Promise<void>,
   ): Promise<Artifact | null> {
     return this.db.transaction(async (tx) => {
@@ -278,7 +285,7 @@ export class Catalog {
       // A change of state is a change of the record; a repeated verdict only updates the check.
       const [row] = await tx.query<Row>(
         `update artifacts set state = $2, verified_at = $3::timestamptz, integrity = $4::text::jsonb,
-           verify_claimed_until = null, verify_failures = 0,
+           verify_claimed_until = null, verify_failures = 0, sha256 = coalesce(sha256, $6),
            updated_at = case when state = $2 then updated_at else $5::timestamptz end
          where id = $1 returning *`,
         [
@@ -287,6 +294,7 @@ export class Catalog {
           toIsoOrNull(integrity.verifiedAt),
           integrityColumn(integrity),
           integrity.checkedAt.toISOString(),
+          outcome.sha256 ?? null,
         ],
       );
       if (!row) return null;

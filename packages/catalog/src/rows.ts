@@ -5,6 +5,8 @@ import type {
   Integrity,
   LegalHold,
   Provenance,
+  PartChecksumMode,
+  Sha256Source,
   UploadMode,
   UploadSession,
   UploadState,
@@ -42,6 +44,8 @@ const integrityFromRow = (row: Row): Integrity | null => {
     details: (stored.details as Record<string, unknown>) ?? {},
     sniffedType: toNullableText(stored.sniffedType),
     contentTypeMismatch: stored.contentTypeMismatch === true,
+    // Checks recorded before uploads could go without a SHA-256 all compared with the uploader's.
+    sha256Source: stored.sha256Source === "server" ? "server" : ("uploader" satisfies Sha256Source),
   };
 };
 
@@ -54,6 +58,7 @@ export const integrityColumn = (integrity: Integrity | null | undefined): string
         details: integrity.details,
         sniffedType: integrity.sniffedType,
         contentTypeMismatch: integrity.contentTypeMismatch,
+        sha256Source: integrity.sha256Source,
       })
     : null;
 
@@ -111,6 +116,7 @@ export const uploadFromRow = (row: Row): UploadSession => ({
   partSize: Number(row.part_size),
   partCount: Number(row.part_count),
   size: Number(row.size),
+  partChecksums: (row.part_checksums ?? "signed") as PartChecksumMode,
   state: row.state as UploadState,
   expiresAt: toDate(row.expires_at),
   createdAt: toDate(row.created_at),

@@ -226,6 +226,7 @@ describe("waiting until an artifact is verified", () => {
         verifiedAt: null,
         sniffedType: null,
         contentTypeMismatch: false,
+        sha256Source: "uploader",
       },
     });
     const { client } = fakeApi({ [`GET /v1/artifacts/${ID}`]: Response.json(corrupt) });

@@ -28,6 +28,12 @@ export interface IntegrityView {
   sniffedType: string | null;
   /** The sniffed type contradicts the declared content type. */
   contentTypeMismatch: boolean;
+  /**
+   * Who stated the SHA-256: the uploader (the stored bytes matched it), or the server alone (an
+   * upload with partChecksums "none" that declared none: it proves the bytes unchanged since, not
+   * that they are what the uploader sent). Null until checked.
+   */
+  sha256Source: "uploader" | "server" | null;
 }
 
 /** Who put an artifact under legal hold, when and why. */
@@ -629,6 +635,8 @@ export const API_ERROR_CODES = [
   "metadata_too_large",
   // 400: Part URLs are signed only with each part's checksum, and none came.
   "part_checksum_required",
+  // 400: The upload is opened with partChecksums: "none": its URLs take part numbers, not checksums.
+  "part_checksums_not_signed",
   // 400: The content's SHA-256 was declared neither at opening nor at completion.
   "sha256_required",
   // 400: A backup snapshot's records cannot be read back.

@@ -93,6 +93,10 @@ export const ERROR_CODES = {
     kind: "invalid",
     meaning: "Part URLs are signed only with each part's checksum, and none came.",
   },
+  part_checksums_not_signed: {
+    kind: "invalid",
+    meaning: 'The upload is opened with partChecksums: "none": its URLs take part numbers, not checksums.',
+  },
   sha256_required: {
     kind: "invalid",
     meaning: "The content's SHA-256 was declared neither at opening nor at completion.",

@@ -17,7 +17,28 @@ describe("integrityVerdict", () => {
         details: {},
         sniffedType: "image/png",
         contentTypeMismatch: false,
+        sha256Source: "uploader",
       },
+    });
+  });
+
+  it("with no SHA-256 declared, records the server's hash of bytes of the declared size", () => {
+    const undeclared = { ...declared, sha256: null };
+    expect(integrityVerdict(undeclared, png, "flag", at)).toMatchObject({
+      state: "verified",
+      sha256: HASH,
+      integrity: { sha256Source: "server", verifiedAt: at },
+    });
+    // Bytes of another size are not the upload: corrupt, and no hash is recorded for them.
+    const short = integrityVerdict(undeclared, { ...png, size: 99 }, "flag", at);
+    expect(short).toMatchObject({ state: "corrupt", integrity: { reason: "size_mismatch" } });
+    expect(short).not.toHaveProperty("sha256");
+    // A later check compares with the recorded hash, and still says whose it is.
+    const previous = integrityVerdict(undeclared, png, "flag", at).integrity;
+    const rechecked = integrityVerdict(declared, { ...png, sha256: "b".repeat(64) }, "flag", at, previous);
+    expect(rechecked).toMatchObject({
+      state: "corrupt",
+      integrity: { reason: "sha256_mismatch", sha256Source: "server" },
     });
   });
 

@@ -22,6 +22,8 @@ export interface Declared {
 export interface IntegrityVerdict {
   state: "verified" | "corrupt";
   integrity: Integrity;
+  /** The SHA-256 to record on an artifact that declared none: the server's, of its whole stored bytes. */
+  sha256?: string;
 }
 
 /** `Text/HTML; charset=utf-8` -> `text/html`. */
@@ -121,6 +123,8 @@ export const integrityVerdict = (
   checkedAt: Date,
   previous: Integrity | null = null,
 ): IntegrityVerdict => {
+  // Only the first check of an artifact that declared none computes it; later ones compare with it.
+  const sha256Source = declared.sha256 === null ? "server" : (previous?.sha256Source ?? "uploader");
   const agrees = (bytes: ObservedBytes) =>
     contentTypesAgree(declared.contentType, bytes.sniffedType, bytes.declaredTypeSniffable);
   const corrupt = (
@@ -136,6 +140,7 @@ export const integrityVerdict = (
       details,
       sniffedType: bytes?.sniffedType ?? null,
       contentTypeMismatch: bytes ? !agrees(bytes) : false,
+      sha256Source,
     },
   });
 
@@ -147,13 +152,17 @@ export const integrityVerdict = (
       observed,
     );
   }
-  if (observed.sha256 !== declared.sha256) {
+  if (declared.sha256 !== null && observed.sha256 !== declared.sha256) {
     return corrupt("sha256_mismatch", { expected: declared.sha256, actual: observed.sha256 }, observed);
   }
+  const computed = declared.sha256 === null ? { sha256: observed.sha256 } : {};
   const mismatch = !agrees(observed);
   const typeDetails = { declaredType: mediaTypeOf(declared.contentType), sniffedType: observed.sniffedType };
-  if (mismatch && policy === "reject") return corrupt("content_type_mismatch", typeDetails, observed);
+  if (mismatch && policy === "reject") {
+    return { ...corrupt("content_type_mismatch", typeDetails, observed), ...computed };
+  }
   return {
+    ...computed,
     state: "verified",
     integrity: {
       checkedAt,
@@ -162,6 +171,7 @@ export const integrityVerdict = (
       details: mismatch ? typeDetails : {},
       sniffedType: observed.sniffedType,
       contentTypeMismatch: mismatch,
+      sha256Source,
     },
   };
 };

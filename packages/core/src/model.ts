@@ -67,6 +67,20 @@ export type IntegrityReason =
   | "sha256_mismatch"
   | "content_type_mismatch";
 
+/**
+ * Who stated the SHA-256 an artifact records: its `uploader` (and the server's hash of the stored
+ * bytes matched it), or the `server` alone, from the stored bytes of an upload opened with
+ * partChecksums "none" and no SHA-256: then it proves only that the bytes have not changed since.
+ */
+export type Sha256Source = "uploader" | "server";
+
+/**
+ * How part URLs are signed: `signed` with each part's checksum where given (and required by
+ * UPLOAD_REQUIRE_PART_CHECKSUMS), or, by the uploader's explicit choice, `none` (an uploader that
+ * never sees a part's bytes before it signs, such as Uppy).
+ */
+export type PartChecksumMode = "signed" | "none";
+
 /** The outcome of reading an artifact's object back from storage, hashing and sniffing it. */
 export interface Integrity {
   checkedAt: Date;
@@ -80,6 +94,7 @@ export interface Integrity {
   sniffedType: string | null;
   /** The sniffed type contradicts the declared content type (flagged, or the reason when rejected). */
   contentTypeMismatch: boolean;
+  sha256Source: Sha256Source;
 }
 
 /** What an edit may change. */
@@ -109,6 +124,7 @@ export interface UploadSession {
   partSize: number;
   partCount: number;
   size: number;
+  partChecksums: PartChecksumMode;
   state: UploadState;
   expiresAt: Date;
   createdAt: Date;

@@ -9,6 +9,7 @@ const checked = (sniffedType: string | null, contentTypeMismatch = false): Integ
   details: {},
   sniffedType,
   contentTypeMismatch,
+  sha256Source: "uploader",
 });
 
 describe("servedContentType", () => {

@@ -43,6 +43,12 @@ export const IntegrityView = v.object({
   sniffedType: v.nullable(v.string()),
   /** The sniffed type contradicts the declared content type. */
   contentTypeMismatch: v.boolean(),
+  /**
+   * Who stated the SHA-256: the uploader (the stored bytes matched it), or the server alone (an
+   * upload with partChecksums "none" that declared none: it proves the bytes unchanged since, not
+   * that they are what the uploader sent). Null until checked.
+   */
+  sha256Source: v.nullable(v.picklist(["uploader", "server"])),
 });
 export type IntegrityView = v.InferOutput<typeof IntegrityView>;
 

@@ -16,6 +16,7 @@ export const integrityView = (integrity: Integrity | null | undefined): Integrit
   verifiedAt: integrity?.verifiedAt?.toISOString() ?? null,
   sniffedType: integrity?.sniffedType ?? null,
   contentTypeMismatch: integrity?.contentTypeMismatch ?? false,
+  sha256Source: integrity?.sha256Source ?? null,
 });
 
 /** The whole record, integrity included: for the owner and admins. */

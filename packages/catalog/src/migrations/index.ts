@@ -14,6 +14,7 @@ import { migration as v13 } from "./0013-never-used";
 import { migration as v14 } from "./0014-phrase-search-word-pairs";
 import { migration as v15 } from "./0015-metadata-statistics-and-public-indexes";
 import { migration as v16 } from "./0016-crash-safe-completion-and-verification-backoff";
+import { migration as v17 } from "./0017-uploads-without-part-checksums";
 import type { Migration, UnusedVersion } from "./migration";
 
 export type { Migration, UnusedVersion } from "./migration";
@@ -39,6 +40,7 @@ export const SCHEMA_HISTORY: readonly (Migration | UnusedVersion)[] = [
   v14,
   v15,
   v16,
+  v17,
 ];
 
 const isApplied = (entry: Migration | UnusedVersion): entry is Migration => "sql" in entry;
