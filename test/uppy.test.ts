@@ -65,13 +65,13 @@ interface UppyPage {
 }
 
 /** The README's example in a fresh page; the API's URL and the token are on `window` before it runs. */
-const openUppy = async (major: UppyMajor): Promise<UppyPage> => {
+const openUppy = async (major: UppyMajor, bearer = token): Promise<UppyPage> => {
   const context = await browser.newContext();
   await context.addInitScript(
     ({ endpoint, token }) => {
       Object.assign(window, { storeEndpoint: endpoint, storeToken: token });
     },
-    { endpoint: stack.url, token },
+    { endpoint: stack.url, token: bearer },
   );
   const opened = await context.newPage();
   const seen: UppyPage = { page: opened, errors: [], requests: [], workers: [] };
@@ -174,6 +174,19 @@ const uploadIdIn = (uppy: UppyPage): Promise<string> =>
     ).uppy.getFiles();
     return (files[0]?.meta.artifactStore as { uploadId?: string } | undefined)?.uploadId ?? "";
   });
+
+describe.each([6, 5] as const)("Uppy %i with a token the store refuses", (major) => {
+  it("reports the store's 401 and sends nothing to storage", async () => {
+    const uppy = await openUppy(major, "not-a-token");
+    await addThroughDashboard(uppy, "refused.bin", randomBytesOf(1024));
+    await pressUpload(uppy);
+    const seen = await waitForCompletion(uppy);
+    expect(seen.errors.join("\n")).toMatch(/POST \/v1\/uploads: 401/);
+    expect(seen.artifactIds).toEqual([]);
+    expect(uppy.requests.filter((request) => request.method === "PUT")).toEqual([]);
+    await uppy.page.context().close();
+  });
+});
 
 describe.each([6, 5] as const)("Uppy %i: a part changed on its way to storage", (major) => {
   it("is refused by storage against the MD5 its URL was signed with, and nothing is recorded", async () => {

@@ -30,6 +30,7 @@ const report = { version: Uppy.VERSION, artifactIds: [], errors: [], completed: 
 window.uppyReport = report;
 window.uppy = uppy;
 uppy.on("upload-error", (_file, error) => report.errors.push(String(error?.message ?? error)));
+uppy.on("error", (error) => report.errors.push(String(error?.message ?? error)));
 uppy.on("s3-multipart:part-uploaded", () => { report.partsUploaded += 1; });
 uppy.on("complete", () => {
   report.artifactIds = uppy.getFiles().map((file) => file.meta.artifactId).filter(Boolean);
