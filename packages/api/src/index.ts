@@ -18,5 +18,7 @@ export * from "./sharing/views";
 export * from "./storage-events/schemas";
 export * from "./uploads/schemas";
 export * from "./uploads/views";
+export * from "./uppy/schemas";
+export * from "./uppy/views";
 export * from "./webhooks/schemas";
 export * from "./webhooks/views";

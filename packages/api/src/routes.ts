@@ -7,6 +7,7 @@ import * as search from "./search/routes";
 import * as sharing from "./sharing/routes";
 import * as storageEvents from "./storage-events/routes";
 import * as uploads from "./uploads/routes";
+import * as uppy from "./uppy/routes";
 import * as webhooks from "./webhooks/routes";
 
 // Every route by name, as functions import them (`routes.createUpload`): a bundle keeps the ones
@@ -19,6 +20,7 @@ export * from "./search/routes";
 export * from "./sharing/routes";
 export * from "./storage-events/routes";
 export * from "./uploads/routes";
+export * from "./uppy/routes";
 export * from "./webhooks/routes";
 
 /** Every route, in the order the OpenAPI document lists them. */
@@ -31,6 +33,9 @@ export const ROUTES: readonly RouteContract[] = [
   uploads.createUploadBatch,
   uploads.completeUploadBatch,
   uploads.abortUpload,
+  uppy.uppyCreateMultipartUpload,
+  uppy.uppyListParts,
+  uppy.uppyCompleteUpload,
   search.searchArtifacts,
   artifacts.getArtifact,
   artifacts.updateArtifact,

@@ -738,6 +738,8 @@ export const API_ERROR_CODES = [
   "upload_incomplete",
   // 409: Storage no longer holds the upload; start a new one.
   "upload_not_in_storage",
+  // 409: The upload is one PUT, not multipart: Uppy is to PutObject it (its plan said so).
+  "upload_not_multipart",
   // 410: The upload expired; start a new one.
   "upload_expired",
   // 412: If-Match names a version the artifact no longer has.

@@ -6,7 +6,9 @@ import { ERROR_CODES, STATUS_OF_KIND, statusOfCode } from "./error-codes";
 
 const repo = fileURLToPath(new URL("../../..", import.meta.url));
 
-/** The server's source: every package but the SDK and the CLI, and the functions; no tests. */
+/** The server's source: every package but the users' doors (SDK, CLI, Uppy), and the functions; no tests. */
+const CLIENT_SIDE = new Set(["client", "cli", "uppy", "uppy5-fixture"]);
+
 const serverSources = async (): Promise<Map<string, string>> => {
   const sources = new Map<string, string>();
   const visit = async (dir: string): Promise<void> => {
@@ -20,7 +22,7 @@ const serverSources = async (): Promise<Map<string, string>> => {
     }
   };
   for (const name of await readdir(join(repo, "packages"))) {
-    if (name !== "client" && name !== "cli") await visit(join(repo, "packages", name, "src"));
+    if (!CLIENT_SIDE.has(name)) await visit(join(repo, "packages", name, "src"));
   }
   await visit(join(repo, "functions"));
   return sources;

@@ -212,6 +212,10 @@ export const ERROR_CODES = {
     kind: "conflict",
     meaning: "Storage no longer holds the upload; start a new one.",
   },
+  upload_not_multipart: {
+    kind: "conflict",
+    meaning: "The upload is one PUT, not multipart: Uppy is to PutObject it (its plan said so).",
+  },
   // gone (410), precondition_failed (412)
   upload_expired: { kind: "gone", meaning: "The upload expired; start a new one." },
   precondition_failed: {

@@ -91,6 +91,25 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     handsOffVerification: true,
   },
   {
+    name: "uppy-create-multipart-upload",
+    module: "functions/uppy-create-multipart-upload.ts",
+    routes: [routes.uppyCreateMultipartUpload],
+    usesStorage: true,
+  },
+  {
+    name: "uppy-list-parts",
+    module: "functions/uppy-list-parts.ts",
+    routes: [routes.uppyListParts],
+    usesStorage: true,
+  },
+  {
+    name: "uppy-complete-upload",
+    module: "functions/uppy-complete-upload.ts",
+    routes: [routes.uppyCompleteUpload],
+    usesStorage: true,
+    handsOffVerification: true,
+  },
+  {
     name: "create-upload-batch",
     module: "functions/create-upload-batch.ts",
     routes: [routes.createUploadBatch],

@@ -208,6 +208,7 @@ describe("sst.config.ts", () => {
       "complete-upload-batch",
       "reconcile-storage",
       "storage-events",
+      "uppy-complete-upload",
     ]);
     for (const entry of FUNCTIONS) {
       const { args } = functionOf(declared, entry);

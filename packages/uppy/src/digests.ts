@@ -1,0 +1,52 @@
+import { createMD5, createSHA256 } from "hash-wasm";
+
+/** What to compute over a Blob: a part's checksums (base64, as S3 headers carry them), the whole SHA-256 (hex). */
+export interface DigestRequest {
+  md5?: boolean;
+  sha256?: boolean;
+  sha256Hex?: boolean;
+}
+
+export interface Digests {
+  /** Base64, as Content-MD5 carries it. */
+  md5?: string;
+  /** Base64, as x-amz-checksum-sha256 carries it. */
+  sha256?: string;
+  /** Hex, as the store declares an artifact's SHA-256. */
+  sha256Hex?: string;
+}
+
+const base64Of = (bytes: Uint8Array): string => {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+};
+
+const hexOf = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/**
+ * Reads the Blob once, as a stream, feeding each digest asked for (hash-wasm: WebCrypto has no MD5
+ * and no incremental SHA-256). Runs in the hashing worker, or on the page where no worker starts.
+ */
+export const digestBlob = async (blob: Blob, request: DigestRequest): Promise<Digests> => {
+  const md5 = request.md5 ? await createMD5() : undefined;
+  const sha256 = request.sha256 || request.sha256Hex ? await createSHA256() : undefined;
+  md5?.init();
+  sha256?.init();
+  const reader = blob.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    md5?.update(value);
+    sha256?.update(value);
+  }
+  const digests: Digests = {};
+  if (md5) digests.md5 = base64Of(md5.digest("binary"));
+  if (sha256) {
+    const bytes = sha256.digest("binary");
+    if (request.sha256) digests.sha256 = base64Of(bytes);
+    if (request.sha256Hex) digests.sha256Hex = hexOf(bytes);
+  }
+  return digests;
+};
