@@ -32,7 +32,7 @@ import {
   validateMetadata,
 } from "@artifact-store/core";
 import type { ObjectHeaders, ObjectStorage, StoredPart } from "@artifact-store/storage";
-import { rangeFrom1, UploadCompletion } from "./completion";
+import { type InlineVerification, rangeFrom1, UploadCompletion } from "./completion";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
 
@@ -227,9 +227,15 @@ export class Uploads {
    * after a crash part-way, answers the same artifact, so a client that lost the first answer can
    * simply retry (see UploadCompletion). The artifact is `uploaded`: the caller hands it to the
    * verifier (Verifier.afterUpload), which this class does not hold, so functions that only open
-   * or sign uploads carry no content sniffing.
+   * or sign uploads carry no content sniffing. Given the verifier's `inline` check, a small
+   * single-PUT object is checked as it completes and comes back verified or corrupt.
    */
-  async complete(principal: Principal, uploadId: string, declaredSha256?: string): Promise<Artifact> {
+  async complete(
+    principal: Principal,
+    uploadId: string,
+    declaredSha256?: string,
+    inline?: InlineVerification,
+  ): Promise<Artifact> {
     const upload = await this.ownedUpload(principal, uploadId);
     if (upload.state === "completed") {
       const artifact = await this.artifactOf(upload);
@@ -241,7 +247,7 @@ export class Uploads {
     this.openUpload(upload);
     const pending = await this.artifactOf(upload);
     const sha256 = sha256Agreed(pending.sha256, declaredSha256);
-    return this.completion.complete(upload, pending, sha256);
+    return this.completion.complete(upload, pending, sha256, inline);
   }
 
   async abort(principal: Principal, uploadId: string): Promise<void> {
