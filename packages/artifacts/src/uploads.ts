@@ -333,20 +333,23 @@ export class Uploads {
     const declared = wanted.flatMap(({ checksum }) => (checksum ? [checksum] : []));
     // Recorded before any URL leaves: a part in storage always has its declaration here.
     await this.partChecksums.record(upload.id, declared, now);
-    const parts = await Promise.all(
-      wanted.map(async ({ partNumber, checksum }): Promise<PartUrl> => {
-        // The exact size is signed in too: storage refuses a longer or shorter body outright.
-        const size = expectedPartSize(upload, partNumber);
-        const signed = upload.storageUploadId
-          ? await this.storage.presignPart(upload.objectKey, upload.storageUploadId, partNumber, {
-              size,
-              ttlSeconds: ttl,
-              checksum,
-            })
-          : await this.storage.presignPut(upload.objectKey, stored, { size, ttlSeconds: ttl, checksum });
-        return { partNumber, url: signed.url, headers: signed.headers };
-      }),
-    );
+    // The exact size is signed in too: storage refuses a longer or shorter body outright.
+    const toSign = wanted.map(({ partNumber, checksum }) => ({
+      partNumber,
+      size: expectedPartSize(upload, partNumber),
+      checksum,
+    }));
+    const signed = upload.storageUploadId
+      ? await this.storage.presignParts(upload.objectKey, upload.storageUploadId, toSign, ttl)
+      : await Promise.all(
+          toSign.map(({ size, checksum }) =>
+            this.storage.presignPut(upload.objectKey, stored, { size, ttlSeconds: ttl, checksum }),
+          ),
+        );
+    const parts = toSign.map(({ partNumber }, index): PartUrl => {
+      const { url, headers } = signed[index] as { url: string; headers: Record<string, string> };
+      return { partNumber, url, headers };
+    });
     return { parts, expiresAt };
   }
 
