@@ -12,7 +12,12 @@ mount(app, routes.completeUploadBatch, async ({ body }, { c, principal, runtime 
     body.uploads,
     CompleteUploadItem,
     async (item) => {
-      const uploaded = await uploadsOf(runtime).complete(principal, item.uploadId, item.sha256, item.parts);
+      const uploaded = await uploadsOf(runtime).complete(
+        principal,
+        item.uploadId,
+        { sha256: item.sha256, parts: item.parts },
+        verifierOf(runtime).inline,
+      );
       // As for one upload: small objects are proven before the uploader hears back.
       const artifact = await verifierOf(runtime).afterUpload(uploaded);
       return {

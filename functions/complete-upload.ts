@@ -7,7 +7,12 @@ import { handle } from "hono/aws-lambda";
 export const app = createFunctionApp(storageRuntime);
 
 mount(app, routes.completeUpload, async ({ params, body }, { c, principal, runtime }) => {
-  const uploaded = await uploadsOf(runtime).complete(principal, params.uploadId, body?.sha256, body?.parts);
+  const uploaded = await uploadsOf(runtime).complete(
+    principal,
+    params.uploadId,
+    { sha256: body?.sha256, parts: body?.parts },
+    verifierOf(runtime).inline,
+  );
   // Small objects are proven before the uploader hears back; large ones by a scheduled run.
   const artifact = await verifierOf(runtime).afterUpload(uploaded);
   noteAuditTargets(c, { artifactId: artifact.id });

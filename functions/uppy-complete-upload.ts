@@ -10,7 +10,10 @@ export const app = createFunctionApp(storageRuntime);
 // holds, only if they are exactly those Uppy names, with the SHA-256 the worker hashed.
 mount(app, routes.uppyCompleteUpload, async ({ params, query }, { c, principal, runtime }) => {
   const parts = completedPartsOfXml(await c.req.text());
-  const uploaded = await uploadsOf(runtime).complete(principal, params.uploadId, query.sha256, parts);
+  const uploaded = await uploadsOf(runtime).complete(principal, params.uploadId, {
+    sha256: query.sha256,
+    parts,
+  });
   const artifact = await verifierOf(runtime).afterUpload(uploaded);
   noteAuditTargets(c, { artifactId: artifact.id });
   const xml = completeMultipartUploadXml(params.uploadId, artifact, new URL(c.req.url).origin);

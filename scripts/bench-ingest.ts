@@ -2,22 +2,27 @@
 // PutObject with storage credentials (the baseline), the one-by-one path (create, PUT, complete:
 // by hand, and through the SDK's upload()) and the batch path (SDK uploadMany: one open and one
 // complete call per 100), with the p50 of each step and the uploads lost: every one that failed
-// (should be 0; the SDK sends a PUT again after RGW closed its kept-alive connection). `npx tsx scripts/bench-ingest.ts` runs it alone.
-import { randomBytes, randomUUID } from "node:crypto";
+// (should be 0; the SDK sends a PUT again after RGW closed its kept-alive connection), then where
+// one upload's time goes. `npx tsx scripts/bench-ingest.ts` runs it alone.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { UploadCreated } from "@artifact-store/api";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { storageOf, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { createS3Client } from "@artifact-store/storage";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { Spans } from "./bench-spans";
 import { printTable } from "./bench-table";
 
 const SIZE = 16 * 1024;
-const CONCURRENCIES = [1, 8, 32];
+const CONCURRENCIES = (process.env.BENCH_INGEST_CONCURRENCY ?? "1,8,32").split(",").map(Number);
 /** Uploads per path and concurrency. */
 const COUNT = Number(process.env.BENCH_INGEST_COUNT ?? 200);
+/** Uploads timed span by span, one at a time, after the table. */
+const BREAKDOWN_COUNT = Number(process.env.BENCH_INGEST_BREAKDOWN_COUNT ?? 50);
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -81,6 +86,27 @@ export const benchIngest = async (): Promise<void> => {
       if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as T;
     };
+    type Step = <T>(work: () => Promise<T>) => Promise<T>;
+    const uploadOneByOne = async (
+      bytes: Uint8Array<ArrayBuffer>,
+      filename: string,
+      steps: Record<"create" | "put" | "complete", Step>,
+    ) => {
+      const created = await steps.create(() =>
+        call<UploadCreated>("/v1/uploads", {
+          filename,
+          contentType: "text/html",
+          size: bytes.length,
+          sha256: createHash("sha256").update(bytes).digest("hex"),
+          md5: createHash("md5").update(bytes).digest("base64"),
+          dedupe: false,
+        }),
+      );
+      const part = created.parts[0];
+      if (!part) throw new Error("no PUT URL");
+      await steps.put(() => putWithRetry(part.url, part.headers, bytes));
+      await steps.complete(() => call(`/v1/uploads/${created.uploadId}/complete`, {}));
+    };
     const rows: string[][] = [];
     say(`${COUNT} uploads of ${SIZE / 1024} KiB per path and concurrency`);
     for (const concurrency of CONCURRENCIES) {
@@ -115,23 +141,12 @@ export const benchIngest = async (): Promise<void> => {
       const oneStarted = performance.now();
       await inParallel(COUNT, concurrency, async (n) => {
         const oneStartedAt = performance.now();
-        const bytes = payloads[n] as Uint8Array<ArrayBuffer>;
         try {
-          const { createHash } = await import("node:crypto");
-          const created = await timed(create, () =>
-            call<UploadCreated>("/v1/uploads", {
-              filename: `page-${n}.html`,
-              contentType: "text/html",
-              size: SIZE,
-              sha256: createHash("sha256").update(bytes).digest("hex"),
-              md5: createHash("md5").update(bytes).digest("base64"),
-              dedupe: false,
-            }),
-          );
-          const part = created.parts[0];
-          if (!part) throw new Error("no PUT URL");
-          await timed(put, () => putWithRetry(part.url, part.headers, bytes));
-          await timed(complete, () => call(`/v1/uploads/${created.uploadId}/complete`, {}));
+          await uploadOneByOne(payloads[n] as Uint8Array<ArrayBuffer>, `page-${n}.html`, {
+            create: (work) => timed(create, work),
+            put: (work) => timed(put, work),
+            complete: (work) => timed(complete, work),
+          });
           whole.push(performance.now() - oneStartedAt);
         } catch {
           oneLost += 1;
@@ -231,6 +246,34 @@ export const benchIngest = async (): Promise<void> => {
       ],
       rows,
     );
+
+    // Where the time of one upload goes, one at a time so no request's spans overlap another's.
+    if (BREAKDOWN_COUNT > 0) {
+      const spans = new Spans();
+      const { runtime } = api;
+      spans.instrument("storage", storageOf(runtime));
+      spans.instrument("catalog", runtime.catalog);
+      spans.instrument("db", runtime.catalog.db, ["query", "transaction"]);
+      spans.instrument("partChecksums", runtime.partChecksums);
+      spans.instrument("rateLimits", runtime.rateLimits);
+      spans.instrument("audit", runtime.audit, ["append"]);
+      spans.instrument("runtime", runtime, ["authenticate", "ready"]);
+      spans.instrument("uploads", uploadsOf(runtime), ["create", "complete"]);
+      spans.instrument("verifier", verifierOf(runtime), ["afterUpload", "verify"]);
+      for (let n = 0; n < BREAKDOWN_COUNT; n += 1) {
+        const bytes = new Uint8Array(randomBytes(SIZE));
+        await uploadOneByOne(bytes, `spans-${n}.html`, {
+          create: (work) => spans.step("create", work),
+          put: (work) => spans.step("PUT", work),
+          complete: (work) => spans.step("complete", work),
+        });
+      }
+      printTable(
+        `Where one ${SIZE / 1024} KiB upload's time goes (mean of ${BREAKDOWN_COUNT}, one at a time)`,
+        Spans.HEADER,
+        spans.rows(),
+      );
+    }
   } finally {
     s3.destroy();
     await api.close();

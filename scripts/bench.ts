@@ -1,16 +1,15 @@
 // `npm run bench`: upload throughput of the presigned multipart path against the AWS SDK's own
-// multipart upload (the physical limit here), and how fast the API signs part URLs, each against
-// a baseline measured in the same process. Prints tables; asserts nothing.
+// multipart upload (the physical limit here), then each bench-*.ts in turn (signing, bundles,
+// search, verification, ingest...), each against a baseline measured in the same process.
+// Prints tables; asserts nothing.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { UploadCreated } from "@artifact-store/api";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
-import { storageOf } from "@artifact-store/runtime/storage";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
 import { benchAudit } from "./bench-audit";
 import { benchBackup } from "./bench-backup";
@@ -21,6 +20,7 @@ import { benchFunctions } from "./bench-functions";
 import { benchIngest } from "./bench-ingest";
 import { benchScrapy } from "./bench-scrapy";
 import { benchSearch } from "./bench-search";
+import { benchSigning } from "./bench-signing";
 import { printTable } from "./bench-table";
 import { benchUploadBreakdown } from "./bench-upload";
 import { benchVerify } from "./bench-verify";
@@ -136,86 +136,6 @@ const main = async () => {
     );
 
     await benchUploadBreakdown({ client, file, knownSha256 });
-
-    // 2. Signing rate: URLs per second through the API against presigning in-process.
-    const BIG = 100 * 1024 ** 3; // a declared 100 GiB upload has thousands of parts to sign
-    // Part URLs are signed with each part's MD5; any well-formed one serves to time the signing.
-    const checksums = (count: number) =>
-      Array.from({ length: count }, (_, n) => ({ partNumber: n + 1, md5: "1B2M2Y8AsgTpgAmY7PhCfg==" }));
-    const creates = 30;
-    let createUrls = 0;
-    let uploadId = "";
-    const createSeconds = await timed(async () => {
-      for (let i = 0; i < creates; i += 1) {
-        const response = await fetch(`${api.url}/v1/uploads`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify({
-            filename: "big.warc",
-            contentType: "application/warc",
-            size: BIG,
-            sha256: "0".repeat(64),
-            parts: checksums(api.config.service.limits.initialPartUrls),
-          }),
-        });
-        const created = (await response.json()) as UploadCreated;
-        createUrls += created.parts.length;
-        uploadId = created.uploadId;
-      }
-    });
-    const batches = 10;
-    let partUrls = 0;
-    const partSeconds = await timed(async () => {
-      for (let i = 0; i < batches; i += 1) {
-        const response = await fetch(`${api.url}/v1/uploads/${uploadId}/parts`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify({ parts: checksums(1000) }),
-        });
-        partUrls += ((await response.json()) as UploadCreated).parts.length;
-      }
-    });
-    const upload = await api.runtime.catalog.findUpload(uploadId);
-    let rawUrls = 0;
-    const rawSeconds = await timed(async () => {
-      for (let n = 1; n <= 10_000; n += 1) {
-        await storageOf(api.runtime).presignPart(
-          upload?.objectKey ?? "",
-          upload?.storageUploadId ?? "",
-          (n % 10_000) + 1,
-          { size: 16 * 1024 * 1024, ttlSeconds: 900, checksum: { md5: "1B2M2Y8AsgTpgAmY7PhCfg==" } },
-        );
-        rawUrls += 1;
-      }
-    });
-    const rate = (urls: number, seconds: number) => urls / seconds;
-    printTable(
-      "Part URL signing",
-      ["what", "URLs", "seconds", "URLs/s", "ratio vs in-process"],
-      [
-        [
-          "presigner in-process (baseline)",
-          rawUrls,
-          rawSeconds.toFixed(2),
-          rate(rawUrls, rawSeconds).toFixed(0),
-          "1.00",
-        ],
-        [
-          `POST /v1/uploads (${creates} creates, first ${api.config.service.limits.initialPartUrls} URLs each)`,
-          createUrls,
-          createSeconds.toFixed(2),
-          rate(createUrls, createSeconds).toFixed(0),
-          (rate(createUrls, createSeconds) / rate(rawUrls, rawSeconds)).toFixed(2),
-        ],
-        [
-          `POST /v1/uploads/{id}/parts (${batches} x 1000)`,
-          partUrls,
-          partSeconds.toFixed(2),
-          rate(partUrls, partSeconds).toFixed(0),
-          (rate(partUrls, partSeconds) / rate(rawUrls, rawSeconds)).toFixed(2),
-        ],
-      ],
-    );
   } finally {
     await api.close();
     await storage.stop();
@@ -224,6 +144,7 @@ const main = async () => {
 };
 
 main()
+  .then(() => benchSigning())
   .then(() => benchFunctions())
   .then(() => benchSearch())
   .then(() => benchVerify())

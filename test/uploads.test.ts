@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readSidecar } from "@artifact-store/artifacts";
+import { storageOf } from "@artifact-store/runtime/storage";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -151,6 +153,15 @@ describe("artifacts", () => {
     expect(await stack.keysUnder(`metadata/artifacts/${artifact.id}/`)).toEqual([
       `metadata/artifacts/${artifact.id}/metadata.json`,
     ]);
+    // A small upload is verified as it completes: the bucket already holds the record as answered.
+    expect(artifact.state).toBe("verified");
+    const sidecar = readSidecar(
+      (await storageOf(stack.runtime).getText(`metadata/artifacts/${artifact.id}/metadata.json`)) ?? "",
+    );
+    expect(sidecar).toMatchObject({
+      ok: true,
+      artifact: { id: artifact.id, state: "verified", sha256: artifact.sha256, version: artifact.version },
+    });
   });
 
   it("completing twice answers the same artifact", async () => {

@@ -5,10 +5,11 @@ import {
   conflict,
   expectedPartSize,
   failpoint,
+  type IntegrityVerdict,
   notFound,
   type UploadSession,
 } from "@artifact-store/core";
-import type { ObjectStorage, StoredObject, StoredPart } from "@artifact-store/storage";
+import type { ObjectStorage, ObjectStream, StoredObject, StoredPart } from "@artifact-store/storage";
 import { mirrorTags } from "./object-tags";
 import { writeSidecar } from "./sidecar";
 
@@ -88,6 +89,19 @@ const checkParts = (upload: UploadSession, parts: readonly StoredPart[]): void =
 };
 
 /**
+ * A check of the stored bytes made as the upload completes (the Verifier's, handed in by the
+ * caller, so that a function that only opens uploads bundles no content sniffing). A small
+ * single-PUT object is then read once, instead of a HEAD now and a read-back after, and its
+ * sidecar and catalogue record are written once, in their final state.
+ */
+export interface InlineVerification {
+  /** Objects up to this size are checked as they complete. */
+  maxBytes: number;
+  /** The verdict on the object's bytes (consumes the body); throws when they cannot be read. */
+  verdict(artifact: Artifact, object: ObjectStream): Promise<IntegrityVerdict>;
+}
+
+/**
  * Completion as a state machine over what storage and the catalogue hold, so that any number of
  * concurrent callers, and a retry after a crash between any two steps, reach the same artifact:
  *
@@ -104,8 +118,20 @@ export class UploadCompletion {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** A null SHA-256 (an upload without part checksums that declared none) is left to the verifier. */
-  async complete(upload: UploadSession, pending: Artifact, sha256: string | null): Promise<Artifact> {
+  /**
+   * A null SHA-256 (an upload without part checksums that declared none) is left to the verifier.
+   * With `inline`, a small single object is read once and its verdict recorded with the completion.
+   */
+  async complete(
+    upload: UploadSession,
+    pending: Artifact,
+    sha256: string | null,
+    inline?: InlineVerification,
+  ): Promise<Artifact> {
+    if (sha256 && inline && upload.mode === "single" && upload.size <= inline.maxBytes) {
+      const checked = await this.completeSingleChecked(upload, pending, sha256, inline);
+      if (checked) return checked;
+    }
     const etag =
       upload.mode === "multipart" && upload.storageUploadId
         ? await this.completeMultipart(upload, upload.storageUploadId)
@@ -167,20 +193,50 @@ export class UploadCompletion {
     return object?.etag ?? "";
   }
 
-  private async finish(upload: UploadSession, pending: Artifact, sha256: string | null, etag: string) {
+  /**
+   * A single object read whole (one GET, in place of the HEAD): its size and ETag complete the
+   * upload, its bytes give the verdict. Null when they could not be read through, so the caller
+   * completes it the usual way and the check is left to the verifier.
+   */
+  private async completeSingleChecked(
+    upload: UploadSession,
+    pending: Artifact,
+    sha256: string,
+    inline: InlineVerification,
+  ): Promise<Artifact | null> {
+    const object = await this.storage.readObject(upload.objectKey);
+    try {
+      checkParts(upload, object ? [{ partNumber: 1, size: object.size, etag: object.etag }] : []);
+    } catch (error) {
+      object?.body.destroy();
+      throw error;
+    }
+    if (!object) return null;
+    const verdict = await inline.verdict({ ...pending, sha256 }, object).catch(() => null);
+    return verdict && this.finish(upload, pending, sha256, object.etag, verdict);
+  }
+
+  private async finish(
+    upload: UploadSession,
+    pending: Artifact,
+    sha256: string | null,
+    etag: string,
+    verdict?: IntegrityVerdict,
+  ) {
     await after("storage-completed");
     const completedAt = this.now();
     // The sidecar goes first: if the catalogue update fails, the bucket still tells the truth.
     await writeSidecar(this.storage, {
       ...pending,
       sha256,
-      state: "uploaded",
+      state: verdict?.state ?? "uploaded",
       etag,
       uploadedAt: completedAt,
       updatedAt: completedAt,
+      ...(verdict ? { integrity: verdict.integrity } : {}),
     });
     await after("sidecar-written");
-    const artifact = await this.catalog.completeUpload(upload.id, etag, sha256, completedAt);
+    const artifact = await this.catalog.completeUpload(upload.id, etag, sha256, completedAt, verdict);
     await after("catalogue-committed");
     // An edit that landed while the bytes were on their way wrote an older state into the sidecar.
     if (artifact && artifact.version !== pending.version) await writeSidecar(this.storage, artifact);

@@ -104,7 +104,8 @@ export class StorageEvents {
    */
   private async completeUpload(ownerId: string, uploadId: string): Promise<Outcome> {
     try {
-      await this.verifier.afterUpload(await this.uploads.complete(ownerOf(ownerId), uploadId));
+      const uploaded = await this.uploads.complete(ownerOf(ownerId), uploadId, {}, this.verifier.inline);
+      await this.verifier.afterUpload(uploaded);
       return "completed";
     } catch (error) {
       if (isDomainError(error) && error.kind !== "unavailable") return "ignored";

@@ -97,7 +97,7 @@ describe("opening an upload", () => {
     const bytes = Buffer.from("dedupe me");
     const first = await opened(uploads, bytes);
     storage.putObject(first.upload.objectKey, bytes);
-    const done = await uploads.complete(alice, first.upload.id, sha256Of(bytes));
+    const done = await uploads.complete(alice, first.upload.id, { sha256: sha256Of(bytes) });
     const again = await uploads.create(alice, {
       filename: "other.txt",
       contentType: "text/plain",
@@ -162,7 +162,7 @@ describe("completing", () => {
     const bytes = Buffer.from("<html>hello</html>");
     const opening = await opened(uploads, bytes, { tags: ["crawl-7", "html"] });
     const { etag } = storage.putObject(opening.upload.objectKey, bytes);
-    const artifact = await uploads.complete(alice, opening.upload.id, sha256Of(bytes));
+    const artifact = await uploads.complete(alice, opening.upload.id, { sha256: sha256Of(bytes) });
     expect(artifact).toMatchObject({ state: "uploaded", etag, sha256: sha256Of(bytes) });
     const sidecar = readSidecar(storage.text(artifactSidecarKey(artifact.id)) ?? "");
     expect(sidecar).toMatchObject({ ok: true, artifact: { state: "uploaded", etag } });
@@ -177,7 +177,7 @@ describe("completing", () => {
     const expected = multipartEtag(
       (await storage.listParts(opening.upload.objectKey, storageUploadId)) ?? [],
     );
-    const artifact = await uploads.complete(alice, opening.upload.id, sha256Of(multipartBytes));
+    const artifact = await uploads.complete(alice, opening.upload.id, { sha256: sha256Of(multipartBytes) });
     expect(artifact.etag?.replaceAll('"', "")).toBe(expected);
     expect(storage.objects.get(artifact.objectKey)?.body.equals(multipartBytes)).toBe(true);
     expect(storage.uploads.has(storageUploadId)).toBe(false);
@@ -190,7 +190,9 @@ describe("completing", () => {
     storage.putObject(opening.upload.objectKey, bytes);
     const first = await uploads.complete(alice, opening.upload.id);
     expect(await uploads.complete(alice, opening.upload.id)).toEqual(first);
-    expect(await codeOf(uploads.complete(alice, opening.upload.id, "0".repeat(64)))).toBe("sha256_mismatch");
+    expect(await codeOf(uploads.complete(alice, opening.upload.id, { sha256: "0".repeat(64) }))).toBe(
+      "sha256_mismatch",
+    );
   });
 
   it("needs a SHA-256, declared at opening or completion", async () => {
@@ -204,11 +206,13 @@ describe("completing", () => {
   it("refuses a single PUT of another size than declared, and one never sent", async () => {
     const { uploads, storage } = setup();
     const opening = await opened(uploads, Buffer.from("twelve bytes"));
-    expect(await codeOf(uploads.complete(alice, opening.upload.id, "a".repeat(64)))).toBe(
+    expect(await codeOf(uploads.complete(alice, opening.upload.id, { sha256: "a".repeat(64) }))).toBe(
       "upload_incomplete",
     );
     storage.putObject(opening.upload.objectKey, "eleven byte");
-    expect(await codeOf(uploads.complete(alice, opening.upload.id, "a".repeat(64)))).toBe("size_mismatch");
+    expect(await codeOf(uploads.complete(alice, opening.upload.id, { sha256: "a".repeat(64) }))).toBe(
+      "size_mismatch",
+    );
   });
 
   it("refuses a multipart upload with a part missing, of the wrong size, or extra", async () => {
@@ -217,19 +221,19 @@ describe("completing", () => {
     const storageUploadId = opening.upload.storageUploadId as string;
     const sha256 = sha256Of(multipartBytes);
     storage.uploadPart(storageUploadId, 1, partsOf(multipartBytes)[0] as Buffer);
-    const missing = uploads.complete(alice, opening.upload.id, sha256);
+    const missing = uploads.complete(alice, opening.upload.id, { sha256: sha256 });
     await expect(missing).rejects.toMatchObject({
       code: "upload_incomplete",
       details: { missingParts: [2] },
     });
     storage.uploadPart(storageUploadId, 2, "tail and more");
-    await expect(uploads.complete(alice, opening.upload.id, sha256)).rejects.toMatchObject({
+    await expect(uploads.complete(alice, opening.upload.id, { sha256: sha256 })).rejects.toMatchObject({
       code: "size_mismatch",
       details: { wrongSize: [{ partNumber: 2, size: 13, expected: 4 }], extraParts: [] },
     });
     storage.uploadPart(storageUploadId, 2, "tail");
     storage.uploadPart(storageUploadId, 3, "x");
-    await expect(uploads.complete(alice, opening.upload.id, sha256)).rejects.toMatchObject({
+    await expect(uploads.complete(alice, opening.upload.id, { sha256: sha256 })).rejects.toMatchObject({
       code: "size_mismatch",
       details: { extraParts: [3] },
     });
@@ -243,7 +247,9 @@ describe("completing", () => {
     await uploads.abort(alice, opening.upload.id);
     await uploads.abort(alice, opening.upload.id); // a repeat is a no-op
     expect(storage.uploads.size).toBe(0);
-    expect(await codeOf(uploads.complete(alice, opening.upload.id, "a".repeat(64)))).toBe("upload_aborted");
+    expect(await codeOf(uploads.complete(alice, opening.upload.id, { sha256: "a".repeat(64) }))).toBe(
+      "upload_aborted",
+    );
     expect((await catalogue.catalog.findArtifact(opening.upload.artifactId))?.state).toBe("deleted");
   });
 });
@@ -264,7 +270,7 @@ describe("completion after a crash part-way", () => {
 
   it("finishes when storage no longer has the upload but holds the object the recorded ETag describes", async () => {
     const { uploads, upload, etag, storage } = await crashedAfterStorageCompleted();
-    const artifact = await uploads.complete(alice, upload.id, sha256Of(multipartBytes));
+    const artifact = await uploads.complete(alice, upload.id, { sha256: sha256Of(multipartBytes) });
     expect(artifact).toMatchObject({ state: "uploaded", etag });
     expect(readSidecar(storage.text(artifactSidecarKey(artifact.id)) ?? "")).toMatchObject({
       ok: true,
@@ -276,7 +282,7 @@ describe("completion after a crash part-way", () => {
     const { uploads, upload, storage } = await crashedAfterStorageCompleted();
     // Same size, other bytes: not the object this upload's parts make.
     storage.putObject(upload.objectKey, Buffer.alloc(multipartBytes.length, 2));
-    expect(await codeOf(uploads.complete(alice, upload.id, sha256Of(multipartBytes)))).toBe(
+    expect(await codeOf(uploads.complete(alice, upload.id, { sha256: sha256Of(multipartBytes) }))).toBe(
       "upload_not_in_storage",
     );
   });
@@ -284,7 +290,7 @@ describe("completion after a crash part-way", () => {
   it("is lost when the object there has another size", async () => {
     const { uploads, upload, storage } = await crashedAfterStorageCompleted();
     storage.putObject(upload.objectKey, multipartBytes.subarray(1));
-    expect(await codeOf(uploads.complete(alice, upload.id, sha256Of(multipartBytes)))).toBe(
+    expect(await codeOf(uploads.complete(alice, upload.id, { sha256: sha256Of(multipartBytes) }))).toBe(
       "upload_not_in_storage",
     );
   });
@@ -300,7 +306,7 @@ describe("completion after a crash part-way", () => {
       storageUploadId,
       (await storage.listParts(upload.objectKey, storageUploadId)) ?? [],
     );
-    expect(await codeOf(uploads.complete(alice, upload.id, sha256Of(multipartBytes)))).toBe(
+    expect(await codeOf(uploads.complete(alice, upload.id, { sha256: sha256Of(multipartBytes) }))).toBe(
       "upload_not_in_storage",
     );
   });
@@ -317,7 +323,7 @@ describe("completion after a crash part-way", () => {
       await complete(key, id, parts);
       throw new Error("NoSuchUpload");
     };
-    const artifact = await uploads.complete(alice, upload.id, sha256Of(multipartBytes));
+    const artifact = await uploads.complete(alice, upload.id, { sha256: sha256Of(multipartBytes) });
     expect(artifact.state).toBe("uploaded");
     expect(artifact.etag).toBe(storage.objects.get(upload.objectKey)?.etag);
   });

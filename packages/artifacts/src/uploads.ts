@@ -38,7 +38,7 @@ import {
   validateMetadata,
 } from "@artifact-store/core";
 import type { ObjectHeaders, ObjectStorage, StoredPart } from "@artifact-store/storage";
-import { rangeFrom1, UploadCompletion } from "./completion";
+import { type InlineVerification, rangeFrom1, UploadCompletion } from "./completion";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
 
@@ -74,6 +74,14 @@ const uncheckedPartsGivenChecksums = () =>
   );
 
 /** A part as the uploader saw it sent: its number and the ETag storage answered. */
+/** What the caller of complete says of its upload; both are checked, neither is trusted. */
+export interface CompletionClaim {
+  /** The whole object's SHA-256, when not declared at open. */
+  sha256?: string | undefined;
+  /** The parts it sent, checked against storage's list. */
+  parts?: readonly ClaimedPart[] | undefined;
+}
+
 export interface ClaimedPart {
   partNumber: number;
   etag: string;
@@ -300,14 +308,16 @@ export class Uploads {
    * after a crash part-way, answers the same artifact, so a client that lost the first answer can
    * simply retry (see UploadCompletion). The artifact is `uploaded`: the caller hands it to the
    * verifier (Verifier.afterUpload), which this class does not hold, so functions that only open
-   * or sign uploads carry no content sniffing.
+   * or sign uploads carry no content sniffing. Given the verifier's `inline` check, a small
+   * single-PUT object is checked as it completes and comes back verified or corrupt.
    */
   async complete(
     principal: Principal,
     uploadId: string,
-    declaredSha256?: string,
-    claimedParts?: readonly ClaimedPart[],
+    claim: CompletionClaim = {},
+    inline?: InlineVerification,
   ): Promise<Artifact> {
+    const { sha256: declaredSha256, parts: claimedParts } = claim;
     const upload = await this.ownedUpload(principal, uploadId);
     if (upload.state === "completed") {
       const artifact = await this.artifactOf(upload);
@@ -321,7 +331,7 @@ export class Uploads {
     const pending = await this.artifactOf(upload);
     const sha256 = sha256Agreed(pending.sha256, declaredSha256, this.serverMayHash(upload));
     if (claimedParts) await this.checkClaimedParts(upload, claimedParts);
-    return this.completion.complete(upload, pending, sha256);
+    return this.completion.complete(upload, pending, sha256, inline);
   }
 
   async abort(principal: Principal, uploadId: string): Promise<void> {
@@ -411,20 +421,23 @@ export class Uploads {
     const declared = wanted.flatMap(({ checksum }) => (checksum ? [checksum] : []));
     // Recorded before any URL leaves: a part in storage always has its declaration here.
     await this.partChecksums.record(upload.id, declared, now);
-    const parts = await Promise.all(
-      wanted.map(async ({ partNumber, checksum }): Promise<PartUrl> => {
-        // The exact size is signed in too: storage refuses a longer or shorter body outright.
-        const size = expectedPartSize(upload, partNumber);
-        const signed = upload.storageUploadId
-          ? await this.storage.presignPart(upload.objectKey, upload.storageUploadId, partNumber, {
-              size,
-              ttlSeconds: ttl,
-              checksum,
-            })
-          : await this.storage.presignPut(upload.objectKey, stored, { size, ttlSeconds: ttl, checksum });
-        return { partNumber, url: signed.url, headers: signed.headers };
-      }),
-    );
+    // The exact size is signed in too: storage refuses a longer or shorter body outright.
+    const toSign = wanted.map(({ partNumber, checksum }) => ({
+      partNumber,
+      size: expectedPartSize(upload, partNumber),
+      checksum,
+    }));
+    const signed = upload.storageUploadId
+      ? await this.storage.presignParts(upload.objectKey, upload.storageUploadId, toSign, ttl)
+      : await Promise.all(
+          toSign.map(({ size, checksum }) =>
+            this.storage.presignPut(upload.objectKey, stored, { size, ttlSeconds: ttl, checksum }),
+          ),
+        );
+    const parts = toSign.map(({ partNumber }, index): PartUrl => {
+      const { url, headers } = signed[index] as { url: string; headers: Record<string, string> };
+      return { partNumber, url, headers };
+    });
     return { parts, expiresAt };
   }
 

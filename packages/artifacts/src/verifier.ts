@@ -14,8 +14,9 @@ import {
   type ObservedBytes,
   unavailable,
 } from "@artifact-store/core";
-import type { ObjectStorage } from "@artifact-store/storage";
+import type { ObjectStorage, ObjectStream } from "@artifact-store/storage";
 import { fileTypeFromBuffer, supportedMimeTypes } from "file-type/core";
+import type { InlineVerification } from "./completion";
 import { writeSidecar } from "./sidecar";
 
 export interface VerificationSettings {
@@ -80,12 +81,10 @@ const CHECKABLE: readonly ArtifactState[] = ["uploaded", "verified", "corrupt"];
 const SNIFF_BYTES = 4100;
 
 /** The bytes of an object, read once: hashed as they stream by, the first few kept for sniffing. */
-const readBack = async (
-  storage: ObjectStorage,
+const readThrough = async (
+  object: ObjectStream,
   key: string,
-): Promise<{ size: number; sha256: string; head: Buffer } | null> => {
-  const object = await storage.readObject(key);
-  if (!object) return null;
+): Promise<{ size: number; sha256: string; head: Buffer }> => {
   const hash = createHash("sha256");
   const head: Buffer[] = [];
   let headLength = 0;
@@ -128,15 +127,17 @@ export class Verifier {
     this.handoff = handoff ?? (async (artifactId) => this.verifyInBackground(artifactId));
   }
 
+  /** For a completion that reads a small object anyway: the verdict on the bytes it read. */
+  get inline(): InlineVerification {
+    return {
+      maxBytes: this.settings.inlineMaxBytes,
+      verdict: async (artifact, object) => this.verdictOn(artifact, await this.observe(artifact, object)),
+    };
+  }
+
   async verify(artifact: Artifact): Promise<Artifact> {
-    const observed = await this.observe(artifact);
-    const verdict = integrityVerdict(
-      artifact,
-      observed,
-      this.settings.contentTypeMismatch,
-      this.now(),
-      artifact.integrity ?? null,
-    );
+    const object = await this.storage.readObject(artifact.objectKey);
+    const verdict = this.verdictOn(artifact, object && (await this.observe(artifact, object)));
     const recorded = await this.catalog.recordIntegrity(artifact.id, CHECKABLE, verdict, (updated) =>
       writeSidecar(this.storage, updated),
     );
@@ -252,9 +253,18 @@ export class Verifier {
     await this.catalog.releaseClaimAfterFailure(artifactId, this.now()).catch(() => null);
   }
 
-  private async observe(artifact: Artifact): Promise<ObservedBytes | null> {
-    const bytes = await readBack(this.storage, artifact.objectKey);
-    if (!bytes) return null;
+  private verdictOn(artifact: Artifact, observed: ObservedBytes | null) {
+    return integrityVerdict(
+      artifact,
+      observed,
+      this.settings.contentTypeMismatch,
+      this.now(),
+      artifact.integrity ?? null,
+    );
+  }
+
+  private async observe(artifact: Artifact, object: ObjectStream): Promise<ObservedBytes> {
+    const bytes = await readThrough(object, artifact.objectKey);
     const sniffed = bytes.head.length > 0 ? await fileTypeFromBuffer(bytes.head) : undefined;
     return {
       size: bytes.size,

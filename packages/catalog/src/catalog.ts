@@ -1,6 +1,6 @@
 import {
   type Artifact,
-  type Integrity,
+  type IntegrityVerdict,
   isUnderLegalHold,
   sourceHostOf,
   type UploadSession,
@@ -167,15 +167,19 @@ export class Catalog {
   }
 
   /**
-   * Closes an open upload and marks its artifact uploaded, in one transaction. Returns null when
-   * the upload was no longer open (another call got there first). A null SHA-256 (an upload with
-   * partChecksums "none" that declared none) is the verifier's to compute.
+   * Closes an open upload and marks its artifact uploaded, in one transaction. With the verdict
+   * of a check already made on the stored bytes (a small object read back as it completed), the
+   * artifact goes straight to that verdict's state in the same transaction, and both events
+   * (available, then verified or corrupt) are queued with it. Returns null when the upload was no
+   * longer open (another call got there first). A null SHA-256 (an upload with partChecksums
+   * "none" that declared none) is the verifier's to compute.
    */
   async completeUpload(
     uploadId: string,
     etag: string,
     sha256: string | null,
     at: Date,
+    verdict?: IntegrityVerdict,
   ): Promise<Artifact | null> {
     return this.db.transaction(async (tx) => {
       const [upload] = await tx.query<Row>(
@@ -184,15 +188,35 @@ export class Catalog {
         [uploadId, at.toISOString()],
       );
       if (!upload) return null;
-      const [artifact] = await tx.query<Row>(
-        `update artifacts set state = 'uploaded', etag = $2, sha256 = $3, uploaded_at = $4::timestamptz,
-           updated_at = $4::timestamptz
-         where id = $1 returning *`,
-        [upload.artifact_id, etag, sha256, at.toISOString()],
-      );
+      const params = [upload.artifact_id, etag, sha256, at.toISOString()];
+      const [artifact] = verdict
+        ? await tx.query<Row>(
+            `update artifacts set state = $5, etag = $2, sha256 = $3, uploaded_at = $4::timestamptz,
+               updated_at = $4::timestamptz, verified_at = $6::timestamptz, integrity = $7::text::jsonb,
+               verify_claimed_until = null, verify_failures = 0
+             where id = $1 returning *`,
+            [
+              ...params,
+              verdict.state,
+              toIsoOrNull(verdict.integrity.verifiedAt),
+              integrityColumn(verdict.integrity),
+            ],
+          )
+        : await tx.query<Row>(
+            `update artifacts set state = 'uploaded', etag = $2, sha256 = $3, uploaded_at = $4::timestamptz,
+               updated_at = $4::timestamptz
+             where id = $1 returning *`,
+            params,
+          );
       if (!artifact) return null;
       const completed = artifactFromRow(artifact);
-      await appendArtifactEvent(tx, "artifact.available", completed, at, { uploadId });
+      // Subscribers hear of it as they would had the check come after: uploaded, then the verdict.
+      const uploaded: Artifact = verdict ? { ...completed, state: "uploaded", integrity: null } : completed;
+      await appendArtifactEvent(tx, "artifact.available", uploaded, at, { uploadId });
+      if (verdict) {
+        const type = verdict.state === "verified" ? "artifact.verified" : "artifact.corrupt";
+        await appendArtifactEvent(tx, type, completed, verdict.integrity.checkedAt);
+      }
       return completed;
     });
   }
@@ -272,7 +296,7 @@ export class Catalog {
   recordIntegrity(
     id: string,
     fromStates: readonly Artifact["state"][],
-    outcome: { state: "verified" | "corrupt"; integrity: Integrity; sha256?: string | undefined },
+    outcome: IntegrityVerdict,
     publish: (artifact: Artifact) => Promise<void>,
   ): Promise<Artifact | null> {
     return this.db.transaction(async (tx) => {

@@ -16,6 +16,7 @@ export {
   type ObjectHeaders,
   ObjectStorage,
   type ObjectStream,
+  type PartToPresign,
   type PresignUploadOptions,
   type SignedUpload,
   type StoredObject,

@@ -23,7 +23,9 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { formatUrl } from "@aws-sdk/core/util";
+import { getSignedUrl, S3RequestPresigner } from "@aws-sdk/s3-request-presigner";
+import { HttpRequest } from "@smithy/core/protocols";
 import { LACKING, PROBE_BYTES, probeCapabilities, probeKey, type StorageCapabilities } from "./capabilities";
 import { createS3Client, type StorageConfig } from "./client";
 import { isAccessDenied, isNotFound, storageSite, storageUnavailable } from "./errors";
@@ -62,6 +64,20 @@ export interface PresignUploadOptions {
  * The headers an object is stored with: what a server that ignores a download URL's overrides
  * serves it with, so they must be safe on their own (see storedObjectHeaders in core).
  */
+/** One part to sign: its exact size, and the checksums its URL will demand when given. */
+export interface PartToPresign {
+  partNumber: number;
+  size: number;
+  checksum?: UploadChecksum | undefined;
+}
+
+/** A request as the SDK serialized it, unsigned, and the region and service to sign it for. */
+interface UnsignedRequest {
+  request: HttpRequest;
+  signingRegion: string | undefined;
+  signingService: string | undefined;
+}
+
 export interface ObjectHeaders {
   contentType: string;
   contentDisposition: string;
@@ -127,6 +143,8 @@ export class ObjectStorage {
   private readonly warn: StorageWarning;
   private probing: Promise<StorageCapabilities> | undefined;
   private probeFailedAt: number | undefined;
+  /** Kept for the process: SigV4's signing key (per day, region and service) is cached inside it. */
+  private partPresigner: S3RequestPresigner | undefined;
 
   constructor(
     config: StorageConfig,
@@ -362,6 +380,80 @@ export class ObjectStorage {
       { expiresIn: ttlSeconds, signableHeaders: SIZE_HEADER, unhoistableHeaders: CHECKSUM_HEADERS },
     );
     return { url, headers };
+  }
+
+  /**
+   * The URLs of many parts of one multipart upload, each exactly as presignPart signs it. The SDK
+   * builds the request once (endpoint, path, query); each part then only changes its number, size
+   * and checksums and is signed by one presigner kept for the process, instead of a new presigner,
+   * endpoint resolution and signing key per URL.
+   */
+  async presignParts(
+    key: string,
+    uploadId: string,
+    parts: readonly PartToPresign[],
+    ttlSeconds: number,
+  ): Promise<SignedUpload[]> {
+    if (parts.length === 0) return [];
+    const template = await this.unsignedRequest(
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: 1 }),
+    );
+    this.partPresigner ??= new S3RequestPresigner({ ...this.s3.config });
+    const presigner = this.partPresigner;
+    return Promise.all(
+      parts.map(async ({ partNumber, size, checksum }) => {
+        const headers = this.checksumHeaders(checksum);
+        const request = HttpRequest.clone(template.request);
+        request.query = { ...request.query, partNumber: String(partNumber) };
+        request.headers = { ...request.headers, "content-length": String(size), ...headers };
+        const presigned = await presigner.presign(request, {
+          expiresIn: ttlSeconds,
+          signableHeaders: new Set(SIZE_HEADER),
+          unhoistableHeaders: new Set(CHECKSUM_HEADERS),
+          signingRegion: template.signingRegion,
+          signingService: template.signingService,
+        });
+        return { url: formatUrl(presigned), headers };
+      }),
+    );
+  }
+
+  /**
+   * A command serialized through the client's middleware as getSignedUrl does it, stopped before
+   * signing: the headers getSignedUrl leaves out of a presigned URL are left out here too.
+   */
+  private async unsignedRequest(command: UploadPartCommand): Promise<UnsignedRequest> {
+    let captured: UnsignedRequest | undefined;
+    const stack = this.s3.middlewareStack.clone();
+    stack.addRelativeTo(
+      (_next: unknown, context: Record<string, unknown>) => async (args: { request: unknown }) => {
+        if (!HttpRequest.isInstance(args.request)) throw new Error("not an HTTP request");
+        const request = HttpRequest.clone(args.request);
+        delete request.headers["amz-sdk-invocation-id"];
+        delete request.headers["amz-sdk-request"];
+        delete request.headers["x-amz-user-agent"];
+        // Where getSignedUrl takes them from: the context, else the endpoint's auth scheme.
+        const endpoint = context.endpointV2 as
+          | { properties?: { authSchemes?: { signingRegion?: string; signingName?: string }[] } }
+          | undefined;
+        const scheme = endpoint?.properties?.authSchemes?.[0];
+        captured = {
+          request,
+          signingRegion: (context.signing_region as string | undefined) ?? scheme?.signingRegion,
+          signingService: (context.signing_service as string | undefined) ?? scheme?.signingName,
+        };
+        return { response: {}, output: { $metadata: {} } };
+      },
+      {
+        name: "captureUnsignedRequest",
+        relation: "before",
+        toMiddleware: "awsAuthMiddleware",
+        override: true,
+      },
+    );
+    await command.resolveMiddleware(stack as never, this.s3.config, {})({ input: command.input });
+    if (!captured) throw new Error("the SDK built no request to sign");
+    return captured;
   }
 
   /**

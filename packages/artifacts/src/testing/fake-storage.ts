@@ -5,6 +5,7 @@ import type {
   ObjectHeaders,
   ObjectStorage,
   ObjectStream,
+  PartToPresign,
   PresignUploadOptions,
   SignedUpload,
   StoredObject,
@@ -17,6 +18,7 @@ type UsedByServices = Pick<
   | "checksumAlgorithms"
   | "startMultipartUpload"
   | "presignPart"
+  | "presignParts"
   | "presignPut"
   | "listParts"
   | "completeMultipartUpload"
@@ -117,6 +119,18 @@ export class FakeStorage implements UsedByServices {
   ): Promise<SignedUpload> {
     this.check("presignPart");
     return this.signed(`${key}?uploadId=${uploadId}&partNumber=${partNumber}`, options);
+  }
+
+  async presignParts(
+    key: string,
+    uploadId: string,
+    parts: readonly PartToPresign[],
+    ttlSeconds: number,
+  ): Promise<SignedUpload[]> {
+    this.check("presignParts");
+    return parts.map(({ partNumber, size, checksum }) =>
+      this.signed(`${key}?uploadId=${uploadId}&partNumber=${partNumber}`, { size, ttlSeconds, checksum }),
+    );
   }
 
   async presignPut(key: string, stored: ObjectHeaders, options: PresignUploadOptions): Promise<SignedUpload> {
