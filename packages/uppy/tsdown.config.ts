@@ -11,7 +11,7 @@ export default defineConfig({
   format: "esm",
   platform: "browser",
   target: "es2022",
-  outDir: process.env.UPPY_OUT_DIR ?? "dist",
+  outDir: process.env.PACK_OUT_DIR ?? "dist",
   tsconfig: "tsconfig.build.json",
   dts: { eager: true },
   deps: { neverBundle: ["hash-wasm"] },
