@@ -9,10 +9,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-describe("API keys", () => {
-  const createKey = async (body: Record<string, unknown>, token = adminToken) =>
-    stack.api("/v1/api-keys", { method: "POST", token, body: JSON.stringify(body) });
+const createKey = async (body: Record<string, unknown>, token = adminToken) =>
+  stack.api("/v1/api-keys", { method: "POST", token, body: JSON.stringify(body) });
 
+describe("API keys", () => {
   it("are created by admins only, shown once, and listed without their secret", async () => {
     const denied = await createKey(
       { subject: "scraper-1", name: "crawler", scopes: ["upload"] },
@@ -134,5 +134,41 @@ describe("uploads belong to their creator", () => {
     const client = new ArtifactStoreClient({ baseUrl: stack.url, token: key });
     const artifact = await client.upload(randomBytesOf(100), { filename: "by-key.bin" });
     expect(artifact.ownerId).toBe(OWNER);
+  });
+});
+
+describe("GET /v1/me", () => {
+  it("answers who a token or an API key is taken for, and refuses a caller without credentials", async () => {
+    const me = async (init: { token?: string; headers?: Record<string, string> } = {}) => {
+      const answer = await stack.api("/v1/me", init);
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+    };
+    expect(await me({ token: await stack.tokenFor("me-user") })).toMatchObject({
+      status: 200,
+      body: { id: "me-user", kind: "user", keyId: null, roles: [], admin: false },
+    });
+    expect(await me({ token: adminToken })).toMatchObject({
+      status: 200,
+      body: { id: "keys-admin", kind: "user", roles: ["admin"], admin: true },
+    });
+
+    const keyed = async (scopes: string[]) =>
+      (await (await createKey({ subject: "me-service", name: "me", scopes })).json()) as {
+        id: string;
+        key: string;
+      };
+    const operator = await keyed(["read", "admin"]);
+    expect(await me({ token: operator.key })).toMatchObject({
+      status: 200,
+      body: { id: "me-service", kind: "apiKey", keyId: operator.id, scopes: ["read", "admin"], admin: true },
+    });
+    const reader = await keyed(["read"]);
+    expect(await me({ headers: { "x-api-key": reader.key } })).toMatchObject({
+      status: 200,
+      body: { id: "me-service", kind: "apiKey", keyId: reader.id, scopes: ["read"], admin: false },
+    });
+
+    expect(await me()).toMatchObject({ status: 401 });
+    expect(await me({ token: "ask_000000000000_nope" })).toMatchObject({ status: 401 });
   });
 });

@@ -620,6 +620,15 @@ describe("the web console", () => {
       const withKey = new ArtifactStoreClient({ baseUrl: api.url, token: key });
       expect((await withKey.search({ tags: [TAG] })).artifacts.length).toBeGreaterThan(0);
 
+      // Signed in with the key, the console names whom the API acts as (GET /v1/me): its subject.
+      const service = await newPage();
+      await service.goto(`${api.url}/`);
+      await service.getByLabel("Token or API key").fill(key);
+      await service.getByRole("button", { name: "Sign in", exact: true }).click();
+      await service.locator(".who", { hasText: OWNER }).waitFor();
+      expect(await service.getByRole("link", { name: "Admin" }).count()).toBe(0);
+      await service.context().close();
+
       // Opened again, the page lists the key and never shows it.
       await admin.reload();
       await row.waitFor();

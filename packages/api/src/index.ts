@@ -7,6 +7,8 @@ export * from "./artifacts/views";
 export * from "./audit/schemas";
 export type { AuthPolicy, HttpMethod, ResponseContract, RouteContract } from "./common/routes";
 export { ErrorBody, Id, Visibility } from "./common/schemas";
+export * from "./identity/schemas";
+export * from "./identity/views";
 export * from "./operations/schemas";
 export * from "./operations/views";
 export * as routes from "./routes";

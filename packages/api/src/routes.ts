@@ -2,6 +2,7 @@ import * as apiKeys from "./api-keys/routes";
 import * as artifacts from "./artifacts/routes";
 import * as audit from "./audit/routes";
 import type { RouteContract } from "./common/routes";
+import * as identity from "./identity/routes";
 import * as operations from "./operations/routes";
 import * as search from "./search/routes";
 import * as sharing from "./sharing/routes";
@@ -15,6 +16,7 @@ import * as webhooks from "./webhooks/routes";
 export * from "./api-keys/routes";
 export * from "./artifacts/routes";
 export * from "./audit/routes";
+export * from "./identity/routes";
 export * from "./operations/routes";
 export * from "./search/routes";
 export * from "./sharing/routes";
@@ -45,6 +47,7 @@ export const ROUTES: readonly RouteContract[] = [
   sharing.listGrants,
   sharing.putGrant,
   sharing.deleteGrant,
+  identity.getIdentity,
   apiKeys.createApiKey,
   apiKeys.listApiKeys,
   apiKeys.revokeApiKey,

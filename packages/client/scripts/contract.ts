@@ -32,6 +32,7 @@ const TYPES: readonly (readonly [name: string, schema: string, how?: "input" | "
   ["SearchPage", "SearchPage"],
   ["UpdateArtifactInput", "UpdateArtifactBody", "input"],
   ["GrantView", "GrantView"],
+  ["Identity", "Identity"],
   ["ApiKeyView", "ApiKeyView"],
   ["AuditQuery", "AuditQuery", "input"],
   ["AuditEventView", "AuditEventView"],

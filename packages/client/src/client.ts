@@ -19,6 +19,7 @@ import type {
   DownloadLink,
   ExpiryRunView,
   GrantView,
+  Identity,
   IntegrityReport,
   IntegrityRunView,
   ReindexReport,
@@ -271,6 +272,11 @@ export class ArtifactStoreClient {
       ...request,
       ...(request.expiresAt ? { expiresAt: request.expiresAt.toISOString() } : {}),
     });
+  }
+
+  /** Who the API takes this client's credential to be (a 401 when it takes it for no one). */
+  me(): Promise<Identity> {
+    return this.transport.request("GET", "/v1/me");
   }
 
   async listApiKeys(): Promise<ApiKeyView[]> {

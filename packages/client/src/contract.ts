@@ -276,6 +276,20 @@ export interface GrantView {
   expiresAt: string | null;
 }
 
+/** Who the API takes the caller to be: what clients show and decide on, never their own decoding. */
+export interface Identity {
+  /** The user id acted as: a token's subject, or an API key's. */
+  id: string;
+  /** How the caller proved it: a bearer JWT or an API key. */
+  kind: "user" | "apiKey";
+  /** The API key's id, when the caller used one. */
+  keyId: string | null;
+  roles: string[];
+  scopes: string[];
+  /** The admin scope: the operations routes and everyone's artifacts are open to this caller. */
+  admin: boolean;
+}
+
 export interface ApiKeyView {
   id: string;
   subject: string;

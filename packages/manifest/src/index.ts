@@ -179,6 +179,12 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     usesStorage: false,
   },
   {
+    name: "get-identity",
+    module: "functions/get-identity.ts",
+    routes: [routes.getIdentity],
+    usesStorage: false,
+  },
+  {
     name: "list-api-keys",
     module: "functions/list-api-keys.ts",
     routes: [routes.listApiKeys],

@@ -8,9 +8,11 @@ export interface Session {
   /** A JWT or an API key (ask_...), sent as the bearer credential. */
   credential: string;
   kind: "token" | "api-key";
-  /** The token's subject; for an API key, what it was named when signing in. */
+  /** The user id the API acts as (GET /v1/me at sign-in): a token's subject, or an API key's. */
   user: string;
   roles: string[];
+  /** The API's answer at sign-in (GET /v1/me): the admin pages are offered. */
+  admin: boolean;
   /** Milliseconds since the epoch, when the token says. */
   expiresAt: number | null;
 }
@@ -36,7 +38,7 @@ const decodeJwtClaims = (token: string): Record<string, unknown> | null => {
  * What the console can tell of a credential without asking: a JWT's subject, roles and expiry
  * (only shown, never trusted: the API checks the signature), or that it is an API key.
  */
-export const describeCredential = (credential: string): Omit<Session, "credential"> | null => {
+export const describeCredential = (credential: string): Omit<Session, "credential" | "admin"> | null => {
   if (credential.startsWith("ask_")) {
     return { kind: "api-key", user: `API key ${credential.slice(4, 16)}`, roles: [], expiresAt: null };
   }
@@ -76,4 +78,5 @@ export const clearSession = (): void => sessionStorage.removeItem(KEY);
 export const clientFor = (credential: string): ArtifactStoreClient =>
   new ArtifactStoreClient({ baseUrl: API_URL, token: credential });
 
-export const isAdmin = (session: Session): boolean => session.roles.includes("admin");
+/** Only what the console offers: the API authorizes every call itself. */
+export const isAdmin = (session: Session): boolean => session.admin === true;

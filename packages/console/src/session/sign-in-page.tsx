@@ -4,14 +4,24 @@ import { ProblemMessage } from "../ui/problem-message";
 import { type DevUser, devToken, devUsers } from "./dev-sign-in";
 import { clientFor, describeCredential, type Session } from "./session";
 
-/** Checks a credential with one cheap call, so a bad paste fails here and not on the first page. */
+/**
+ * Asks the API who the credential is (GET /v1/me), so a bad paste fails here and not on the first
+ * page, and what the console shows and offers (the admin pages) is what the API decided, for API
+ * keys as for tokens of any issuer.
+ */
 const signInWith = async (credential: string): Promise<Session> => {
   const described = describeCredential(credential);
   if (!described) {
     throw new Error("That is neither a token (three dot-separated parts) nor an API key (ask_…).");
   }
-  await clientFor(credential).search({ limit: 1 });
-  return { credential, ...described };
+  const identity = await clientFor(credential).me();
+  return {
+    credential,
+    ...described,
+    user: identity.id,
+    roles: identity.roles,
+    admin: identity.admin,
+  };
 };
 
 export const SignInPage = ({ onSignedIn }: { onSignedIn: (session: Session) => void }) => {
