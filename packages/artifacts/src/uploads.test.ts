@@ -195,6 +195,36 @@ describe("completing", () => {
     );
   });
 
+  it("without part checksums: the owner may leave the SHA-256 to the server, a storage event may not", async () => {
+    const { uploads, storage } = setup();
+    const opening = await uploads.create(alice, {
+      filename: "uppy.bin",
+      contentType: "application/octet-stream",
+      size: multipartBytes.length,
+      partSize: 5 * MiB,
+      partChecksums: "none",
+    });
+    if (opening.deduplicated) throw new Error("deduplicated");
+    sendParts(storage, opening.upload.storageUploadId ?? "", multipartBytes);
+    // A storage event completes on the owner's behalf: the owner may still declare the SHA-256.
+    expect(await codeOf(uploads.complete(alice, opening.upload.id, { onOwnersBehalf: true }))).toBe(
+      "sha256_required",
+    );
+    const done = await uploads.complete(alice, opening.upload.id);
+    expect(done).toMatchObject({ state: "uploaded", sha256: null });
+  });
+
+  it("refuses partChecksums none for a single PUT, whose whole MD5 the uploader can sign", async () => {
+    const { uploads } = setup();
+    const open = uploads.create(alice, {
+      filename: "small.bin",
+      contentType: "application/octet-stream",
+      size: 1024,
+      partChecksums: "none",
+    });
+    expect(await codeOf(open)).toBe("invalid_upload_mode");
+  });
+
   it("needs a SHA-256, declared at opening or completion", async () => {
     const { uploads, storage } = setup();
     const bytes = Buffer.from("no hash");
