@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { type Artifact, artifactSidecarKey, type Principal } from "@artifact-store/core";
+import { type Artifact, armFailpoint, artifactSidecarKey, type Principal } from "@artifact-store/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { multipartEtag, UploadCompletion } from "./completion";
+import { completionFailpoint, multipartEtag, UploadCompletion } from "./completion";
 import { readSidecar } from "./sidecar";
 import { type MemoryCatalogue, manualClock, openMemoryCatalogue } from "./testing/catalogue";
 import { FakeStorage } from "./testing/fake-storage";
@@ -167,6 +167,23 @@ describe("completing", () => {
     const sidecar = readSidecar(storage.text(artifactSidecarKey(artifact.id)) ?? "");
     expect(sidecar).toMatchObject({ ok: true, artifact: { state: "uploaded", etag } });
     expect(storage.objects.get(artifact.objectKey)?.tags).toEqual({ "crawl-7": "true", html: "true" });
+  });
+
+  it("losing to an abort between sidecar and catalogue, leaves the bucket the record's tombstone", async () => {
+    const { uploads, storage, clock } = setup();
+    const bytes = Buffer.from("aborted meanwhile");
+    const opening = await opened(uploads, bytes, { sha256: sha256Of(bytes) });
+    storage.putObject(opening.upload.objectKey, bytes);
+    const disarm = armFailpoint(completionFailpoint("sidecar-written"), async () => {
+      await catalogue.catalog.abortUpload(opening.upload.id, clock());
+    });
+    try {
+      expect(await codeOf(uploads.complete(alice, opening.upload.id))).toBe("upload_aborted");
+    } finally {
+      disarm();
+    }
+    const sidecar = readSidecar(storage.text(artifactSidecarKey(opening.upload.artifactId)) ?? "");
+    expect(sidecar).toMatchObject({ ok: true, deletedAt: expect.any(Date), artifact: { state: "deleted" } });
   });
 
   it("a multipart upload: completes from what storage lists, with the ETag S3 computes", async () => {
