@@ -304,6 +304,18 @@ export class Uploads {
     return { upload, ...(await this.signParts(upload, stored, wanted)) };
   }
 
+  /**
+   * An open multipart upload of the caller's, as a client that asks storage's dialect to start
+   * one (Uppy's CreateMultipartUpload) finds it: the upload was opened through `create` already.
+   */
+  async openMultipart(principal: Principal, uploadId: string): Promise<UploadSession> {
+    const upload = this.openUpload(await this.ownedUpload(principal, uploadId));
+    if (upload.mode !== "multipart") {
+      throw conflict("upload_not_multipart", "This upload is a single PUT; send it with PutObject.");
+    }
+    return upload;
+  }
+
   async status(principal: Principal, uploadId: string): Promise<UploadProgress> {
     const upload = await this.ownedUpload(principal, uploadId);
     const parts = upload.state === "open" ? ((await this.storedParts(upload)) ?? []) : [];
