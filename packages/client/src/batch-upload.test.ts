@@ -27,6 +27,7 @@ const fakeStore = (
 ) => {
   const puts: { object: number; url: string; body: Uint8Array }[] = [];
   const batches: number[] = [];
+  const single: unknown[] = [];
   let opened = 0;
   const signed: { uploadId: string; parts: unknown }[] = [];
   const declared: { md5: string }[] = [];
@@ -64,6 +65,14 @@ const fakeStore = (
         };
       });
       return Response.json({ results: tamper.open ? tamper.open(results) : results });
+    }
+    if (url.pathname === "/v1/uploads") {
+      // A single upload (a batch item gone alone): answered as a duplicate, nothing to send.
+      single.push(JSON.parse(String(body)));
+      return Response.json(
+        { deduplicated: true, artifactId: idOf(999), artifact: { id: idOf(999), state: "verified" } },
+        { status: 200 },
+      );
     }
     const resign = /^\/v1\/uploads\/([^/]+)\/parts$/.exec(url.pathname);
     if (resign?.[1]) {
@@ -103,6 +112,7 @@ const fakeStore = (
   return {
     puts,
     batches,
+    single,
     signed,
     declared,
     client: new ArtifactStoreClient({
@@ -226,6 +236,19 @@ describe("uploadMany's duplicates", () => {
     );
     expect(store.batches).toEqual([100, 1]);
     expect(results[100]).toMatchObject({ ok: true, artifact: { id: idOf(200) } });
+  });
+
+  it("when the first fails, the same content again uploads on its own", async () => {
+    const store = fakeStore({ 0: Array.from({ length: 10 }, () => 500 as const) });
+    const same = () => ({
+      source: new TextEncoder().encode("same"),
+      options: { filename: "same.html", retry: { retries: 2 } },
+    });
+    const [first, again] = await store.client.uploadMany([same(), same()]);
+    expect(store.batches).toEqual([1]);
+    expect(first).toMatchObject({ ok: false, error: { name: "PartRejectedError" } });
+    expect(again).toMatchObject({ ok: true, artifact: { id: idOf(999) } });
+    expect(store.single).toMatchObject([{ filename: "same.html", size: 4 }]);
   });
 
   it("content of another size or hash is not taken for the same", async () => {
