@@ -1,10 +1,10 @@
 import { artifactView, CompleteUploadItem, uploadIdOf } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
-import { createFunctionApp, mount, settleEach } from "@artifact-store/http";
+import { createFunctionApp, MAX_COMPLETION_BODY_BYTES, mount, settleEach } from "@artifact-store/http";
 import { storageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp(storageRuntime);
+export const app = createFunctionApp(storageRuntime, { maxBodyBytes: MAX_COMPLETION_BODY_BYTES });
 
 mount(app, routes.completeUploadBatch, async ({ body }, { c, principal, runtime }) => {
   const results = await settleEach(

@@ -1,10 +1,10 @@
 import { artifactView } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
-import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
+import { createFunctionApp, MAX_COMPLETION_BODY_BYTES, mount, noteAuditTargets } from "@artifact-store/http";
 import { storageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp(storageRuntime);
+export const app = createFunctionApp(storageRuntime, { maxBodyBytes: MAX_COMPLETION_BODY_BYTES });
 
 mount(app, routes.completeUpload, async ({ params, body }, { c, principal, runtime }) => {
   const uploaded = await uploadsOf(runtime).complete(

@@ -1,10 +1,10 @@
 import { completedPartsOfXml, completeMultipartUploadXml } from "@artifact-store/api";
 import * as routes from "@artifact-store/api/routes";
-import { createFunctionApp, mount, noteAuditTargets } from "@artifact-store/http";
+import { createFunctionApp, MAX_COMPLETION_BODY_BYTES, mount, noteAuditTargets } from "@artifact-store/http";
 import { storageRuntime, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { handle } from "hono/aws-lambda";
 
-export const app = createFunctionApp(storageRuntime);
+export const app = createFunctionApp(storageRuntime, { maxBodyBytes: MAX_COMPLETION_BODY_BYTES });
 
 // As POST /v1/uploads/{id}/complete with `parts`: the store completes from the parts storage
 // holds, only if they are exactly those Uppy names, with the SHA-256 the worker hashed.

@@ -52,7 +52,8 @@ const sha256OfFile = async (path: string): Promise<string> => {
   return hash.digest("hex");
 };
 
-const main = async () => {
+/** Upload throughput against the AWS SDK's own multipart upload, and where the time goes. */
+const benchUpload = async () => {
   const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-"));
   const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
   const api = await startLocalApi(
@@ -143,22 +144,36 @@ const main = async () => {
   }
 };
 
-main()
-  .then(() => benchSigning())
-  .then(() => benchFunctions())
-  .then(() => benchSearch())
-  .then(() => benchVerify())
-  .then(() => benchDownloadable())
-  .then(() => benchBackup())
-  .then(() => benchCli())
-  .then(() => benchConsole())
-  .then(() => benchCrawlee())
-  .then(() => benchScrapy())
-  .then(() => benchAudit())
-  .then(() => benchIngest())
-  .catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
+/** Every bench in the order `npm run bench` runs them; BENCH_ONLY=upload,signing,... runs those alone. */
+const BENCHES: [name: string, run: () => Promise<unknown>][] = [
+  ["upload", benchUpload],
+  ["signing", benchSigning],
+  ["functions", benchFunctions],
+  ["search", benchSearch],
+  ["verify", benchVerify],
+  ["downloadable", benchDownloadable],
+  ["backup", benchBackup],
+  ["cli", benchCli],
+  ["console", benchConsole],
+  ["crawlee", benchCrawlee],
+  ["scrapy", benchScrapy],
+  ["audit", benchAudit],
+  ["ingest", benchIngest],
+];
+
+const runBenches = async () => {
+  const only = (process.env.BENCH_ONLY ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = only.filter((name) => !BENCHES.some(([known]) => known === name));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_ONLY names no bench ${unknown.join(", ")}: ${BENCHES.map(([n]) => n).join(", ")}`);
+  }
+  for (const [name, run] of BENCHES) if (only.length === 0 || only.includes(name)) await run();
+};
+
+runBenches().catch((error: unknown) => {
+  console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

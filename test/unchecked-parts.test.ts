@@ -196,6 +196,21 @@ describe("where part checksums are required (the default), the uploader's SHA-25
       "part_checksums_not_signed",
     );
 
+    // A single PUT is sent whole, so its MD5 is always signed: an unsigned PUT URL would still
+    // take other bytes after the first were verified.
+    const single = await stack.api("/v1/uploads", {
+      method: "POST",
+      token,
+      body: JSON.stringify({
+        filename: "small.bin",
+        contentType: "application/octet-stream",
+        size: 1024,
+        partChecksums: "none",
+      }),
+    });
+    expect(single.status).toBe(400);
+    expect(((await single.json()) as { error: { code: string } }).error.code).toBe("invalid_upload_mode");
+
     const unchecked = (await (
       await stack.api("/v1/uploads", {
         method: "POST",

@@ -261,6 +261,13 @@ describe("completion from the uploader's list of parts", () => {
       error: { code: "parts_mismatch", details: { notInStorage: [4] } },
     });
 
+    // A list as long as a large upload's (2,000 parts, ~150 KB) is read and checked, not cut off
+    // by the 64 KiB limit of other bodies.
+    const long = Array.from({ length: 2000 }, (_, n) => ({ partNumber: n + 1, etag: `"${"e".repeat(32)}"` }));
+    const checked = await complete({ parts: long });
+    expect(checked.status).toBe(409);
+    expect(await checked.json()).toMatchObject({ error: { code: "parts_mismatch" } });
+
     // ETags compare without their quotes, as S3 means them.
     const unquoted = listed.map((part) => ({ ...part, etag: part.etag.replaceAll('"', "") }));
     const done = await complete({ parts: unquoted });

@@ -242,6 +242,13 @@ export class UploadCompletion {
     if (artifact && artifact.version !== pending.version) await writeSidecar(this.storage, artifact);
     const completed = artifact ?? (await this.catalog.findArtifact(upload.artifactId));
     if (!completed) throw notFound("artifact", upload.artifactId);
+    // Lost the conditional update: the sidecar written above is not the record (another completion
+    // won with its own verdict, or an abort or expiry tombstoned it); the bucket gets the record's.
+    if (!artifact && completed.state === "deleted") {
+      await writeSidecar(this.storage, completed, completed.updatedAt);
+    } else if (!artifact && completed.state !== "pending") {
+      await writeSidecar(this.storage, completed);
+    }
     if (completed.state === "pending" || completed.state === "deleted") {
       // The conditional update lost to an abort (the uploader's, or expiry's), not to a completion.
       throw conflict("upload_aborted", "This upload was aborted.");

@@ -104,7 +104,12 @@ export class StorageEvents {
    */
   private async completeUpload(ownerId: string, uploadId: string): Promise<Outcome> {
     try {
-      const uploaded = await this.uploads.complete(ownerOf(ownerId), uploadId, {}, this.verifier.inline);
+      const uploaded = await this.uploads.complete(
+        ownerOf(ownerId),
+        uploadId,
+        { onOwnersBehalf: true },
+        this.verifier.inline,
+      );
       await this.verifier.afterUpload(uploaded);
       return "completed";
     } catch (error) {

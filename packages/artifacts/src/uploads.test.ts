@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { type Artifact, artifactSidecarKey, type Principal } from "@artifact-store/core";
+import { type Artifact, armFailpoint, artifactSidecarKey, type Principal } from "@artifact-store/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { multipartEtag, UploadCompletion } from "./completion";
+import { completionFailpoint, multipartEtag, UploadCompletion } from "./completion";
 import { readSidecar } from "./sidecar";
 import { type MemoryCatalogue, manualClock, openMemoryCatalogue } from "./testing/catalogue";
 import { FakeStorage } from "./testing/fake-storage";
@@ -169,6 +169,23 @@ describe("completing", () => {
     expect(storage.objects.get(artifact.objectKey)?.tags).toEqual({ "crawl-7": "true", html: "true" });
   });
 
+  it("losing to an abort between sidecar and catalogue, leaves the bucket the record's tombstone", async () => {
+    const { uploads, storage, clock } = setup();
+    const bytes = Buffer.from("aborted meanwhile");
+    const opening = await opened(uploads, bytes, { sha256: sha256Of(bytes) });
+    storage.putObject(opening.upload.objectKey, bytes);
+    const disarm = armFailpoint(completionFailpoint("sidecar-written"), async () => {
+      await catalogue.catalog.abortUpload(opening.upload.id, clock());
+    });
+    try {
+      expect(await codeOf(uploads.complete(alice, opening.upload.id))).toBe("upload_aborted");
+    } finally {
+      disarm();
+    }
+    const sidecar = readSidecar(storage.text(artifactSidecarKey(opening.upload.artifactId)) ?? "");
+    expect(sidecar).toMatchObject({ ok: true, deletedAt: expect.any(Date), artifact: { state: "deleted" } });
+  });
+
   it("a multipart upload: completes from what storage lists, with the ETag S3 computes", async () => {
     const { uploads, storage } = setup();
     const opening = await opened(uploads, multipartBytes);
@@ -193,6 +210,36 @@ describe("completing", () => {
     expect(await codeOf(uploads.complete(alice, opening.upload.id, { sha256: "0".repeat(64) }))).toBe(
       "sha256_mismatch",
     );
+  });
+
+  it("without part checksums: the owner may leave the SHA-256 to the server, a storage event may not", async () => {
+    const { uploads, storage } = setup();
+    const opening = await uploads.create(alice, {
+      filename: "uppy.bin",
+      contentType: "application/octet-stream",
+      size: multipartBytes.length,
+      partSize: 5 * MiB,
+      partChecksums: "none",
+    });
+    if (opening.deduplicated) throw new Error("deduplicated");
+    sendParts(storage, opening.upload.storageUploadId ?? "", multipartBytes);
+    // A storage event completes on the owner's behalf: the owner may still declare the SHA-256.
+    expect(await codeOf(uploads.complete(alice, opening.upload.id, { onOwnersBehalf: true }))).toBe(
+      "sha256_required",
+    );
+    const done = await uploads.complete(alice, opening.upload.id);
+    expect(done).toMatchObject({ state: "uploaded", sha256: null });
+  });
+
+  it("refuses partChecksums none for a single PUT, whose whole MD5 the uploader can sign", async () => {
+    const { uploads } = setup();
+    const open = uploads.create(alice, {
+      filename: "small.bin",
+      contentType: "application/octet-stream",
+      size: 1024,
+      partChecksums: "none",
+    });
+    expect(await codeOf(open)).toBe("invalid_upload_mode");
   });
 
   it("needs a SHA-256, declared at opening or completion", async () => {

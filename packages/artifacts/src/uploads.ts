@@ -73,15 +73,20 @@ const uncheckedPartsGivenChecksums = () =>
     'This upload is opened with partChecksums: "none": its URLs are signed without checksums, so send part numbers only (partNumbers), no md5 or parts.',
   );
 
-/** A part as the uploader saw it sent: its number and the ETag storage answered. */
 /** What the caller of complete says of its upload; both are checked, neither is trusted. */
 export interface CompletionClaim {
   /** The whole object's SHA-256, when not declared at open. */
   sha256?: string | undefined;
   /** The parts it sent, checked against storage's list. */
   parts?: readonly ClaimedPart[] | undefined;
+  /**
+   * Set where the caller completes on the owner's behalf (a storage event): an upload whose
+   * SHA-256 the server would have to compute is left open for its owner, who may still declare one.
+   */
+  onOwnersBehalf?: boolean | undefined;
 }
 
+/** A part as the uploader saw it sent: its number and the ETag storage answered. */
 export interface ClaimedPart {
   partNumber: number;
   etag: string;
@@ -207,6 +212,14 @@ export class Uploads {
     if (partChecksums === "none" && (request.md5 !== undefined || request.parts !== undefined)) {
       throw uncheckedPartsGivenChecksums();
     }
+    // A single PUT's uploader holds the whole body, so it can sign its MD5; and an unsigned PUT URL
+    // stays good after completion, so the bytes could be replaced once verified.
+    if (partChecksums === "none" && plan.mode === "single") {
+      throw invalid(
+        "invalid_upload_mode",
+        'partChecksums "none" is for multipart uploads (multipart: true or a partSize): a single PUT is signed with its whole MD5 (md5).',
+      );
+    }
     const firstParts = this.initialParts(plan, request, partChecksums);
     if (request.sha256 && request.dedupe !== false) {
       const existing = await this.catalog.findDuplicate(ownerId, request.sha256, request.size);
@@ -291,6 +304,18 @@ export class Uploads {
     return { upload, ...(await this.signParts(upload, stored, wanted)) };
   }
 
+  /**
+   * An open multipart upload of the caller's, as a client that asks storage's dialect to start
+   * one (Uppy's CreateMultipartUpload) finds it: the upload was opened through `create` already.
+   */
+  async openMultipart(principal: Principal, uploadId: string): Promise<UploadSession> {
+    const upload = this.openUpload(await this.ownedUpload(principal, uploadId));
+    if (upload.mode !== "multipart") {
+      throw conflict("upload_not_multipart", "This upload is a single PUT; send it with PutObject.");
+    }
+    return upload;
+  }
+
   async status(principal: Principal, uploadId: string): Promise<UploadProgress> {
     const upload = await this.ownedUpload(principal, uploadId);
     const parts = upload.state === "open" ? ((await this.storedParts(upload)) ?? []) : [];
@@ -329,7 +354,8 @@ export class Uploads {
     }
     this.openUpload(upload);
     const pending = await this.artifactOf(upload);
-    const sha256 = sha256Agreed(pending.sha256, declaredSha256, this.serverMayHash(upload));
+    const serverMayHash = this.serverMayHash(upload) && !claim.onOwnersBehalf;
+    const sha256 = sha256Agreed(pending.sha256, declaredSha256, serverMayHash);
     if (claimedParts) await this.checkClaimedParts(upload, claimedParts);
     return this.completion.complete(upload, pending, sha256, inline);
   }

@@ -107,6 +107,8 @@ export const createTokenVerifier = (settings: TokenSettings): TokenVerifier => {
   const hmacKey = hmac
     ? crypto.subtle.importKey("raw", hmac, { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
     : undefined;
+  // Awaited at the first HS256 token; until then a failure must not be an unhandled rejection.
+  hmacKey?.catch(() => {});
   const verify = async (token: string): Promise<JWTPayload> => {
     const { alg } = decodeProtectedHeader(token);
     if (alg === "HS256" && hmacKey)

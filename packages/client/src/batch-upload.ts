@@ -6,6 +6,7 @@ import type { ApiTransport } from "./http";
 import { singlePartChecksum } from "./part-pipeline";
 import { sendPart } from "./part-send";
 import { PartSigner } from "./part-signer";
+import { retryPolicy } from "./retry";
 import { createSha256 } from "./sha256";
 import { toByteSource, type UploadSource } from "./sources";
 import type { UploadOptions } from "./upload";
@@ -348,7 +349,7 @@ export class BatchUploader {
               body: held.bytes as Uint8Array,
               reread: () => readWhole(held.item.source),
               urls,
-              retry: { ...this.transport.retry, ...held.item.options?.retry },
+              retry: retryPolicy(this.transport.retry, held.item.options?.retry),
               ...(options.signal ? { signal: options.signal } : {}),
             }),
           );

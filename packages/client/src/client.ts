@@ -34,7 +34,7 @@ import type {
 } from "./contract";
 import { ArtifactStoreError } from "./errors";
 import { type ApiTransport, createTransport, retryTransportFailures, type TokenProvider } from "./http";
-import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
+import { DEFAULT_RETRY, type RetryPolicy, retryPolicy } from "./retry";
 import { isNode } from "./sha256";
 import type { UploadSource } from "./sources";
 import { DEFAULT_STALL_TIMEOUT_MS } from "./stall";
@@ -101,7 +101,7 @@ export class ArtifactStoreClient {
         // Browsers show a body's progress only to XHR; a fetch of the caller's is used as given.
         xhrBodies: !isNode && options.fetch === undefined && typeof XMLHttpRequest === "function",
       },
-      { ...DEFAULT_RETRY, ...options.retry },
+      retryPolicy(DEFAULT_RETRY, options.retry),
     );
     this.uploader = new Uploader(this.transport);
     this.batchUploader = new BatchUploader(this.transport, (source, options) =>

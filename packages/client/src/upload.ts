@@ -19,7 +19,7 @@ import { type PartFeed, PartPipeline, preparedParts, singlePartChecksum } from "
 import { sendPart } from "./part-send";
 import { PartSigner } from "./part-signer";
 import { ProgressThrottle } from "./progress";
-import { type RetryPolicy, sleep } from "./retry";
+import { type RetryPolicy, retryPolicy, sleep } from "./retry";
 import { type ByteSource, toByteSource, type UploadSource } from "./sources";
 import { anySignal } from "./stall";
 
@@ -377,7 +377,7 @@ export class Uploader {
     options: UploadOptions,
     timing: { sendMs: number; waitedOnHashMs: number; waitedOnSignMs: number },
   ) {
-    const retry = { ...this.transport.retry, ...options.retry };
+    const retry = retryPolicy(this.transport.retry, options.retry);
     const stop = new AbortController();
     const signal = anySignal([options.signal, stop.signal]);
     let partsDone = plan.partCount - plan.todo.length;

@@ -34,11 +34,23 @@ export type FunctionApp<R extends RequestRuntime = RequestRuntime> = Hono<AppEnv
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 /**
+ * A completion may carry the uploader's parts list: up to 10,000 parts at 70-90 bytes each in
+ * JSON or S3's XML, which 64 KiB would cut off at about 750.
+ */
+export const MAX_COMPLETION_BODY_BYTES = 1024 * 1024;
+
+export interface FunctionAppOptions {
+  /** Larger than MAX_JSON_BODY_BYTES only where a route's declarations can be (completions). */
+  maxBodyBytes?: number;
+}
+
+/**
  * The Hono app every function starts from: request ids, CORS, body limits, errors as JSON, one
  * access log line and audit event per request, and the runtime from `source` as `c.var.runtime`.
  */
 export const createFunctionApp = <R extends RequestRuntime = never>(
   source?: RuntimeSource<R>,
+  { maxBodyBytes = MAX_JSON_BODY_BYTES }: FunctionAppOptions = {},
 ): FunctionApp<R> => {
   const app: FunctionApp<R> = new Hono<AppEnv<R>>();
   app.runtimeSource = source;
@@ -82,13 +94,13 @@ export const createFunctionApp = <R extends RequestRuntime = never>(
   }
   app.use(
     bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
+      maxSize: maxBodyBytes,
       onError: (c) =>
         c.json(
           {
             error: {
               code: "body_too_large",
-              message: `Request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes.`,
+              message: `Request bodies are limited to ${maxBodyBytes} bytes.`,
               requestId: c.get("requestId"),
             },
           },

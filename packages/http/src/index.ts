@@ -1,4 +1,11 @@
-export { type AppEnv, createFunctionApp, type FunctionApp, MAX_JSON_BODY_BYTES } from "./app";
+export {
+  type AppEnv,
+  createFunctionApp,
+  type FunctionApp,
+  type FunctionAppOptions,
+  MAX_COMPLETION_BODY_BYTES,
+  MAX_JSON_BODY_BYTES,
+} from "./app";
 export { type AuditTargets, noteAuditTargets } from "./audit";
 export { type BatchItemDone, type BatchResult, settleEach } from "./batch";
 export { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from "./cors";

@@ -442,7 +442,7 @@ export const SETTINGS = {
     parser: flag(true),
     deploy: PASSED,
     meaning:
-      'part and PUT URLs are signed only with the part\'s MD5 (Content-MD5), so storage refuses other bytes; a URL request without one is 400 `part_checksum_required`. `false` also signs bare part numbers. An upload opened with `partChecksums: "none"` (Uppy) is signed without checksums either way; while this is `true` its SHA-256 must still be declared (the verifier checks the stored bytes against it before they are served), with `false` the server may compute it',
+      'part and PUT URLs are signed only with the part\'s MD5 (Content-MD5), so storage refuses other bytes; a URL request without one is 400 `part_checksum_required`. `false` also signs bare part numbers. A multipart upload opened with `partChecksums: "none"` (for a client that cannot see its part bodies) is signed without checksums either way; while this is `true` its SHA-256 must still be declared (the verifier checks the stored bytes against it before they are served), with `false` the server may compute it',
   },
   DOWNLOAD_URL_TTL_SECONDS: {
     parser: integer(5 * 60, 1, 7 * DAY),

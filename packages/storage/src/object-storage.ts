@@ -60,10 +60,6 @@ export interface PresignUploadOptions {
   checksum?: UploadChecksum | undefined;
 }
 
-/**
- * The headers an object is stored with: what a server that ignores a download URL's overrides
- * serves it with, so they must be safe on their own (see storedObjectHeaders in core).
- */
 /** One part to sign: its exact size, and the checksums its URL will demand when given. */
 export interface PartToPresign {
   partNumber: number;
@@ -78,6 +74,10 @@ interface UnsignedRequest {
   signingService: string | undefined;
 }
 
+/**
+ * The headers an object is stored with: what a server that ignores a download URL's overrides
+ * serves it with, so they must be safe on their own (see storedObjectHeaders in core).
+ */
 export interface ObjectHeaders {
   contentType: string;
   contentDisposition: string;
