@@ -177,6 +177,14 @@ describe("on Node, without tsx", () => {
     const id = stored?.slice("stored ".length, "stored ".length + 36);
     expect(lines).toContain(`found ${id} page.warc (${size} bytes)`);
     expect(lines).toContain(`downloaded ${size} bytes`);
+    // uploadMany: both pages stored, each its own artifact, in their order.
+    expect(lines.filter((line) => line.endsWith(" is in storage")).sort()).toEqual([
+      "page 0 is in storage",
+      "page 1 is in storage",
+    ]);
+    const batched = lines.filter((line) => line.startsWith("batched "));
+    expect(batched).toHaveLength(2);
+    expect(new Set(batched).size).toBe(2);
     expect(lines.at(-1)).toBe("404 artifact_not_found");
   }, 120_000);
 

@@ -2,6 +2,7 @@
 // flight, on a terminal; nothing but the result lines when stdout is not one (or with --json).
 import cliProgress from "cli-progress";
 import { bytes, duration, fit, rate } from "./format";
+import { TransferTally } from "./transfer-tally";
 
 export interface FileProgress {
   /** Bytes of this file done so far. */
@@ -88,14 +89,11 @@ export const createProgress = (options: {
     cliProgress.Presets.shades_classic,
   );
   const started = performance.now();
-  let totalBytes = options.totalBytes;
+  const tally = new TransferTally(options.totalBytes);
   const throughput = new Throughput();
   /** Per file in flight: bytes done, and of those, how many storage held before this run. */
   const active = new Map<number, { done: number; held: number }>();
   let nextId = 0;
-  let finishedBytes = 0;
-  let transferredBefore = 0;
-  let filesDone = 0;
   const total = bars.create(
     Math.max(1, options.totalBytes),
     0,
@@ -111,15 +109,16 @@ export const createProgress = (options: {
       inFlight += file.done;
       sent += file.done - file.held;
     }
-    const transferred = transferredBefore + sent;
-    const done = finishedBytes + inFlight;
+    const { totalBytes } = tally;
+    const transferred = tally.transferredBefore + sent;
+    const done = tally.finishedBytes + inFlight;
     const speed = throughput.perSecond(performance.now() - started, transferred);
     const remaining = totalBytes - done;
     total.setTotal(Math.max(1, totalBytes));
     total.update(Math.min(done, Math.max(1, totalBytes)), {
       done: bytes(done),
       size: bytes(totalBytes),
-      files: `${filesDone}/${options.totalFiles}`,
+      files: `${tally.filesDone}/${options.totalFiles}`,
       speed: speed > 0 ? rate(speed) : "-",
       timeLeft: remaining <= 0 ? "0s" : speed > 0 ? duration(remaining / speed) : "-",
     });
@@ -169,34 +168,18 @@ export const createProgress = (options: {
           ended = true;
           const file = active.get(id) ?? { done: 0, held: 0 };
           active.delete(id);
-          transferredBefore += file.done - file.held;
-          if (outcome === "done") {
-            finishedBytes += size;
-            filesDone += 1;
-          } else if (outcome === "failed") totalBytes -= size;
+          tally.ended(size, file.done - file.held, outcome);
           bars.remove(bar);
           refresh();
         },
       };
     },
     skip(size) {
-      finishedBytes += size;
-      filesDone += 1;
+      tally.skip(size);
       refresh();
     },
-    stored(size) {
-      finishedBytes += size;
-      transferredBefore += size;
-    },
-    settled(size, outcome, stored) {
-      if (outcome === "done") {
-        if (!stored) this.stored(size);
-        filesDone += 1;
-        return;
-      }
-      if (stored) finishedBytes -= size;
-      if (outcome === "failed") totalBytes -= size;
-    },
+    stored: (size) => tally.stored(size),
+    settled: (size, outcome, stored) => tally.settled(size, outcome, stored),
     print: (line) => bars.log(`${line}\n`),
     warn: (line) => bars.log(`${line}\n`),
     stop() {

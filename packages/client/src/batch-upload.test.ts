@@ -13,14 +13,22 @@ const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("base6
 const expiresAt = () => new Date(Date.now() + 900_000).toISOString();
 const idOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
+type Indexed = { index: number };
 type StorageAnswer = number | "reset" | ((body: Uint8Array) => Promise<number> | number);
 
 /**
  * The batch API as the server answers it, and storage answering each object's PUTs in turn from
  * `answers` (then 200): a status (S3 error bodies), "reset" for a cut connection, or a function.
  */
-const fakeStore = (answers: Record<number, StorageAnswer[]>) => {
+const fakeStore = (
+  answers: Record<number, StorageAnswer[]>,
+  /** What the API answers instead, from what it would answer (a misbehaving server). */
+  tamper: { open?: (results: Indexed[]) => Indexed[]; complete?: (results: Indexed[]) => Indexed[] } = {},
+) => {
   const puts: { object: number; url: string; body: Uint8Array }[] = [];
+  const batches: number[] = [];
+  const single: unknown[] = [];
+  let opened = 0;
   const signed: { uploadId: string; parts: unknown }[] = [];
   const declared: { md5: string }[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
@@ -29,15 +37,17 @@ const fakeStore = (answers: Record<number, StorageAnswer[]>) => {
     if (url.pathname === "/v1/uploads/batch") {
       const { uploads } = JSON.parse(String(body)) as { uploads: { md5: string }[] };
       declared.push(...uploads);
-      return Response.json({
-        results: uploads.map((upload, index) => ({
+      batches.push(uploads.length);
+      const results = uploads.map((upload, index) => {
+        const object = opened++;
+        return {
           index,
           ok: true,
           status: 201,
           upload: {
             deduplicated: false,
-            uploadId: idOf(index),
-            artifactId: idOf(100 + index),
+            uploadId: idOf(object),
+            artifactId: idOf(100 + object),
             mode: "single",
             partSize: 1,
             partCount: 1,
@@ -45,15 +55,24 @@ const fakeStore = (answers: Record<number, StorageAnswer[]>) => {
             parts: [
               {
                 partNumber: 1,
-                url: `http://storage.invalid/${index}?signature=first`,
+                url: `http://storage.invalid/${object}?signature=first`,
                 method: "PUT",
                 headers: { "content-md5": upload.md5 },
               },
             ],
             expiresAt: expiresAt(),
           },
-        })),
+        };
       });
+      return Response.json({ results: tamper.open ? tamper.open(results) : results });
+    }
+    if (url.pathname === "/v1/uploads") {
+      // A single upload (a batch item gone alone): answered as a duplicate, nothing to send.
+      single.push(JSON.parse(String(body)));
+      return Response.json(
+        { deduplicated: true, artifactId: idOf(999), artifact: { id: idOf(999), state: "verified" } },
+        { status: 200 },
+      );
     }
     const resign = /^\/v1\/uploads\/([^/]+)\/parts$/.exec(url.pathname);
     if (resign?.[1]) {
@@ -73,14 +92,13 @@ const fakeStore = (answers: Record<number, StorageAnswer[]>) => {
     }
     if (url.pathname === "/v1/uploads/complete") {
       const { uploads } = JSON.parse(String(body)) as { uploads: { uploadId: string }[] };
-      return Response.json({
-        results: uploads.map(({ uploadId }, index) => ({
-          index,
-          ok: true,
-          status: 200,
-          artifact: { id: idOf(100 + Number(uploadId.slice(-12))), state: "verified" },
-        })),
-      });
+      const results = uploads.map(({ uploadId }, index) => ({
+        index,
+        ok: true,
+        status: 200,
+        artifact: { id: idOf(100 + Number(uploadId.slice(-12))), state: "verified" },
+      }));
+      return Response.json({ results: tamper.complete ? tamper.complete(results) : results });
     }
     const object = Number(url.pathname.slice(1));
     const bytes = new Uint8Array(await new Response(body).arrayBuffer());
@@ -93,6 +111,8 @@ const fakeStore = (answers: Record<number, StorageAnswer[]>) => {
   };
   return {
     puts,
+    batches,
+    single,
     signed,
     declared,
     client: new ArtifactStoreClient({
@@ -167,5 +187,114 @@ describe("uploadMany's PUTs", () => {
     expect(results[0]).toMatchObject({ ok: false, error: { name: "PartRejectedError", status: 500 } });
     expect(results[1]).toMatchObject({ ok: true });
     expect(store.puts.filter((put) => put.object === 0)).toHaveLength(3);
+  });
+});
+
+describe("uploadMany's memory", () => {
+  it("holds no more source bytes than maxHeldBytes across the batches under way", async () => {
+    const sources = Array.from({ length: 10 }, (_, n) => new Uint8Array(1024).fill(n));
+    let finished = 0;
+    let mostHeld = 0;
+    const slowPut = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      finished += 1;
+      return 200;
+    };
+    const store = fakeStore(Object.fromEntries(sources.map((_, n) => [n, [slowPut]])));
+    const results = await store.client.uploadMany(sources, {
+      maxHeldBytes: 3 * 1024,
+      onStored: () => {
+        mostHeld = Math.max(mostHeld, store.declared.length - finished);
+      },
+    });
+    expect(results.every((result) => result.ok)).toBe(true);
+    // Declared but not yet stored means read and held: three sources at most, so small batches.
+    expect(mostHeld).toBeLessThanOrEqual(3);
+    expect(Math.max(...store.batches)).toBeLessThanOrEqual(3);
+    expect(store.batches.reduce((sum, count) => sum + count)).toBe(10);
+  });
+});
+
+describe("uploadMany's duplicates", () => {
+  const pages = (count: number) =>
+    Array.from({ length: count }, (_, n) => new TextEncoder().encode(`page ${n}`));
+
+  it("the same content in the next batch, while the first is under way, answers the first's artifact", async () => {
+    const sources = [...pages(100), new TextEncoder().encode("page 0")];
+    const store = fakeStore({});
+    const results = await store.client.uploadMany(sources);
+    expect(store.batches).toEqual([100]);
+    expect(results[100]).toEqual(results[0]);
+    expect(results[0]).toMatchObject({ ok: true, artifact: { id: idOf(100) } });
+  });
+
+  it("is uploaded again with dedupe: false", async () => {
+    const sources = [...pages(100), new TextEncoder().encode("page 0")];
+    const store = fakeStore({});
+    const results = await store.client.uploadMany(
+      sources.map((source, n) => ({ source, options: n === 100 ? { dedupe: false } : {} })),
+    );
+    expect(store.batches).toEqual([100, 1]);
+    expect(results[100]).toMatchObject({ ok: true, artifact: { id: idOf(200) } });
+  });
+
+  it("when the first fails, the same content again uploads on its own", async () => {
+    const store = fakeStore({ 0: Array.from({ length: 10 }, () => 500 as const) });
+    const same = () => ({
+      source: new TextEncoder().encode("same"),
+      options: { filename: "same.html", retry: { retries: 2 } },
+    });
+    const [first, again] = await store.client.uploadMany([same(), same()]);
+    expect(store.batches).toEqual([1]);
+    expect(first).toMatchObject({ ok: false, error: { name: "PartRejectedError" } });
+    expect(again).toMatchObject({ ok: true, artifact: { id: idOf(999) } });
+    expect(store.single).toMatchObject([{ filename: "same.html", size: 4 }]);
+  });
+
+  it("content of another size or hash is not taken for the same", async () => {
+    const store = fakeStore({});
+    const results = await store.client.uploadMany([
+      new Uint8Array([1, 2]),
+      new Uint8Array([1, 2, 0]),
+      new Uint8Array([2, 1]),
+    ]);
+    expect(store.batches).toEqual([3]);
+    expect(new Set(results.map((result) => result.ok && result.artifact.id)).size).toBe(3);
+  });
+});
+
+describe("uploadMany and a server that answers the wrong items", () => {
+  it("an open result for an item it was not sent fails that batch's items with a clear error", async () => {
+    const store = fakeStore(
+      {},
+      { open: (results) => results.map((result) => ({ ...result, index: result.index + 5 })) },
+    );
+    const results = await store.client.uploadMany([new Uint8Array([1]), new Uint8Array([2])]);
+    expect(results).toHaveLength(2);
+    for (const result of results) {
+      expect(result).toMatchObject({ ok: false });
+      expect(result.ok === false && String(result.error)).toMatch(
+        /\/v1\/uploads\/batch is not one result per item/,
+      );
+    }
+    expect(store.puts).toHaveLength(0);
+  });
+
+  it("a complete answer missing or doubling an item fails them, and the other batches go on", async () => {
+    let calls = 0;
+    const store = fakeStore(
+      {},
+      {
+        complete: (results) => {
+          calls += 1;
+          return calls === 1 ? results.map((result) => ({ ...result, index: 0 })) : results;
+        },
+      },
+    );
+    const sources = Array.from({ length: 102 }, (_, n) => new TextEncoder().encode(`item ${n}`));
+    const results = await store.client.uploadMany(sources);
+    expect(results.slice(0, 100).every((result) => result.ok === false)).toBe(true);
+    expect(results[0]?.ok === false && String(results[0].error)).toMatch(/\/v1\/uploads\/complete/);
+    expect(results.slice(100)).toMatchObject([{ ok: true }, { ok: true }]);
   });
 });

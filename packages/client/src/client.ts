@@ -113,8 +113,9 @@ export class ArtifactStoreClient {
 
   /**
    * Uploads many sources, each with its own options, and answers each one's artifact or error in
-   * their order. Small ones (under 8 MiB) go 100 at a time through one open and one complete call;
-   * larger ones upload as upload() would.
+   * their order. Small ones (under 8 MiB) go 100 at a time through one open and one complete call,
+   * at most `maxHeldBytes` of them in memory; larger ones upload as upload() would. The same
+   * content twice is uploaded once (unless `dedupe: false`).
    */
   uploadMany(
     items: readonly (UploadManyItem | UploadSource)[],

@@ -79,8 +79,9 @@ const uploadGone = (error: unknown) =>
   (error.status === 404 || error.status === 409 || error.status === 410);
 
 /**
- * Files under this go through the batch calls, read whole into memory (100 at a time, so 100 MiB
- * at most); larger ones upload on their own, multipart, with a bar each, resumable part by part.
+ * Files under this go through the batch calls, read whole into memory (within uploadMany's
+ * maxHeldBytes, 256 MiB by default, across the batches under way); larger ones upload on their
+ * own, multipart, with a bar each, resumable part by part.
  */
 export const BATCH_FILE_MAX = 1024 * 1024;
 
@@ -332,7 +333,10 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
       // Ctrl-C: the files not answered yet were not started. Anything else fails them.
       if (stop.signal.aborted) return;
       for (const [index, { file }] of batch.entries())
-        if (!answered.has(index)) report(file, { event: "failed", error });
+        if (!answered.has(index)) {
+          progress.settled(file.size, "failed", stored.has(index));
+          report(file, { event: "failed", error });
+        }
     }
   };
 
