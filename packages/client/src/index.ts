@@ -1,4 +1,5 @@
 export type { UploadManyItem, UploadManyOptions, UploadManyResult } from "./batch-upload";
+export { type BlobDigestRequest, type BlobDigests, digestBlob } from "./blob-digests";
 export { ArtifactStoreClient, type ClientOptions, type SearchOptions } from "./client";
 export type * from "./contract";
 export { API_ERROR_CODES, type ApiErrorCode } from "./error-codes";

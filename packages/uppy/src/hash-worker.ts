@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { type DigestRequest, digestBlob } from "./digests";
+import { type BlobDigestRequest as DigestRequest, digestBlob } from "@artifact-store/client";
 
 /**
  * The hashing worker: Blobs cross to it by reference (no copy of the bytes), so the page's

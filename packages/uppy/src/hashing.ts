@@ -1,4 +1,8 @@
-import { type DigestRequest, type Digests, digestBlob } from "./digests";
+import {
+  type BlobDigestRequest as DigestRequest,
+  type BlobDigests as Digests,
+  digestBlob,
+} from "@artifact-store/client";
 
 /** Hashes Blobs off the page's thread; one worker per Uppy instance, started on first use. */
 export interface Hasher {

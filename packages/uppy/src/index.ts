@@ -1,5 +1,3 @@
-export { type DigestRequest, type Digests, digestBlob } from "./digests";
-export { createHasher, type Hasher } from "./hashing";
 export { type PartChecksum, StoreApiError, type StoreConnection, type TokenProvider } from "./store-api";
 export {
   type ArtifactStoreOptions,

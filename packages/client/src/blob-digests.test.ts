@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { digestBlob } from "./digests";
+import { digestBlob } from "./blob-digests";
 
-describe("digestBlob, what the hashing worker runs", () => {
+describe("digestBlob, what the Uppy adapter's hashing worker runs", () => {
   it.each([0, 1, 5 * 1024 * 1024 + 3])(
     "answers the digests node:crypto computes, for %i bytes",
     async (size) => {

@@ -1,13 +1,11 @@
-import { createMD5, createSHA256 } from "hash-wasm";
-
 /** What to compute over a Blob: a part's checksums (base64, as S3 headers carry them), the whole SHA-256 (hex). */
-export interface DigestRequest {
+export interface BlobDigestRequest {
   md5?: boolean;
   sha256?: boolean;
   sha256Hex?: boolean;
 }
 
-export interface Digests {
+export interface BlobDigests {
   /** Base64, as Content-MD5 carries it. */
   md5?: string;
   /** Base64, as x-amz-checksum-sha256 carries it. */
@@ -26,10 +24,12 @@ const hexOf = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
- * Reads the Blob once, as a stream, feeding each digest asked for (hash-wasm: WebCrypto has no MD5
- * and no incremental SHA-256). Runs in the hashing worker, or on the page where no worker starts.
+ * The digests of a Blob, for browser uploaders that slice files themselves (the Uppy adapter's
+ * hashing worker): reads it once, as a stream, feeding each digest asked for. hash-wasm, because
+ * WebCrypto has no MD5 and no incremental SHA-256; it runs in Node too.
  */
-export const digestBlob = async (blob: Blob, request: DigestRequest): Promise<Digests> => {
+export const digestBlob = async (blob: Blob, request: BlobDigestRequest): Promise<BlobDigests> => {
+  const { createMD5, createSHA256 } = await import("hash-wasm");
   const md5 = request.md5 ? await createMD5() : undefined;
   const sha256 = request.sha256 || request.sha256Hex ? await createSHA256() : undefined;
   md5?.init();
@@ -41,7 +41,7 @@ export const digestBlob = async (blob: Blob, request: DigestRequest): Promise<Di
     md5?.update(value);
     sha256?.update(value);
   }
-  const digests: Digests = {};
+  const digests: BlobDigests = {};
   if (md5) digests.md5 = base64Of(md5.digest("binary"));
   if (sha256) {
     const bytes = sha256.digest("binary");
