@@ -5,6 +5,10 @@ import type {
   UploadDeduplicated,
   UploadStatus,
 } from "@artifact-store/client";
+import { withRetries } from "./retry";
+import { StoreApiError } from "./store-api-error";
+
+export { StoreApiError };
 
 /** A bearer token, or a function that answers a fresh one (called before each API call). */
 export type TokenProvider = string | (() => string | Promise<string>);
@@ -13,18 +17,6 @@ export interface StoreConnection {
   /** The API's base URL, e.g. `https://api.example.com`. */
   endpoint: string;
   token: TokenProvider;
-}
-
-/** An error the API answered: its status and the store's error code (`part_checksum_required`, ...). */
-export class StoreApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "StoreApiError";
-  }
 }
 
 export interface PartChecksum {
@@ -38,11 +30,35 @@ export interface CompletedPart {
   etag: string;
 }
 
+/** GET /v1/uploads/plan's answer, as far as this package reads it. */
+export interface UploadPlan {
+  size: number;
+  mode: "single" | "multipart";
+  partSize: number;
+  partCount: number;
+  preferredPartSize: number;
+  minPartSize: number;
+  maxPartSize: number;
+  maxParts: number;
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /** The few upload calls of the store's JSON API that Uppy's hooks map onto. */
 export class StoreApi {
   readonly root: string;
 
-  constructor(private readonly connection: StoreConnection) {
+  /** `wait` pauses between tries (tests pass one that does not). */
+  constructor(
+    private readonly connection: StoreConnection,
+    private readonly wait?: (ms: number) => Promise<void>,
+  ) {
     this.root = connection.endpoint.replace(/\/+$/, "");
   }
 
@@ -51,28 +67,34 @@ export class StoreApi {
     return { authorization: `Bearer ${typeof token === "function" ? await token() : token}` };
   }
 
-  createUpload(body: {
-    filename: string;
-    contentType: string;
-    size: number;
-  }): Promise<UploadCreated | UploadDeduplicated> {
-    return this.call("POST", "/v1/uploads", { ...body, dedupe: false });
+  /** The plan POST /v1/uploads would make for this size, and the limits of any plan. */
+  plan(size: number): Promise<UploadPlan> {
+    return withRetries(() => this.call("GET", `/v1/uploads/plan?size=${size}`), this.wait);
+  }
+
+  /** Opens an upload: multipart in Uppy's own `partSize`, or one PUT (`multipart: false`). */
+  createUpload(
+    body: { filename: string; contentType: string; size: number } & (
+      | { partSize: number }
+      | { multipart: false }
+    ),
+  ): Promise<UploadCreated | UploadDeduplicated> {
+    return withRetries(() => this.call("POST", "/v1/uploads", { ...body, dedupe: false }), this.wait);
   }
 
   signParts(uploadId: string, parts: PartChecksum[]): Promise<SignedParts> {
-    return this.call("POST", `/v1/uploads/${encodeURIComponent(uploadId)}/parts`, { parts });
+    const path = `/v1/uploads/${encodeURIComponent(uploadId)}/parts`;
+    return withRetries(() => this.call("POST", path, { parts }), this.wait);
   }
 
   status(uploadId: string): Promise<UploadStatus> {
-    return this.call("GET", `/v1/uploads/${encodeURIComponent(uploadId)}`);
+    return withRetries(() => this.call("GET", `/v1/uploads/${encodeURIComponent(uploadId)}`), this.wait);
   }
 
   /** With `parts` (as Uppy saw them), the store completes only if storage holds exactly those. */
   complete(uploadId: string, sha256: string, parts?: CompletedPart[]): Promise<ArtifactView> {
-    return this.call("POST", `/v1/uploads/${encodeURIComponent(uploadId)}/complete`, {
-      sha256,
-      ...(parts ? { parts } : {}),
-    });
+    const path = `/v1/uploads/${encodeURIComponent(uploadId)}/complete`;
+    return withRetries(() => this.call("POST", path, { sha256, ...(parts ? { parts } : {}) }), this.wait);
   }
 
   abort(uploadId: string): Promise<void> {
@@ -88,9 +110,9 @@ export class StoreApi {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    const parsed = parseJson(await response.text());
     if (!response.ok) {
+      // A gateway's HTML 502 has no store error in it: the status and its text still say what happened.
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw new StoreApiError(
         response.status,
@@ -98,6 +120,12 @@ export class StoreApi {
         `${method} ${path}: ${response.status} ${error?.message ?? response.statusText}`,
       );
     }
+    if (parsed === undefined)
+      throw new StoreApiError(
+        response.status,
+        "invalid_response",
+        `${method} ${path}: no JSON in the answer`,
+      );
     return parsed as T;
   }
 }

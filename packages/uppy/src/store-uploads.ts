@@ -1,5 +1,6 @@
 import type { ArtifactView, UploadChecksums } from "@artifact-store/client";
 import { createHasher, type Hasher } from "./hashing";
+import { planDisagreement, uppyPartSize } from "./part-cut";
 import { type CompletedPart, type PartChecksum, StoreApi, type StoreConnection } from "./store-api";
 
 /** What this package reads of an Uppy file; the same in Uppy 5 and 6. */
@@ -27,6 +28,12 @@ export interface UppyLike {
 export interface ArtifactStoreOptions extends StoreConnection {
   /** Heard once per file the store has recorded (its artifact is in file.meta.artifactId too). */
   onArtifact?: (fileId: string, artifact: ArtifactView) => void;
+  /**
+   * The part size to prefer (bytes; Uppy keeps it at 5 MiB or more, and grows it to keep within
+   * 10,000 parts). Unset: the store's preferred part size (UPLOAD_PART_SIZE_BYTES), learned from
+   * GET /v1/uploads/plan before the first upload opens and kept for this Uppy's life.
+   */
+  partSize?: number;
 }
 
 /**
@@ -62,6 +69,7 @@ export class StoreUploads {
   private readonly hasher: Hasher;
   private readonly wholeHashes = new Map<string, Promise<string>>();
   private readonly partHashes = new Map<string, Promise<PartChecksum>>();
+  private preferredPartSize: number | undefined;
 
   constructor(
     private readonly uppy: UppyLike,
@@ -69,6 +77,7 @@ export class StoreUploads {
   ) {
     this.api = new StoreApi(options);
     this.hasher = createHasher();
+    this.preferredPartSize = options.partSize;
     uppy.addPreProcessor((ids) => this.openUploads(ids));
     uppy.addPostProcessor((ids) => this.completeUploads(ids));
   }
@@ -96,15 +105,14 @@ export class StoreUploads {
   }
 
   /**
-   * The part size the store planned for a file of this size. Uppy asks with the size alone; the
-   * store's plan depends on nothing else, so any planned file of that size answers it.
+   * The part size Uppy cuts a file of this size into, which is the one its upload was opened with:
+   * one pure function of the size and the preferred part size, which is fixed before the first
+   * upload opens, so getChunkSize and the store's plan cannot differ (even for two files of one size).
    */
   partSizeFor(size: number): number {
-    const plan = (this.uppy.getFiles() as UppyFileLike[])
-      .map((file) => file.meta[PLAN_META] as StorePlan | undefined)
-      .find((candidate) => candidate?.size === size);
-    if (!plan) throw new Error(`No planned upload of ${size} bytes.`);
-    return plan.partSize;
+    if (this.preferredPartSize === undefined)
+      throw new Error("@artifact-store/uppy: Uppy asked for a part size before any upload was opened.");
+    return uppyPartSize(size, this.preferredPartSize);
   }
 
   /** The whole file's SHA-256 (hex), hashed once in the worker; started when the upload opens. */
@@ -175,22 +183,54 @@ export class StoreUploads {
 
   private async openUpload(fileId: string): Promise<void> {
     const file = this.file(fileId);
+    const size = file.data.size;
     const known = file.meta[PLAN_META] as StorePlan | undefined;
-    if (known && (await this.stillOpen(known.uploadId))) {
-      void this.wholeSha256(fileId).catch(() => {});
-      return;
+    const resumable = known && (await this.stillOpen(known.uploadId));
+    if (!resumable || this.preferredPartSize === undefined) {
+      const planned = await this.api.plan(size);
+      this.preferredPartSize ??= planned.preferredPartSize;
+      if (resumable) return this.resume(fileId, known);
+      return this.open(fileId, file, planned.mode);
     }
+    return this.resume(fileId, known);
+  }
+
+  /** An upload still open after a reload goes on, if Uppy cuts the file as it was planned. */
+  private resume(fileId: string, known: StorePlan): void {
+    if (known.mode === "multipart" && known.partSize !== this.partSizeFor(known.size))
+      throw new Error(
+        `@artifact-store/uppy: upload ${known.uploadId} was opened with ${known.partSize}-byte parts, ` +
+          `but Uppy now cuts ${this.partSizeFor(known.size)}-byte parts; remove the file and add it again.`,
+      );
+    void this.wholeSha256(fileId).catch(() => {});
+  }
+
+  /** Opens the upload in Uppy's cut (multipart) or as one PUT, as the store's plan for the size says. */
+  private async open(fileId: string, file: UppyFileLike, mode: StorePlan["mode"]): Promise<void> {
+    const size = file.data.size;
+    const partSize = this.partSizeFor(size);
     const opened = await this.api.createUpload({
       filename: file.name || "upload.bin",
       contentType: file.type || "application/octet-stream",
-      size: file.data.size,
+      size,
+      ...(mode === "multipart" ? { partSize } : { multipart: false as const }),
     });
     if (opened.deduplicated) throw new Error("The store answered a duplicate it was told not to look for.");
+    const disagreement =
+      mode === "multipart"
+        ? planDisagreement(size, partSize, opened)
+        : opened.mode === "single" && opened.partCount === 1
+          ? undefined
+          : `the store planned a ${opened.mode} upload of ${opened.partCount} parts, not one PUT`;
+    if (disagreement) {
+      void this.api.abort(opened.uploadId).catch(() => {});
+      throw new Error(`@artifact-store/uppy cannot upload ${file.name ?? fileId}: ${disagreement}.`);
+    }
     const plan: StorePlan = {
       uploadId: opened.uploadId,
       artifactId: opened.artifactId,
       mode: opened.mode,
-      size: file.data.size,
+      size,
       partSize: opened.partSize,
       partCount: opened.partCount,
       checksums: opened.checksums,
