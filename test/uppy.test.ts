@@ -10,7 +10,13 @@ import {
   startTestStack,
   type TestStack,
 } from "./support/stack";
-import { serveUppyPage, type UppyMajor, type UppySite } from "./support/uppy-pages";
+import {
+  SESSION_COOKIE,
+  serveUppyPage,
+  TOKEN_PATH,
+  type UppyMajor,
+  type UppySite,
+} from "./support/uppy-pages";
 
 const USER = "uppy-user";
 const PART_SIZE = 5 * MiB;
@@ -24,7 +30,7 @@ interface UppyReport {
   completed: number;
   partsUploaded: number;
 }
-type UppyWindow = Window & { uppyReport: UppyReport; storeEndpoint: string; storeToken: string };
+type UppyWindow = Window & { uppyReport: UppyReport; storeEndpoint: string };
 
 let stack: TestStack;
 let browser: Browser;
@@ -64,15 +70,17 @@ interface UppyPage {
   workers: string[];
 }
 
-/** The README's example in a fresh page; the API's URL and the token are on `window` before it runs. */
-const openUppy = async (major: UppyMajor, bearer = token): Promise<UppyPage> => {
+/**
+ * The README's example in a fresh page, the API's URL on `window` before it runs; its token
+ * function asks the page's server, which answers `bearer` to this context's session cookie.
+ */
+const openUppy = async (major: UppyMajor, bearer = token, on = stack): Promise<UppyPage> => {
+  const site = sites.get(major)?.url ?? "";
   const context = await browser.newContext();
-  await context.addInitScript(
-    ({ endpoint, token }) => {
-      Object.assign(window, { storeEndpoint: endpoint, storeToken: token });
-    },
-    { endpoint: stack.url, token: bearer },
-  );
+  await context.addCookies([{ name: SESSION_COOKIE, value: encodeURIComponent(bearer), url: site }]);
+  await context.addInitScript((endpoint) => {
+    Object.assign(window, { storeEndpoint: endpoint });
+  }, on.url);
   const opened = await context.newPage();
   const seen: UppyPage = { page: opened, errors: [], requests: [], workers: [] };
   opened.on("console", (message) => {
@@ -81,7 +89,7 @@ const openUppy = async (major: UppyMajor, bearer = token): Promise<UppyPage> => 
   opened.on("pageerror", (error) => seen.errors.push(error.message));
   opened.on("request", (request) => seen.requests.push({ method: request.method(), url: request.url() }));
   opened.on("worker", (worker) => seen.workers.push(worker.url()));
-  await opened.goto(sites.get(major)?.url ?? "");
+  await opened.goto(site);
   await opened.waitForFunction(() => "uppyReport" in window, null, { timeout: 10_000 });
   return seen;
 };
@@ -111,13 +119,13 @@ const waitForCompletion = async (uppy: UppyPage, completions = 1): Promise<UppyR
   return report(uppy);
 };
 
-const artifactsOf = async (seen: UppyReport): Promise<ArtifactView[]> => {
-  const client = await stack.clientFor(USER);
+const artifactsOf = async (seen: UppyReport, on = stack): Promise<ArtifactView[]> => {
+  const client = await on.clientFor(USER);
   return Promise.all(seen.artifactIds.map((id) => client.get(id)));
 };
 
-const downloadedSha256 = async (artifactId: string): Promise<string> => {
-  const client = await stack.clientFor(USER);
+const downloadedSha256 = async (artifactId: string, on = stack): Promise<string> => {
+  const client = await on.clientFor(USER);
   return sha256OfResponse(await client.download(artifactId));
 };
 
@@ -155,11 +163,64 @@ describe.each([6, 5] as const)("Uppy %i with its Dashboard uploads into the stor
         new URL(request.url).searchParams.get("X-Amz-SignedHeaders")?.includes("content-md5"),
       ),
     ).toBe(true);
+    // The README's token function fetched the token from the app's session, as written.
+    expect(uppy.requests.some((request) => new URL(request.url).pathname === TOKEN_PATH)).toBe(true);
     // The whole SHA-256 and the part checksums were hashed in the package's worker.
     expect(uppy.workers.some((url) => url.endsWith("/hash-worker.js"))).toBe(true);
     expect(uppy.errors).toEqual([]);
     await uppy.page.context().close();
   });
+});
+
+describe("Uppy with the operator's preferred part size of 6 MiB", () => {
+  let sixMiB: TestStack;
+  beforeAll(async () => {
+    sixMiB = await startTestStack({ S3_CORS_ORIGINS: "*", UPLOAD_PART_SIZE_BYTES: String(6 * MiB) });
+  }, 60_000);
+  afterAll(() => sixMiB?.close());
+
+  it.each([6, 5] as const)(
+    "Uppy %i cuts 20 MiB into the 6 MiB parts its upload was opened with, each signed with its MD5",
+    async (major) => {
+      const uppy = await openUppy(major, await sixMiB.tokenFor(USER), sixMiB);
+      const storageOrigin = new URL(sixMiB.config.storage.endpoint ?? "").origin;
+      const partSizes: Promise<number>[] = [];
+      uppy.page.on("requestfinished", (request) => {
+        if (request.method() === "PUT" && new URL(request.url()).origin === storageOrigin)
+          partSizes.push(request.sizes().then((sizes) => sizes.requestBodySize));
+      });
+      const bytes = randomBytesOf(20 * MiB);
+      await addThroughDashboard(uppy, `six-${major}.bin`, bytes);
+      await pressUpload(uppy);
+      const seen = await waitForCompletion(uppy);
+
+      expect(seen.errors).toEqual([]);
+      const [artifact] = await artifactsOf(seen, sixMiB);
+      expect(artifact).toMatchObject({ size: 20 * MiB, sha256: sha256(bytes), state: "verified" });
+      const uploadId = await uploadIdIn(uppy);
+      const status = await (
+        await sixMiB.api(`/v1/uploads/${uploadId}`, { token: await sixMiB.tokenFor(USER) })
+      ).json();
+      expect(status).toMatchObject({ partSize: 6 * MiB, partCount: 4 });
+      expect((await Promise.all(partSizes)).sort((a, b) => b - a)).toEqual([
+        6 * MiB,
+        6 * MiB,
+        6 * MiB,
+        2 * MiB,
+      ]);
+      const puts = uppy.requests.filter(
+        (request) => request.method === "PUT" && new URL(request.url).origin === storageOrigin,
+      );
+      expect(
+        puts.every((request) =>
+          new URL(request.url).searchParams.get("X-Amz-SignedHeaders")?.includes("content-md5"),
+        ),
+      ).toBe(true);
+      expect(await downloadedSha256(artifact?.id ?? "", sixMiB)).toBe(sha256(bytes));
+      expect(uppy.errors).toEqual([]);
+      await uppy.page.context().close();
+    },
+  );
 });
 
 const storagePuts = (partNumber: (n: number) => boolean) => (url: URL, method: string) =>

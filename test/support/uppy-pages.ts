@@ -7,19 +7,24 @@ export type UppyMajor = 5 | 6;
 
 const README = new URL("../../README.md", import.meta.url);
 
+/** Where the README's token function asks the page's own server for the token, as an app's session would. */
+export const TOKEN_PATH = "/session/artifact-store-token";
+/** The cookie the test signs a browser context in with: the page's server answers it at TOKEN_PATH. */
+export const SESSION_COOKIE = "store-session";
+
 /**
- * The README's Uppy example as it stands, but for where the API is and the token (the test puts
- * both on `window` before the page loads); Uppy 5 calls artifactStoreS3v5 instead.
+ * The README's Uppy example as it stands, token function included, but for where the API is (the
+ * test puts it on `window` before the page loads); Uppy 5 calls artifactStoreS3v5 instead.
  */
 const readmeExample = async (major: UppyMajor): Promise<string> => {
   const readme = await readFile(README, "utf8");
   const block = /## Uppy\n[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!block) throw new Error("README.md has no js block under ## Uppy.");
-  const replaced = block
-    .replace(/^const API = .*$/m, "const API = window.storeEndpoint;")
-    .replace(/^const token = .*$/m, "const token = window.storeToken;");
-  if (!replaced.includes("window.storeEndpoint") || !replaced.includes("window.storeToken")) {
-    throw new Error("The README's Uppy example no longer has its `const API` and `const token` lines.");
+  const replaced = block.replace(/^const API = .*$/m, "const API = window.storeEndpoint;");
+  if (!replaced.includes("window.storeEndpoint") || !replaced.includes(TOKEN_PATH)) {
+    throw new Error(
+      `The README's Uppy example no longer has its \`const API\` line, or no longer asks ${TOKEN_PATH}.`,
+    );
   }
   return major === 6 ? replaced : replaced.replaceAll("artifactStoreS3", "artifactStoreS3v5");
 };
@@ -79,7 +84,8 @@ export interface UppySite {
 
 /**
  * The page bundled for Uppy `major`, with its styles, and the package's hashing worker beside it
- * as `/hash-worker.js` (where `new URL("./hash-worker.js", import.meta.url)` finds it).
+ * as `/hash-worker.js` (where `new URL("./hash-worker.js", import.meta.url)` finds it), and the
+ * token at TOKEN_PATH for the session cookie's holder.
  */
 export const serveUppyPage = async (major: UppyMajor): Promise<UppySite> => {
   const source = `${await readmeExample(major)}\n${REPORTING}`;
@@ -99,6 +105,10 @@ export const serveUppyPage = async (major: UppyMajor): Promise<UppySite> => {
     else if (path === "/page.css")
       response.writeHead(200, { "content-type": "text/css" }).end(page.css ?? "");
     else if (path === "/hash-worker.js") response.writeHead(200, js).end(worker.js);
-    else response.writeHead(404).end();
+    else if (path === TOKEN_PATH) {
+      const session = new RegExp(`(?:^|; )${SESSION_COOKIE}=([^;]*)`).exec(request.headers.cookie ?? "")?.[1];
+      if (session) response.writeHead(200, { "content-type": "text/plain" }).end(decodeURIComponent(session));
+      else response.writeHead(401).end();
+    } else response.writeHead(404).end();
   });
 };
