@@ -68,6 +68,8 @@ const bundle = async (
     target: "es2022",
     write: false,
     outdir: "/bundle",
+    // The SDK's Node-only paths (reached behind `isNode`), which the adapter's digest helper never takes.
+    external: ["node:*"],
     logLevel: "silent",
     ...options,
   });

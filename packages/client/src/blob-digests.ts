@@ -25,8 +25,9 @@ const hexOf = (bytes: Uint8Array): string =>
 
 /**
  * The digests of a Blob, for browser uploaders that slice files themselves (the Uppy adapter's
- * hashing worker): reads it once, as a stream, feeding each digest asked for. hash-wasm, because
- * WebCrypto has no MD5 and no incremental SHA-256; it runs in Node too.
+ * hashing worker): reads it once, as a stream, feeding each digest asked for. hash-wasm (WebCrypto
+ * has no MD5 and no incremental SHA-256; it runs in Node too), imported on first use so Node users
+ * of the SDK do not load it at startup (~50 ms).
  */
 export const digestBlob = async (blob: Blob, request: BlobDigestRequest): Promise<BlobDigests> => {
   const { createMD5, createSHA256 } = await import("hash-wasm");
