@@ -111,6 +111,12 @@ describe.each([
     expect(options.getChunkSize({ size: 30 * MiB })).toBe(8 * MiB);
   });
 
+  it("refuses a partSize that is not a number of bytes", () => {
+    expect(() => adapter(fakeUppy([]).uppy, { ...connection, partSize: 5.5 * MiB + 0.25 })).toThrow(
+      "partSize must be a whole number of bytes",
+    );
+  });
+
   it("refuses to start, and aborts the upload, where the store planned other parts than Uppy cuts", async () => {
     const calls = fakeStore({ preferredPartSize: 6 * MiB, partSizeAnswered: () => 5 * MiB });
     const { uppy, preprocess } = fakeUppy([fileOf("a", 30 * MiB)]);

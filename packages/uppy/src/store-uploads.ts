@@ -77,6 +77,10 @@ export class StoreUploads {
   ) {
     this.api = new StoreApi(options);
     this.hasher = createHasher();
+    if (options.partSize !== undefined && !(Number.isSafeInteger(options.partSize) && options.partSize > 0))
+      throw new Error(
+        `@artifact-store/uppy: partSize must be a whole number of bytes, not ${options.partSize}.`,
+      );
     this.preferredPartSize = options.partSize;
     uppy.addPreProcessor((ids) => this.openUploads(ids));
     uppy.addPostProcessor((ids) => this.completeUploads(ids));
@@ -188,6 +192,10 @@ export class StoreUploads {
     const resumable = known && (await this.stillOpen(known.uploadId));
     if (!resumable || this.preferredPartSize === undefined) {
       const planned = await this.api.plan(size);
+      if (!Number.isSafeInteger(planned.preferredPartSize) || planned.preferredPartSize <= 0)
+        throw new Error(
+          `@artifact-store/uppy: the store's preferred part size is ${planned.preferredPartSize}.`,
+        );
       this.preferredPartSize ??= planned.preferredPartSize;
       if (resumable) return this.resume(fileId, known);
       return this.open(fileId, file, planned.mode);
