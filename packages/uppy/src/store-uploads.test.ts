@@ -111,6 +111,32 @@ describe.each([
     expect(options.getChunkSize({ size: 30 * MiB })).toBe(8 * MiB);
   });
 
+  it("answers a restored upload's cut where Golden Retriever resumes it past the preprocessor", () => {
+    const restored = (id: string, partSize: number, preferredPartSize?: number) =>
+      fileOf(id, 30 * MiB, {
+        [PLAN_META]: {
+          uploadId: id,
+          mode: "multipart",
+          size: 30 * MiB,
+          partSize,
+          partCount: Math.ceil((30 * MiB) / partSize),
+          ...(preferredPartSize ? { preferredPartSize } : {}),
+        },
+      });
+    expect(
+      adapter(fakeUppy([restored("a", 6 * MiB, 6 * MiB)]).uppy, connection).getChunkSize({ size: 40 * MiB }),
+    ).toBe(6 * MiB);
+    // A plan of an older version of this package, without the preference: its part size is it.
+    expect(
+      adapter(fakeUppy([restored("b", 7 * MiB)]).uppy, connection).getChunkSize({ size: 30 * MiB }),
+    ).toBe(7 * MiB);
+    const mixed = adapter(
+      fakeUppy([restored("c", 6 * MiB, 6 * MiB), restored("d", 5 * MiB)]).uppy,
+      connection,
+    );
+    expect(() => mixed.getChunkSize({ size: 30 * MiB })).toThrow("cut from different part sizes");
+  });
+
   it("refuses a partSize that is not a number of bytes", () => {
     expect(() => adapter(fakeUppy([]).uppy, { ...connection, partSize: 5.5 * MiB + 0.25 })).toThrow(
       "partSize must be a whole number of bytes",

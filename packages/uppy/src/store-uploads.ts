@@ -48,6 +48,8 @@ export interface StorePlan {
   partSize: number;
   partCount: number;
   checksums: UploadChecksums;
+  /** The preferred part size the cut was made from (absent in plans of older versions: their partSize). */
+  preferredPartSize?: number;
 }
 
 export const PLAN_META = "artifactStore";
@@ -110,13 +112,36 @@ export class StoreUploads {
 
   /**
    * The part size Uppy cuts a file of this size into, which is the one its upload was opened with:
-   * one pure function of the size and the preferred part size, which is fixed before the first
-   * upload opens, so getChunkSize and the store's plan cannot differ (even for two files of one size).
+   * one pure function of the size and the preferred part size, which is fixed for this Uppy's life
+   * once known, so getChunkSize and the store's plan cannot differ (even for two files of one size).
    */
   partSizeFor(size: number): number {
-    if (this.preferredPartSize === undefined)
-      throw new Error("@artifact-store/uppy: Uppy asked for a part size before any upload was opened.");
-    return uppyPartSize(size, this.preferredPartSize);
+    return uppyPartSize(size, this.preferred());
+  }
+
+  /**
+   * The preferred part size: the option, the store's (learned when the first upload opens), or,
+   * where Golden Retriever's restore resumes uploads past the preprocessor after a reload, the one
+   * the restored plans were cut from (one adapter's plans share it; plans that do not are refused).
+   */
+  private preferred(): number {
+    if (this.preferredPartSize !== undefined) return this.preferredPartSize;
+    const restored = new Set(
+      (this.uppy.getFiles() as UppyFileLike[])
+        .map((file) => file.meta[PLAN_META] as StorePlan | undefined)
+        .filter((plan) => plan?.mode === "multipart")
+        .map((plan) => plan?.preferredPartSize ?? plan?.partSize),
+    );
+    const [only] = restored;
+    if (restored.size === 1 && only !== undefined) {
+      this.preferredPartSize = only;
+      return only;
+    }
+    throw new Error(
+      restored.size > 1
+        ? "@artifact-store/uppy: the restored uploads were cut from different part sizes; remove them and add them again."
+        : "@artifact-store/uppy: Uppy asked for a part size before any upload was opened.",
+    );
   }
 
   /** The whole file's SHA-256 (hex), hashed once in the worker; started when the upload opens. */
@@ -242,6 +267,7 @@ export class StoreUploads {
       partSize: opened.partSize,
       partCount: opened.partCount,
       checksums: opened.checksums,
+      preferredPartSize: this.preferred(),
     };
     this.uppy.setFileMeta(fileId, { [PLAN_META]: plan });
     void this.wholeSha256(fileId).catch(() => {});
