@@ -63,7 +63,7 @@ export interface CreateUploadRequest {
   partSize?: number | undefined;
   /** Single PUT (false) or multipart (true), instead of the server's threshold. */
   multipart?: boolean | undefined;
-  /** "none": part URLs without checksums, by the uploader's explicit choice (Uppy cannot hash a part it signs). */
+  /** "none": part URLs without checksums, by the uploader's explicit choice (for a client that cannot see its part bodies). */
   partChecksums?: PartChecksumMode | undefined;
 }
 

@@ -89,8 +89,8 @@ export const CreateUploadBody = v.strictObject({
   /** One presigned PUT (false, up to 5 GiB) or multipart (true), instead of the server's threshold. */
   multipart: v.optional(v.boolean()),
   /**
-   * "none": part URLs signed without any checksum, for an uploader that signs a part before it
-   * sees its bytes (Uppy). Only by this choice, never by omission: "signed" (the default) keeps
+   * "none": part URLs signed without any checksum, for a multipart uploader that signs a part
+   * before it can see its bytes (a single PUT is refused). Only by this choice, never by omission: "signed" (the default) keeps
    * UPLOAD_REQUIRE_PART_CHECKSUMS. The artifact is served only once the verifier has hashed the
    * stored bytes; a declared sha256 must match them (else corrupt). Where the operator requires
    * part checksums the sha256 must still be declared (here or at completion); where not, it may
