@@ -1,3 +1,5 @@
+import { base64Of, hexOf } from "./encoding";
+
 /** What to compute over a Blob: a part's checksums (base64, as S3 headers carry them), the whole SHA-256 (hex). */
 export interface BlobDigestRequest {
   md5?: boolean;
@@ -13,15 +15,6 @@ export interface BlobDigests {
   /** Hex, as the store declares an artifact's SHA-256. */
   sha256Hex?: string;
 }
-
-const base64Of = (bytes: Uint8Array): string => {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-};
-
-const hexOf = (bytes: Uint8Array): string =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
  * The digests of a Blob, for browser uploaders that slice files themselves (the Uppy adapter's

@@ -1,3 +1,4 @@
+import { base64Of } from "./encoding";
 import { isNode } from "./sha256";
 
 export type ChecksumAlgorithm = "md5" | "sha256";
@@ -13,8 +14,6 @@ interface Digest {
   update(chunk: Uint8Array): void;
   base64(): string;
 }
-
-const base64Of = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
 
 /** Node's OpenSSL where there is one, hash-wasm in browsers (WebCrypto has no MD5, nor incremental hashing). */
 const createDigest = async (algorithm: ChecksumAlgorithm): Promise<Digest> => {

@@ -1,3 +1,4 @@
+import { base64Of, hexOf } from "./encoding";
 import { isNode } from "./sha256";
 
 /** What to compute from one part's bytes. */
@@ -37,15 +38,6 @@ export interface ContentHashing {
   part(bytes: Uint8Array, request: PartHashRequest): Promise<PartHashResult>;
   close(): void;
 }
-
-const base64Of = (bytes: Uint8Array): string => {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-};
-
-const hexOf = (bytes: Uint8Array): string =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 interface Digest {
   update(chunk: Uint8Array): void;
