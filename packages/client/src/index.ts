@@ -20,7 +20,7 @@ export {
   VerificationTimeoutError,
 } from "./errors";
 export type { TokenProvider } from "./http";
-export type { RetryPolicy } from "./retry";
+export { backoffDelay, isRetryableStatus, type RetryPolicy } from "./retry";
 export { createSha256, sha256Of } from "./sha256";
 export type { UploadSource } from "./sources";
 export type { UploadOptions, UploadProgress, UploadTiming, WaitOptions } from "./upload";

@@ -1,18 +1,17 @@
+import { backoffDelay, isRetryableStatus } from "@artifact-store/client";
 import { StoreApiError } from "./store-api-error";
 
 /**
  * How often a control call (plan, create, sign, list, complete) is tried, and the first pause:
- * the SDK's policy (packages/client/src/retry.ts, not part of its public API), kept short because
- * a person is watching Uppy's progress bar.
+ * the SDK's backoff and retryable statuses, kept short because a person is watching Uppy's
+ * progress bar.
  */
 export const CONTROL_TRIES = 3;
-const BASE_DELAY_MS = 300;
+const POLICY = { retries: CONTROL_TRIES - 1, baseDelayMs: 300, maxDelayMs: 10_000 };
 
 /** Worth asking again: the request never got an answer, the server or a gateway failed, or asked us to slow down. */
 export const isTransient = (error: unknown): boolean =>
-  error instanceof StoreApiError
-    ? error.status >= 500 || error.status === 429 || error.status === 408
-    : error instanceof TypeError; // fetch rejects with a TypeError when the network fails
+  error instanceof StoreApiError ? isRetryableStatus(error.status) : error instanceof TypeError; // fetch rejects with a TypeError when the network fails
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -23,7 +22,7 @@ export const withRetries = async <T>(call: () => Promise<T>, wait = pause): Prom
       return await call();
     } catch (error) {
       if (attempt >= CONTROL_TRIES || !isTransient(error)) throw error;
-      await wait(Math.random() * BASE_DELAY_MS * 2 ** attempt);
+      await wait(backoffDelay(POLICY, attempt));
     }
   }
 };
