@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   MiB,
   md5Base64,
+  partsOf,
   randomBytesOf,
   sha256,
   sha256OfResponse,
@@ -19,12 +20,6 @@ import {
 // serves every function of the process, so two cannot run side by side.
 
 const CLIENT_PART = 5 * MiB;
-
-const partsOf = (bytes: Uint8Array, partSize: number): Uint8Array<ArrayBuffer>[] =>
-  Array.from(
-    { length: Math.ceil(bytes.length / partSize) },
-    (_, index) => bytes.slice(index * partSize, (index + 1) * partSize) as Uint8Array<ArrayBuffer>,
-  );
 
 const put = (part: PresignedPart, body: Uint8Array<ArrayBuffer>) =>
   fetch(part.url, { method: "PUT", headers: part.headers, body });

@@ -178,3 +178,10 @@ export const randomFile = async (
 };
 
 export const randomBytesOf = (size: number): Uint8Array<ArrayBuffer> => new Uint8Array(randomBytes(size));
+
+/** `bytes` cut into parts of `partSize`, as an uploader that slices its own file sends them. */
+export const partsOf = (bytes: Uint8Array, partSize: number): Uint8Array<ArrayBuffer>[] =>
+  Array.from(
+    { length: Math.ceil(bytes.length / partSize) },
+    (_, index) => bytes.slice(index * partSize, (index + 1) * partSize) as Uint8Array<ArrayBuffer>,
+  );

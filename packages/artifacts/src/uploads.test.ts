@@ -5,23 +5,13 @@ import { completionFailpoint, multipartEtag, UploadCompletion } from "./completi
 import { readSidecar } from "./sidecar";
 import { type MemoryCatalogue, manualClock, openMemoryCatalogue } from "./testing/catalogue";
 import { FakeStorage } from "./testing/fake-storage";
+import { TEST_UPLOAD_SETTINGS } from "./testing/uploaded";
 import { Uploads } from "./uploads";
 
 const MiB = 1024 * 1024;
 const alice: Principal = { kind: "user", id: "alice", roles: [], scopes: ["read", "upload", "write"] };
 const bob: Principal = { kind: "user", id: "bob", roles: [], scopes: ["read", "upload", "write"] };
-const settings = {
-  limits: {
-    singleUploadThreshold: 5 * MiB,
-    preferredPartSize: 5 * MiB,
-    maxObjectSize: 64 * MiB,
-    initialPartUrls: 4,
-  },
-  uploadUrlTtlSeconds: 900,
-  downloadUrlTtlSeconds: 300,
-  uploadTtlSeconds: 3600,
-  requirePartChecksums: false,
-};
+const settings = TEST_UPLOAD_SETTINGS;
 const sha256Of = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 /** Two parts: a full 5 MiB one and a short last one. */
 const multipartBytes = Buffer.concat([Buffer.alloc(5 * MiB, 1), Buffer.from("tail")]);
