@@ -109,8 +109,10 @@ export function cephConf(layout: ClusterLayout, input: ConfigInput): string {
     ],
     [RGW_NAME]: [
       `rgw data = ${layout.rgwDir}`,
-      // The beast frontend aborted on DeleteObjects with notifications configured.
-      `rgw frontends = civetweb port=127.0.0.1:${input.rgwPort} num_threads=64`,
+      // Beast with Nagle off: civetweb (no such option in Ceph 16) held every small response on a
+      // kept-alive connection for the client's delayed ACK, about 40 ms (a 16 KiB GET took 44 ms
+      // against 3 ms here).
+      `rgw frontends = beast endpoint=127.0.0.1:${input.rgwPort} tcp_nodelay=1`,
       // The default 'secure' mode cannot talk to a mon without auth (-13).
       "ms mon client mode = crc",
       // Reclaim deleted objects within seconds, so the 8 GiB store does not fill up.
