@@ -2,18 +2,20 @@
 // PutObject with storage credentials (the baseline), the one-by-one path (create, PUT, complete:
 // by hand, and through the SDK's upload()) and the batch path (SDK uploadMany: one open and one
 // complete call per 100), with the p50 of each step and the uploads lost: every one that failed
-// (should be 0; the SDK sends a PUT again after RGW closed its kept-alive connection), then where
-// one upload's time goes. `npx tsx scripts/bench-ingest.ts` runs it alone.
+// (should be 0; the SDK sends a PUT again after RGW closed its kept-alive connection), and the CPU
+// each upload cost the machine (bench-cpu.ts: on a saturated box that bounds the rate), then
+// where one upload's time goes. `npx tsx scripts/bench-ingest.ts` runs it alone.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { UploadCreated } from "@artifact-store/api";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
-import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import { ensureLocalStorage, openPostgres, startLocalApi } from "@artifact-store/local";
 import { storageOf, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { createS3Client } from "@artifact-store/storage";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { CPU_HEADER, cpuCells, cpuMeter } from "./bench-cpu";
 import { Spans } from "./bench-spans";
 import { printTable } from "./bench-table";
 
@@ -58,17 +60,26 @@ const putWithRetry = async (url: string, headers: Record<string, string>, body: 
   }
 };
 
+/** The catalogue the API runs on: PostgreSQL, as deployed, unless BENCH_INGEST_CATALOG=pglite. */
+const CATALOG = process.env.BENCH_INGEST_CATALOG === "pglite" ? "PGlite (in this process)" : "PostgreSQL";
+
 export const benchIngest = async (): Promise<void> => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   process.env.LOG_LEVEL ??= "silent";
   const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
+  // A database of this run's own, dropped at the end (dispose).
+  const postgres = CATALOG === "PostgreSQL" ? await openPostgres(say) : null;
+  const { DATABASE_URL: _, ...env } = process.env;
+  const catalog = postgres
+    ? { DATABASE_URL: await postgres.createDatabase(`bench_ingest_${randomBytes(4).toString("hex")}`) }
+    : { CATALOG_DATA_DIR: "memory://" };
   const api = await startLocalApi(
     {
-      ...process.env,
+      ...env,
       ...storage.env,
+      ...catalog,
       S3_BUCKET: `bench-ingest-${randomUUID().slice(0, 8)}`,
       AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      CATALOG_DATA_DIR: process.env.BENCH_INGEST_CATALOG ?? "memory://",
       RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
     },
     0,
@@ -113,6 +124,7 @@ export const benchIngest = async (): Promise<void> => {
       const payloads = Array.from({ length: COUNT }, () => new Uint8Array(randomBytes(SIZE)));
 
       const rawStarted = performance.now();
+      const rawCpu = cpuMeter();
       let rawLost = 0;
       const rawPut: number[] = [];
       await inParallel(COUNT, concurrency, (n) =>
@@ -132,6 +144,7 @@ export const benchIngest = async (): Promise<void> => {
         ),
       );
       const rawRate = COUNT / ((performance.now() - rawStarted) / 1000);
+      const rawCost = rawCpu.perItem(COUNT);
 
       const create: number[] = [];
       const put: number[] = [];
@@ -139,6 +152,7 @@ export const benchIngest = async (): Promise<void> => {
       const whole: number[] = [];
       let oneLost = 0;
       const oneStarted = performance.now();
+      const oneCpu = cpuMeter();
       await inParallel(COUNT, concurrency, async (n) => {
         const oneStartedAt = performance.now();
         try {
@@ -153,10 +167,12 @@ export const benchIngest = async (): Promise<void> => {
         }
       });
       const oneRate = COUNT / ((performance.now() - oneStarted) / 1000);
+      const oneCost = oneCpu.perItem(COUNT);
 
       let sdkLost = 0;
       const sdkUpload: number[] = [];
       const sdkStarted = performance.now();
+      const sdkCpu = cpuMeter();
       await inParallel(COUNT, concurrency, (n) =>
         timed(sdkUpload, () =>
           client.upload(payloads[n] as Uint8Array, { filename: `sdk-${n}.html`, dedupe: false }),
@@ -168,9 +184,11 @@ export const benchIngest = async (): Promise<void> => {
         ),
       );
       const sdkRate = COUNT / ((performance.now() - sdkStarted) / 1000);
+      const sdkCost = sdkCpu.perItem(COUNT);
 
       let batchLost = 0;
       const batchStarted = performance.now();
+      const batchCpu = cpuMeter();
       const results = await client.uploadMany(
         payloads.map((bytes, n) => ({
           source: bytes,
@@ -183,6 +201,7 @@ export const benchIngest = async (): Promise<void> => {
       if (failures[0])
         say(`uploadMany at ${concurrency}: ${batchLost} failed, the first: ${String(failures[0])}`);
       const batchRate = COUNT / ((performance.now() - batchStarted) / 1000);
+      const batchCost = batchCpu.perItem(COUNT);
 
       rows.push(
         [
@@ -195,6 +214,7 @@ export const benchIngest = async (): Promise<void> => {
           "-",
           p50(rawPut).toFixed(1),
           String(rawLost),
+          ...cpuCells(rawCost),
         ],
         [
           "one by one: create, PUT, complete",
@@ -206,6 +226,7 @@ export const benchIngest = async (): Promise<void> => {
           p50(complete).toFixed(1),
           p50(whole).toFixed(1),
           String(oneLost),
+          ...cpuCells(oneCost),
         ],
         [
           "one by one: SDK upload()",
@@ -217,6 +238,7 @@ export const benchIngest = async (): Promise<void> => {
           "-",
           p50(sdkUpload).toFixed(1),
           String(sdkLost),
+          ...cpuCells(sdkCost),
         ],
         [
           "batch: uploadMany (100 per open/complete call)",
@@ -228,11 +250,12 @@ export const benchIngest = async (): Promise<void> => {
           "-",
           "-",
           String(batchLost),
+          ...cpuCells(batchCost),
         ],
       );
     }
     printTable(
-      `Small-file ingest: ${SIZE / 1024} KiB uploads, ${COUNT} per row`,
+      `Small-file ingest: ${SIZE / 1024} KiB uploads, ${COUNT} per row, catalogue on ${CATALOG}`,
       [
         "path",
         "at once",
@@ -243,6 +266,7 @@ export const benchIngest = async (): Promise<void> => {
         "complete p50 ms",
         "upload p50 ms",
         "lost",
+        ...CPU_HEADER,
       ],
       rows,
     );
@@ -278,6 +302,7 @@ export const benchIngest = async (): Promise<void> => {
     s3.destroy();
     await api.close();
     await storage.stop();
+    await postgres?.dispose();
   }
 };
 
