@@ -408,6 +408,81 @@ describe("upload: many small files through the batch calls", () => {
     );
     expect(again.stderr).toMatch(/^uploaded 0 files .*; skipped 6 already uploaded; 1 failed$/m);
   });
+
+  it("a batch the store refuses as a whole: each of its files failed with the store's reason, exit 3, and the same command again sends just those", async () => {
+    const kim = await user();
+    await kim.login();
+    const kept = { "kept-0.html": randomBytesOf(300), "kept-1.html": randomBytesOf(301) };
+    const added = {
+      "new-0.html": randomBytesOf(400),
+      "new-1.html": randomBytesOf(401),
+      "new-2.html": randomBytesOf(402),
+    };
+    const folder = await folderOf(kept);
+    expect((await kim.run(["upload", "-r", folder])).code).toBe(0);
+    for (const [name, bytes] of Object.entries(added)) await writeFile(join(folder, name), bytes);
+    const pathsOf = (names: object) => Object.keys(names).map((name) => join(folder, name));
+
+    // Kim's signing budget for this minute spent (by another of her scrapers, say): the store
+    // answers the batch open 429, and a refused call spends nothing, so it stays refused.
+    const principal = `signing:user:${kim.name}`;
+    const limit = stack.runtime.config.signingRateLimitPerMinute;
+    const budgetBack = () =>
+      stack.runtime.catalog.db.query("delete from rate_limit_windows where principal = $1", [principal]);
+    await budgetBack();
+    await stack.runtime.rateLimits.hit(principal, { hits: limit, windowSeconds: 60 }, new Date(), limit);
+
+    const refused = await kim.run(["upload", "-r", folder, "--json"]);
+    expect(refused.code).toBe(3);
+    const lines = jsonLines(refused.stdout);
+    const failed = lines.filter((line) => line.event === "failed");
+    expect(failed.map((line) => line.path).sort()).toEqual(pathsOf(added).sort());
+    for (const line of failed)
+      expect(line.error).toMatchObject({
+        code: "rate_limited",
+        status: 429,
+        message: expect.stringMatching(/^Too many requests; retry in \d+ s\.$/),
+      });
+    expect(lines.filter((line) => line.event === "skipped").map((line) => line.path)).toEqual(pathsOf(kept));
+    expect(lines.at(-1)).toMatchObject({
+      event: "summary",
+      uploaded: 0,
+      skipped: 2,
+      failed: 3,
+      interrupted: 0,
+      notStarted: 0,
+      files: 5,
+    });
+
+    // People see each file with the store's reason, and the counts.
+    const told = await kim.run(["upload", "-r", folder]);
+    expect(told.code).toBe(3);
+    const failedLines = told.stderr.split("\n").filter((line) => line.startsWith("failed: "));
+    expect(failedLines.map((line) => line.replace(/retry in \d+ s/, "retry in N s")).sort()).toEqual(
+      pathsOf(added)
+        .map(
+          (path) =>
+            `failed: ${path.slice(work.length + 1)}: 429 rate_limited: Too many requests; retry in N s.`,
+        )
+        .sort(),
+    );
+    expect(told.stderr).toMatch(/^uploaded 0 files .*; skipped 2 already uploaded; 3 failed$/m);
+
+    // Once the limit allows it (the minute passed), the same command sends exactly those three.
+    await budgetBack();
+    const again = await kim.run(["upload", "-r", folder, "--json"]);
+    expect(again.code).toBe(0);
+    const sent = jsonLines(again.stdout);
+    expect(
+      sent
+        .filter((line) => line.event === "uploaded")
+        .map((line) => line.path)
+        .sort(),
+    ).toEqual(pathsOf(added).sort());
+    expect(sent.at(-1)).toMatchObject({ event: "summary", uploaded: 3, skipped: 2, failed: 0 });
+    const mine = await kim.client.search({ owner: kim.name, limit: 10 });
+    expect(mine.artifacts).toHaveLength(5);
+  });
 });
 
 describe("search, download, share and the rest", () => {

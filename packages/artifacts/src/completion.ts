@@ -10,6 +10,7 @@ import {
   type UploadSession,
 } from "@artifact-store/core";
 import type { ObjectStorage, ObjectStream, StoredObject, StoredPart } from "@artifact-store/storage";
+import { type ClaimedPart, checkClaimedParts } from "./claimed-parts";
 import { mirrorTags } from "./object-tags";
 import { writeSidecar } from "./sidecar";
 
@@ -101,6 +102,15 @@ export interface InlineVerification {
   verdict(artifact: Artifact, object: ObjectStream): Promise<IntegrityVerdict>;
 }
 
+export interface CompletionOptions {
+  inline?: InlineVerification | undefined;
+  /**
+   * The uploader's list of a multipart upload's parts, checked against the list this completion
+   * lists and completes (a single PUT's is its caller's to check, against a HEAD).
+   */
+  claimedParts?: readonly ClaimedPart[] | undefined;
+}
+
 /**
  * Completion as a state machine over what storage and the catalogue hold, so that any number of
  * concurrent callers, and a retry after a crash between any two steps, reach the same artifact:
@@ -126,7 +136,7 @@ export class UploadCompletion {
     upload: UploadSession,
     pending: Artifact,
     sha256: string | null,
-    inline?: InlineVerification,
+    { inline, claimedParts }: CompletionOptions = {},
   ): Promise<Artifact> {
     if (sha256 && inline && upload.mode === "single" && upload.size <= inline.maxBytes) {
       const checked = await this.completeSingleChecked(upload, pending, sha256, inline);
@@ -134,7 +144,7 @@ export class UploadCompletion {
     }
     const etag =
       upload.mode === "multipart" && upload.storageUploadId
-        ? await this.completeMultipart(upload, upload.storageUploadId)
+        ? await this.completeMultipart(upload, upload.storageUploadId, claimedParts)
         : await this.singleObjectEtag(upload);
     return this.finish(upload, pending, sha256, etag);
   }
@@ -155,13 +165,18 @@ export class UploadCompletion {
     return this.finish(upload, pending, pending.sha256, object.etag);
   }
 
-  private async completeMultipart(upload: UploadSession, storageUploadId: string): Promise<string> {
+  private async completeMultipart(
+    upload: UploadSession,
+    storageUploadId: string,
+    claimedParts: readonly ClaimedPart[] | undefined,
+  ): Promise<string> {
     const parts = await this.storage.listParts(upload.objectKey, storageUploadId);
     if (parts === null) {
       const object = await this.completedObject(upload);
       if (object) return object.etag;
       throw conflict("upload_not_in_storage", "Storage no longer holds this upload; start a new one.");
     }
+    if (claimedParts) checkClaimedParts(claimedParts, parts);
     checkParts(upload, parts);
     await after("parts-listed");
     const expected = multipartEtag(parts);

@@ -190,6 +190,85 @@ describe("completing", () => {
     expect(storage.uploads.has(storageUploadId)).toBe(false);
   });
 
+  it("a multipart upload with the uploader's list of parts: checked against the one ListParts it completes from", async () => {
+    const { uploads, storage } = setup();
+    const opening = await opened(uploads, multipartBytes);
+    const storageUploadId = opening.upload.storageUploadId as string;
+    sendParts(storage, storageUploadId, multipartBytes);
+    const claimed = (await storage.listParts(opening.upload.objectKey, storageUploadId)) ?? [];
+    storage.calls.length = 0;
+    const artifact = await uploads.complete(alice, opening.upload.id, {
+      sha256: sha256Of(multipartBytes),
+      parts: claimed.map(({ partNumber, etag }) => ({ partNumber, etag })),
+    });
+    expect(artifact.state).toBe("uploaded");
+    expect(storage.calls.filter((call) => call === "listParts")).toHaveLength(1);
+    expect(storage.calls.filter((call) => call === "completeMultipartUpload")).toHaveLength(1);
+  });
+
+  it("refuses a list of parts that is not what storage holds (a part sent again since), completing nothing", async () => {
+    const { uploads, storage } = setup();
+    const opening = await opened(uploads, multipartBytes);
+    const storageUploadId = opening.upload.storageUploadId as string;
+    sendParts(storage, storageUploadId, multipartBytes);
+    const claimed = (await storage.listParts(opening.upload.objectKey, storageUploadId)) ?? [];
+    // The uploader's ETag of part 2 is then stale: the part was sent again, with other bytes.
+    storage.uploadPart(storageUploadId, 2, "TAIL");
+    storage.calls.length = 0;
+    const refused = uploads.complete(alice, opening.upload.id, {
+      sha256: sha256Of(multipartBytes),
+      parts: claimed.map(({ partNumber, etag }) => ({ partNumber, etag })),
+    });
+    await expect(refused).rejects.toMatchObject({
+      code: "parts_mismatch",
+      message:
+        "The 2 part(s) named are not the 2 storage holds; send the parts again or complete without a list.",
+      details: { notInStorage: [], notNamed: [], otherEtag: [{ partNumber: 2, given: claimed[1]?.etag }] },
+    });
+    expect(storage.calls).toEqual(["listParts"]);
+    expect(storage.uploads.has(storageUploadId)).toBe(true);
+    expect(await catalogue.catalog.findUpload(opening.upload.id)).toMatchObject({
+      state: "open",
+      completingEtag: null,
+    });
+    expect((await catalogue.catalog.findArtifact(opening.upload.artifactId))?.state).toBe("pending");
+  });
+
+  it("never completes a part sent again after its list was checked", async () => {
+    const { uploads, storage } = setup();
+    const opening = await opened(uploads, multipartBytes);
+    const storageUploadId = opening.upload.storageUploadId as string;
+    sendParts(storage, storageUploadId, multipartBytes);
+    const claimed = (await storage.listParts(opening.upload.objectKey, storageUploadId)) ?? [];
+    const list = storage.listParts.bind(storage);
+    storage.listParts = async (key, id) => {
+      const listed = await list(key, id);
+      storage.uploadPart(storageUploadId, 2, "TAIL");
+      return listed;
+    };
+    const racing = uploads.complete(alice, opening.upload.id, {
+      sha256: sha256Of(multipartBytes),
+      parts: claimed.map(({ partNumber, etag }) => ({ partNumber, etag })),
+    });
+    // Storage is asked to complete the checked ETags, which no longer name part 2's bytes.
+    await expect(racing).rejects.toThrow("InvalidPart 2");
+    expect(storage.objects.has(opening.upload.objectKey)).toBe(false);
+  });
+
+  it("a single PUT with the uploader's list: checked against what a HEAD finds", async () => {
+    const { uploads, storage } = setup();
+    const bytes = Buffer.from("one part");
+    const opening = await opened(uploads, bytes, { sha256: sha256Of(bytes) });
+    const { etag } = storage.putObject(opening.upload.objectKey, bytes);
+    const stale = uploads.complete(alice, opening.upload.id, { parts: [{ partNumber: 1, etag: '"0ff"' }] });
+    await expect(stale).rejects.toMatchObject({
+      code: "parts_mismatch",
+      details: { otherEtag: [{ partNumber: 1, given: '"0ff"', stored: etag.replaceAll('"', "") }] },
+    });
+    const done = await uploads.complete(alice, opening.upload.id, { parts: [{ partNumber: 1, etag }] });
+    expect(done.state).toBe("uploaded");
+  });
+
   it("twice answers the same artifact, and refuses a second SHA-256 that disagrees", async () => {
     const { uploads, storage } = setup();
     const bytes = Buffer.from("twice");

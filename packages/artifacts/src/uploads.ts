@@ -38,6 +38,7 @@ import {
   validateMetadata,
 } from "@artifact-store/core";
 import type { ObjectHeaders, ObjectStorage, StoredPart } from "@artifact-store/storage";
+import { type ClaimedPart, checkClaimedParts } from "./claimed-parts";
 import { type InlineVerification, rangeFrom1, UploadCompletion } from "./completion";
 import { mirrorTags } from "./object-tags";
 import type { ServiceSettings } from "./settings";
@@ -85,15 +86,6 @@ export interface CompletionClaim {
    */
   onOwnersBehalf?: boolean | undefined;
 }
-
-/** A part as the uploader saw it sent: its number and the ETag storage answered. */
-export interface ClaimedPart {
-  partNumber: number;
-  etag: string;
-}
-
-/** ETags compared as S3 means them: quotes and case aside. */
-const etagText = (etag: string): string => etag.replaceAll('"', "").toLowerCase();
 
 /** Which parts to sign: with their checksums, or bare part numbers where checksums are optional. */
 export interface SignPartsRequest {
@@ -356,8 +348,11 @@ export class Uploads {
     const pending = await this.artifactOf(upload);
     const serverMayHash = this.serverMayHash(upload) && !claim.onOwnersBehalf;
     const sha256 = sha256Agreed(pending.sha256, declaredSha256, serverMayHash);
-    if (claimedParts) await this.checkClaimedParts(upload, claimedParts);
-    return this.completion.complete(upload, pending, sha256, inline);
+    // A multipart claim is checked by the completion, against the very list it completes.
+    if (claimedParts && !upload.storageUploadId) {
+      checkClaimedParts(claimedParts, (await this.storedParts(upload)) ?? []);
+    }
+    return this.completion.complete(upload, pending, sha256, { inline, claimedParts });
   }
 
   async abort(principal: Principal, uploadId: string): Promise<void> {
@@ -465,43 +460,6 @@ export class Uploads {
       return { partNumber, url, headers };
     });
     return { parts, expiresAt };
-  }
-
-  /**
-   * The uploader's list of parts must be what storage holds, part for part and ETag for ETag: a
-   * client that lost a part, or holds a stale ETag, hears so instead of completing other bytes.
-   * Checked here, before the completion lists the parts again for itself, so the completion keeps
-   * to storage's list alone.
-   */
-  private async checkClaimedParts(upload: UploadSession, claimed: readonly ClaimedPart[]): Promise<void> {
-    const stored = await this.storedParts(upload);
-    // Storage no longer holds the upload: the completion knows whether it finished or was lost.
-    if (stored === null) return;
-    const etagOf = new Map(stored.map((part) => [part.partNumber, etagText(part.etag)]));
-    const claimedNumbers = new Set(claimed.map((part) => part.partNumber));
-    const notInStorage = claimed
-      .filter((part) => !etagOf.has(part.partNumber))
-      .map((part) => part.partNumber);
-    const notClaimed = stored
-      .filter((part) => !claimedNumbers.has(part.partNumber))
-      .map((part) => part.partNumber);
-    const otherEtag = claimed
-      .filter((part) => etagOf.has(part.partNumber) && etagOf.get(part.partNumber) !== etagText(part.etag))
-      .map((part) => ({
-        partNumber: part.partNumber,
-        given: part.etag,
-        stored: etagOf.get(part.partNumber),
-      }));
-    if (notInStorage.length + notClaimed.length + otherEtag.length === 0) return;
-    throw conflict(
-      "parts_mismatch",
-      `The ${claimed.length} part(s) named are not the ${stored.length} storage holds; send the parts again or complete without a list.`,
-      {
-        notInStorage: notInStorage.slice(0, 100),
-        notNamed: notClaimed.slice(0, 100),
-        otherEtag: otherEtag.slice(0, 100),
-      },
-    );
   }
 
   /** What storage holds for the upload: its parts, or the single object as part 1. */

@@ -65,6 +65,8 @@ export class FakeStorage implements UsedByServices {
   readonly checksumAlgorithms: ObjectStorage["checksumAlgorithms"] = ["md5"];
   readonly objects = new Map<string, FakeObject>();
   readonly uploads = new Map<string, FakeUpload>();
+  /** The storage methods the services called, in order: tests count round trips by them. */
+  readonly calls: (keyof UsedByServices)[] = [];
   /** Methods that throw (storage away) until cleared. */
   readonly failing = new Set<keyof UsedByServices>();
   /** Keys a listing page holds at most, so tests can reach a second page. */
@@ -251,6 +253,7 @@ export class FakeStorage implements UsedByServices {
   }
 
   private check(method: keyof UsedByServices): void {
+    this.calls.push(method);
     if (this.failing.has(method)) throw new Error(`storage unavailable (${method})`);
   }
 

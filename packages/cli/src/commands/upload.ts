@@ -330,7 +330,9 @@ const upload = async (paths: string[], flags: UploadFlags, command: Command): Pr
         },
       );
     } catch (error) {
-      // Ctrl-C: the files not answered yet were not started. Anything else fails them.
+      // uploadMany answers each file through onResult, even when the store refuses a batch call
+      // as a whole (a 429 on the open); it throws for Ctrl-C, whose files not answered yet were
+      // not started, or for what a callback here threw, which fails the files left.
       if (stop.signal.aborted) return;
       for (const [index, { file }] of batch.entries())
         if (!answered.has(index)) {
