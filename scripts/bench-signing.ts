@@ -1,23 +1,12 @@
 // How fast the API signs part URLs (issue 16): URLs per second through POST /v1/uploads and
 // POST /v1/uploads/{id}/parts against presigning in-process (the baseline, same process), then
 // where a signing request's time goes. `npx tsx scripts/bench-signing.ts` runs it alone.
-import { randomBytes, randomUUID } from "node:crypto";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { UploadCreated } from "@artifact-store/api";
 import { signToken } from "@artifact-store/auth";
-import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { storageOf, uploadsOf } from "@artifact-store/runtime/storage";
 import { Spans } from "./bench-spans";
+import { runAlone, timed, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
-
-const say = (line: string) => console.log(`[bench] ${line}`);
-
-const timed = async (work: () => Promise<unknown>): Promise<number> => {
-  const started = performance.now();
-  await work();
-  return (performance.now() - started) / 1000;
-};
 
 /** A declared 100 GiB upload has thousands of parts to sign. */
 const BIG = 100 * 1024 ** 3;
@@ -29,23 +18,13 @@ const RAW_URLS = Number(process.env.BENCH_SIGNING_RAW_URLS ?? 10_000);
 const checksums = (count: number) =>
   Array.from({ length: count }, (_, n) => ({ partNumber: n + 1, md5: "1B2M2Y8AsgTpgAmY7PhCfg==" }));
 
-export const benchSigning = async (): Promise<void> => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  process.env.LOG_LEVEL ??= "silent";
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  const api = await startLocalApi(
-    {
-      ...process.env,
-      ...storage.env,
-      S3_BUCKET: `bench-signing-${randomUUID().slice(0, 8)}`,
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      CATALOG_DATA_DIR: "memory://",
-      UPLOAD_PART_SIZE_BYTES: String(16 * 1024 * 1024),
-      RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
-    },
-    0,
-  );
-  try {
+const SETTINGS = {
+  UPLOAD_PART_SIZE_BYTES: String(16 * 1024 * 1024),
+  RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
+};
+
+export const benchSigning = (): Promise<void> =>
+  withBenchStack("signing", SETTINGS, async (api) => {
     const token = await signToken(api.config.auth, { sub: "bench-signing" });
     const post = async (path: string, body: unknown): Promise<UploadCreated> => {
       const response = await fetch(`${api.url}${path}`, {
@@ -69,11 +48,11 @@ export const benchSigning = async (): Promise<void> => {
 
     const { uploadId } = await create(); // warms the path up
     let createUrls = 0;
-    const createSeconds = await timed(async () => {
+    const { seconds: createSeconds } = await timed(async () => {
       for (let i = 0; i < CREATES; i += 1) createUrls += (await create()).parts.length;
     });
     let partUrls = 0;
-    const partSeconds = await timed(async () => {
+    const { seconds: partSeconds } = await timed(async () => {
       for (let i = 0; i < BATCHES; i += 1) partUrls += (await signBatch(uploadId)).parts.length;
     });
     // Where a signing request's time goes: the presigner, or the handler's own work around it.
@@ -87,7 +66,7 @@ export const benchSigning = async (): Promise<void> => {
     for (let i = 0; i < 10; i += 1) await spans.step(`create (${initial} URLs)`, create);
     for (let i = 0; i < 3; i += 1) await spans.step("parts (1000 URLs)", () => signBatch(uploadId));
     const upload = await api.runtime.catalog.findUpload(uploadId);
-    const rawSeconds = await timed(async () => {
+    const { seconds: rawSeconds } = await timed(async () => {
       for (let n = 1; n <= RAW_URLS; n += 1) {
         await storageOf(api.runtime).presignPart(
           upload?.objectKey ?? "",
@@ -116,17 +95,6 @@ export const benchSigning = async (): Promise<void> => {
     );
 
     printTable("Where a signing request's time goes (mean per request)", Spans.HEADER, spans.rows());
-  } finally {
-    await api.close();
-    await storage.stop();
-  }
-};
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchSigning().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exitCode = 1;
   });
-}
+
+runAlone(import.meta.url, benchSigning);

@@ -1,19 +1,18 @@
-// Upload throughput of the SDK (issue 16): the same comparison as section 1 of scripts/bench.ts
-// (the AWS SDK's own multipart with storage credentials against client.upload, 256 MiB, parts of
-// 16 MiB, 4 in flight, rounds alternating), then where the SDK's upload time goes: hashing,
-// signing, sending and completing, as the SDK's `onTiming` reports them.
-// `npx tsx scripts/bench-upload.ts` runs both; `npm run bench` calls benchUploadBreakdown() with
-// its own client and file. Prints tables; asserts nothing.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
+// Upload throughput (issue 16): the presigned multipart path (client.upload) against the AWS
+// SDK's own multipart upload with storage credentials, the physical limit here (256 MiB, parts of
+// 16 MiB, 4 in flight, the paths alternating round by round), then where the SDK's upload time
+// goes: hashing, signing, sending and completing, as the SDK's `onTiming` reports them.
+// BENCH_UPLOAD_MIB and BENCH_UPLOAD_ROUNDS scale it; BENCH_UPLOAD_BREAKDOWN=0 leaves the breakdown
+// out. `npm run bench` calls benchUpload() first; `npx tsx scripts/bench-upload.ts` runs it alone.
+// Prints tables; asserts nothing.
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient, type UploadTiming } from "@artifact-store/client";
-import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
+import { median, runAlone, say, sha256OfFile, timed, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 import { writeRandomFile } from "./random-file";
 
@@ -23,27 +22,12 @@ const PART_SIZE = 16 * MiB;
 const CONCURRENCY = 4;
 const ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 3);
 
-const say = (line: string) => console.log(`[bench] ${line}`);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const spread = (values: number[]) =>
   values.length > 1 ? `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}` : "-";
 
-const timed = async (work: () => Promise<unknown>): Promise<number> => {
-  const started = performance.now();
-  await work();
-  return (performance.now() - started) / 1000;
-};
-
-const sha256OfFile = async (path: string): Promise<string> => {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: MiB })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-};
-
-/** One upload through the SDK, with its timings; the artifact is deleted after. */
-const timedUpload = async (client: ArtifactStoreClient, file: string, sha256?: string) => {
+/** What the SDK reports of one upload's time (onTiming); the artifact is deleted after. */
+const uploadTiming = async (client: ArtifactStoreClient, file: string, sha256?: string) => {
   let timing: UploadTiming | undefined;
-  const started = performance.now();
   const artifact = await client.upload(file, {
     concurrency: CONCURRENCY,
     ...(sha256 ? { sha256 } : {}),
@@ -51,10 +35,9 @@ const timedUpload = async (client: ArtifactStoreClient, file: string, sha256?: s
       timing = reported;
     },
   });
-  const seconds = (performance.now() - started) / 1000;
   await client.delete(artifact.id);
-  if (!timing && process.env.BENCH_UPLOAD_BREAKDOWN !== "0") throw new Error("The SDK reported no timings.");
-  return { seconds, timing: timing as UploadTiming };
+  if (!timing) throw new Error("The SDK reported no timings.");
+  return timing;
 };
 
 const ms = (value: number) => value.toFixed(0);
@@ -65,7 +48,7 @@ const ms = (value: number) => value.toFixed(0);
  * complete), then what the parts phase is made of: hashing (busy time, off the sending thread),
  * how long sending waited on hashing and on URLs, sign requests, and the part PUTs.
  */
-export const benchUploadBreakdown = async (options: {
+const benchUploadBreakdown = async (options: {
   client: ArtifactStoreClient;
   file: string;
   knownSha256: string;
@@ -74,8 +57,8 @@ export const benchUploadBreakdown = async (options: {
   const rounds = options.rounds ?? ROUNDS;
   const runs: Record<"computed" | "known", UploadTiming[]> = { computed: [], known: [] };
   for (let round = 0; round < rounds; round += 1) {
-    runs.computed.push((await timedUpload(options.client, options.file)).timing);
-    runs.known.push((await timedUpload(options.client, options.file, options.knownSha256)).timing);
+    runs.computed.push(await uploadTiming(options.client, options.file));
+    runs.known.push(await uploadTiming(options.client, options.file, options.knownSha256));
   }
   const med = (key: keyof UploadTiming, which: UploadTiming[]) => median(which.map((t) => t[key]));
   const row = (label: string, key: keyof UploadTiming, note: string) => [
@@ -103,88 +86,80 @@ export const benchUploadBreakdown = async (options: {
   );
 };
 
-/** Section 1 of scripts/bench.ts, with the spread of the rounds, then the breakdown. */
+/**
+ * The throughput table (the store's upload timed with the delete that follows it, as it always
+ * was), the spread of its rounds, then the breakdown on the same client and file.
+ */
 export const benchUpload = async (): Promise<void> => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  process.env.LOG_LEVEL ??= "silent";
-  const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-upload-"));
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  const api = await startLocalApi(
-    {
-      ...process.env,
-      ...storage.env,
-      S3_BUCKET: `bench-upload-${randomUUID().slice(0, 8)}`,
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      CATALOG_DATA_DIR: "memory://",
-      UPLOAD_PART_SIZE_BYTES: String(PART_SIZE),
-    },
-    0,
-  );
+  const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-"));
   try {
-    const token = await signToken(api.config.auth, { sub: "bench" });
-    const client = new ArtifactStoreClient({ baseUrl: api.url, token });
-    const file = join(workDir, "payload.bin");
-    await writeRandomFile(file, FILE_SIZE);
-    const knownSha256 = await sha256OfFile(file);
-    say(
-      `uploading ${FILE_SIZE / MiB} MiB, ${ROUNDS} rounds each, parts of ${PART_SIZE / MiB} MiB, ${CONCURRENCY} in flight`,
-    );
-    const sdk: number[] = [];
-    const ours: number[] = [];
-    const oursKnown: number[] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      sdk.push(
-        await timed(() =>
-          uploadWithSdk(api.config.storage, file, `bench/${randomUUID()}`, {
-            partSize: PART_SIZE,
-            concurrency: CONCURRENCY,
-          }),
-        ),
+    await withBenchStack("upload", { UPLOAD_PART_SIZE_BYTES: String(PART_SIZE) }, async (api) => {
+      const token = await signToken(api.config.auth, { sub: "bench" });
+      const client = new ArtifactStoreClient({ baseUrl: api.url, token });
+      const file = join(workDir, "payload.bin");
+      await writeRandomFile(file, FILE_SIZE);
+      say(
+        `uploading ${FILE_SIZE / MiB} MiB, ${ROUNDS} rounds each, parts of ${PART_SIZE / MiB} MiB, ${CONCURRENCY} in flight`,
       );
-      ours.push((await timedUpload(client, file)).seconds);
-      oursKnown.push((await timedUpload(client, file, knownSha256)).seconds);
-    }
-    const mibps = (seconds: number) => (FILE_SIZE / MiB / seconds).toFixed(1);
-    printTable(
-      `Upload of ${FILE_SIZE / MiB} MiB (median of ${ROUNDS}, spread of the rounds in seconds)`,
-      ["path", "seconds", "spread", "MiB/s", "ratio vs SDK"],
-      [
+      const knownSha256 = await sha256OfFile(file);
+      const sdk: number[] = [];
+      const ours: number[] = [];
+      const oursKnownHash: number[] = [];
+      const uploadAndDelete = async (sha256?: string) => {
+        const artifact = await client.upload(file, {
+          concurrency: CONCURRENCY,
+          ...(sha256 ? { sha256 } : {}),
+        });
+        await client.delete(artifact.id);
+      };
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const key = `bench/${randomUUID()}`;
+        const options = { partSize: PART_SIZE, concurrency: CONCURRENCY };
+        sdk.push((await timed(() => uploadWithSdk(api.config.storage, file, key, options))).seconds);
+        ours.push((await timed(() => uploadAndDelete())).seconds);
+        oursKnownHash.push((await timed(() => uploadAndDelete(knownSha256))).seconds);
+      }
+      const mibps = (seconds: number) => FILE_SIZE / MiB / seconds;
+      const hashSeconds = (await timed(() => sha256OfFile(file))).seconds;
+      printTable(
+        `Upload of ${FILE_SIZE / MiB} MiB (median of ${ROUNDS})`,
+        ["path", "seconds", "MiB/s", "ratio vs SDK"],
         [
-          "AWS SDK multipart, storage credentials (baseline)",
-          median(sdk).toFixed(2),
-          spread(sdk),
-          mibps(median(sdk)),
-          "1.00",
+          [
+            "AWS SDK multipart, storage credentials (baseline)",
+            median(sdk).toFixed(2),
+            mibps(median(sdk)).toFixed(1),
+            "1.00",
+          ],
+          [
+            "artifact store: SHA-256 + presigned multipart + complete",
+            median(ours).toFixed(2),
+            mibps(median(ours)).toFixed(1),
+            (median(sdk) / median(ours)).toFixed(2),
+          ],
+          [
+            "artifact store, SHA-256 already known (scrapers hash as they fetch)",
+            median(oursKnownHash).toFixed(2),
+            mibps(median(oursKnownHash)).toFixed(1),
+            (median(sdk) / median(oursKnownHash)).toFixed(2),
+          ],
+          [
+            "SHA-256 of the file alone (client CPU; overlapped with the upload)",
+            hashSeconds.toFixed(2),
+            mibps(hashSeconds).toFixed(0),
+            "-",
+          ],
         ],
-        [
-          "artifact store: SHA-256 + presigned multipart + complete",
-          median(ours).toFixed(2),
-          spread(ours),
-          mibps(median(ours)),
-          (median(sdk) / median(ours)).toFixed(2),
-        ],
-        [
-          "artifact store, SHA-256 already known",
-          median(oursKnown).toFixed(2),
-          spread(oursKnown),
-          mibps(median(oursKnown)),
-          (median(sdk) / median(oursKnown)).toFixed(2),
-        ],
-      ],
-    );
-    if (process.env.BENCH_UPLOAD_BREAKDOWN !== "0") await benchUploadBreakdown({ client, file, knownSha256 });
+      );
+      say(
+        `spread of the rounds, seconds: SDK ${spread(sdk)}, store ${spread(ours)}, SHA-256 known ${spread(oursKnownHash)}`,
+      );
+      if (process.env.BENCH_UPLOAD_BREAKDOWN !== "0")
+        await benchUploadBreakdown({ client, file, knownSha256 });
+    });
   } finally {
-    await api.close();
-    await storage.stop();
     await rm(workDir, { recursive: true, force: true });
   }
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchUpload().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchUpload);
