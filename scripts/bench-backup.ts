@@ -6,11 +6,9 @@
 // BENCH_BACKUP_LARGE (3) and BENCH_BACKUP_LARGE_MIB (64). `npm run bench` calls benchBackup() at
 // the end; `npx tsx scripts/bench-backup.ts` runs it alone. Prints a table; asserts nothing.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { backupsOf, storageOf } from "@artifact-store/runtime/storage";
 import pMap from "p-map";
+import { runAlone, say, timed, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const MiB = 1024 * 1024;
@@ -20,14 +18,6 @@ const LARGE_SIZE = Number(process.env.BENCH_BACKUP_LARGE_MIB ?? 64) * MiB;
 const SEED_CONCURRENCY = 64;
 const COPY_CONCURRENCY = 16;
 
-const say = (line: string) => console.log(`[bench] ${line}`);
-
-const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> => {
-  const started = performance.now();
-  const value = await work();
-  return { seconds: (performance.now() - started) / 1000, value };
-};
-
 interface Seeded {
   id: string;
   owner: string;
@@ -36,26 +26,14 @@ interface Seeded {
   sha256: string;
 }
 
-export const benchBackup = async (): Promise<void> => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  process.env.LOG_LEVEL ??= "silent";
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  const bucket = `bench-backup-${randomUUID().slice(0, 8)}`;
-  const api = await startLocalApi(
-    {
-      ...process.env,
-      ...storage.env,
-      S3_BUCKET: bucket,
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      CATALOG_DATA_DIR: "memory://",
-      DATABASE_URL: "",
-    },
-    0,
-  );
-  const { runtime } = api;
-  const live = storageOf(runtime);
-  const seeded: Seeded[] = [];
-  try {
+// A catalogue of this run's own, in memory, even where DATABASE_URL is set: a backup copies
+// every artifact the catalogue holds.
+export const benchBackup = (): Promise<void> =>
+  withBenchStack("backup", { DATABASE_URL: "" }, async (api) => {
+    const { runtime } = api;
+    const live = storageOf(runtime);
+    const bucket = api.config.storage.bucket;
+    const seeded: Seeded[] = [];
     say(`seeding ${SMALL} small and ${LARGE} x ${LARGE_SIZE / MiB} MiB artifacts`);
     const large = Array.from({ length: LARGE }, () => randomBytes(LARGE_SIZE));
     const bodies: Buffer[] = [
@@ -153,17 +131,6 @@ export const benchBackup = async (): Promise<void> => {
         .otherBucket(runtime.config.backup.bucket)
         .deleteObject(`content/sha256/${item.sha256.slice(0, 2)}/${item.sha256}`);
     }
-  } finally {
-    await api.close();
-    await storage.stop();
-  }
-};
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchBackup().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
   });
-}
+
+runAlone(import.meta.url, benchBackup);

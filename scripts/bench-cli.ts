@@ -11,12 +11,11 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
-import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import pMap from "p-map";
+import { runAlone, say, timed, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const FILES = Number(process.env.BENCH_CLI_FILES ?? 1000);
@@ -24,140 +23,116 @@ const FILES = Number(process.env.BENCH_CLI_FILES ?? 1000);
 const SIZES = [1024, 2048, 4096, 8192, 16384];
 const CLI = resolve("packages/cli/bin/artifact-store.js");
 
-const say = (line: string) => console.log(`[bench] ${line}`);
-
-const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> => {
-  const started = performance.now();
-  const value = await work();
-  return { seconds: (performance.now() - started) / 1000, value };
-};
-
 export const benchCli = async (): Promise<void> => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  process.env.LOG_LEVEL ??= "silent";
   const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-cli-"));
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  const api = await startLocalApi(
-    {
-      ...process.env,
-      ...storage.env,
-      S3_BUCKET: `bench-cli-${randomUUID().slice(0, 8)}`,
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      CATALOG_DATA_DIR: "memory://",
-      // Many small uploads from one address: the signing limit is not what is measured here.
-      RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
-    },
-    0,
-  );
   try {
-    const folder = join(workDir, "crawl");
-    const paths: string[] = [];
-    let bytes = 0;
-    for (let n = 0; n < FILES; n += 1) {
-      const sub = join(folder, `site-${n % 10}`);
-      if (n < 10) await mkdir(sub, { recursive: true });
-      const size = SIZES[n % SIZES.length] ?? 1024;
-      const path = join(sub, `page-${n}.html`);
-      await writeFile(path, randomBytes(size));
-      paths.push(path);
-      bytes += size;
-    }
-    say(`uploading a folder of ${FILES} files (${(bytes / 1024 / 1024).toFixed(1)} MiB, 1-16 KiB each)`);
-    const tokenFor = (sub: string) =>
-      signToken(api.config.auth, { sub: `${sub}-${randomUUID().slice(0, 6)}` });
-    const clientFor = async (sub: string) =>
-      new ArtifactStoreClient({ baseUrl: api.url, token: await tokenFor(sub) });
+    // Many small uploads from one address: the signing limit is not what is measured here.
+    await withBenchStack("cli", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, async (api) => {
+      const folder = join(workDir, "crawl");
+      const paths: string[] = [];
+      let bytes = 0;
+      for (let n = 0; n < FILES; n += 1) {
+        const sub = join(folder, `site-${n % 10}`);
+        if (n < 10) await mkdir(sub, { recursive: true });
+        const size = SIZES[n % SIZES.length] ?? 1024;
+        const path = join(sub, `page-${n}.html`);
+        await writeFile(path, randomBytes(size));
+        paths.push(path);
+        bytes += size;
+      }
+      say(`uploading a folder of ${FILES} files (${(bytes / 1024 / 1024).toFixed(1)} MiB, 1-16 KiB each)`);
+      const tokenFor = (sub: string) =>
+        signToken(api.config.auth, { sub: `${sub}-${randomUUID().slice(0, 6)}` });
+      const clientFor = async (sub: string) =>
+        new ArtifactStoreClient({ baseUrl: api.url, token: await tokenFor(sub) });
 
-    const sdkLoop = await clientFor("sdk-loop");
-    const loop = await timed(async () => {
-      for (const path of paths) await sdkLoop.upload(path, { contentType: "text/html" });
-    });
-    const sdkPool = await clientFor("sdk-pool");
-    const pool = await timed(() =>
-      pMap(paths, (path) => sdkPool.upload(path, { contentType: "text/html" }), { concurrency: 8 }),
-    );
-
-    const sdkBatches = await clientFor("sdk-batches");
-    const batches = await timed(async () => {
-      const results = await sdkBatches.uploadMany(
-        paths.map((path) => ({ source: path, options: { contentType: "text/html" } })),
+      const sdkLoop = await clientFor("sdk-loop");
+      const loop = await timed(async () => {
+        for (const path of paths) await sdkLoop.upload(path, { contentType: "text/html" });
+      });
+      const sdkPool = await clientFor("sdk-pool");
+      const pool = await timed(() =>
+        pMap(paths, (path) => sdkPool.upload(path, { contentType: "text/html" }), { concurrency: 8 }),
       );
-      const failed = results.filter((result) => !result.ok).length;
-      if (failed > 0) throw new Error(`uploadMany failed ${failed} files`);
-    });
 
-    const cli = async (token: string, configHome: string, extra: string[] = []) => {
-      const run = await timed(() =>
-        promisify(execFile)("node", [CLI, "upload", "-r", folder, "--json", ...extra], {
-          env: {
-            ...process.env,
-            ARTIFACT_STORE_URL: api.url,
-            ARTIFACT_STORE_TOKEN: token,
-            XDG_CONFIG_HOME: configHome,
-          },
-          maxBuffer: 256 * 1024 * 1024,
-        }),
-      );
-      const summary = JSON.parse(run.value.stdout.trim().split("\n").at(-1) ?? "{}") as {
-        uploaded: number;
-        skipped: number;
-        failed: number;
-        seconds: number;
+      const sdkBatches = await clientFor("sdk-batches");
+      const batches = await timed(async () => {
+        const results = await sdkBatches.uploadMany(
+          paths.map((path) => ({ source: path, options: { contentType: "text/html" } })),
+        );
+        const failed = results.filter((result) => !result.ok).length;
+        if (failed > 0) throw new Error(`uploadMany failed ${failed} files`);
+      });
+
+      const cli = async (token: string, configHome: string, extra: string[] = []) => {
+        const run = await timed(() =>
+          promisify(execFile)("node", [CLI, "upload", "-r", folder, "--json", ...extra], {
+            env: {
+              ...process.env,
+              ARTIFACT_STORE_URL: api.url,
+              ARTIFACT_STORE_TOKEN: token,
+              XDG_CONFIG_HOME: configHome,
+            },
+            maxBuffer: 256 * 1024 * 1024,
+          }),
+        );
+        const summary = JSON.parse(run.value.stdout.trim().split("\n").at(-1) ?? "{}") as {
+          uploaded: number;
+          skipped: number;
+          failed: number;
+          seconds: number;
+        };
+        if (summary.failed > 0) throw new Error(`the CLI failed ${summary.failed} files`);
+        return { wall: run.seconds, own: summary.seconds, summary };
       };
-      if (summary.failed > 0) throw new Error(`the CLI failed ${summary.failed} files`);
-      return { wall: run.seconds, own: summary.seconds, summary };
-    };
-    const home = (name: string) => mkdtemp(join(workDir, `${name}-`));
-    const one = await cli(await tokenFor("cli-1"), await home("cli-1"), ["--concurrency", "1", "--no-batch"]);
-    const unbatched = await cli(await tokenFor("cli-8-alone"), await home("cli-8-alone"), ["--no-batch"]);
-    const unbatchedWide = await cli(await tokenFor("cli-16-alone"), await home("cli-16-alone"), [
-      "--concurrency",
-      "16",
-      "--no-batch",
-    ]);
-    const defaultHome = await home("cli-default");
-    const defaultToken = await tokenFor("cli-default");
-    const many = await cli(defaultToken, defaultHome);
-    const wide = await cli(await tokenFor("cli-16"), await home("cli-16"), ["--concurrency", "16"]);
-    const again = await cli(defaultToken, defaultHome);
-    if (again.summary.skipped !== FILES) throw new Error(`the re-run skipped ${again.summary.skipped} files`);
+      const home = (name: string) => mkdtemp(join(workDir, `${name}-`));
+      const one = await cli(await tokenFor("cli-1"), await home("cli-1"), [
+        "--concurrency",
+        "1",
+        "--no-batch",
+      ]);
+      const unbatched = await cli(await tokenFor("cli-8-alone"), await home("cli-8-alone"), ["--no-batch"]);
+      const unbatchedWide = await cli(await tokenFor("cli-16-alone"), await home("cli-16-alone"), [
+        "--concurrency",
+        "16",
+        "--no-batch",
+      ]);
+      const defaultHome = await home("cli-default");
+      const defaultToken = await tokenFor("cli-default");
+      const many = await cli(defaultToken, defaultHome);
+      const wide = await cli(await tokenFor("cli-16"), await home("cli-16"), ["--concurrency", "16"]);
+      const again = await cli(defaultToken, defaultHome);
+      if (again.summary.skipped !== FILES)
+        throw new Error(`the re-run skipped ${again.summary.skipped} files`);
 
-    const perSecond = (seconds: number) => FILES / seconds;
-    const baseline = perSecond(loop.seconds);
-    const row = (what: string, seconds: number) => [
-      what,
-      seconds.toFixed(2),
-      perSecond(seconds).toFixed(0),
-      (perSecond(seconds) / baseline).toFixed(2),
-    ];
-    printTable(
-      `Folder upload of ${FILES} small files`,
-      ["path", "seconds", "files/s", "ratio vs SDK loop"],
-      [
-        row("SDK upload() in a loop, one file after another (baseline)", loop.seconds),
-        row("SDK upload(), 8 files at once (p-map)", pool.seconds),
-        row("SDK uploadMany(), batches of 100, 8 PUTs at once", batches.seconds),
-        row("CLI upload -r --no-batch --concurrency 1, process start to exit", one.wall),
-        row("CLI upload -r --no-batch (8 files at once), process start to exit", unbatched.wall),
-        row("CLI upload -r --no-batch --concurrency 16, process start to exit", unbatchedWide.wall),
-        row("CLI upload -r, batches (default: 8 PUTs at once), process start to exit", many.wall),
-        row("CLI upload -r, batches (default: 8 PUTs at once), its own summary", many.own),
-        row("CLI upload -r, batches, --concurrency 16, process start to exit", wide.wall),
-        row("CLI upload -r again: all skipped through the journal", again.wall),
-      ],
-    );
+      const perSecond = (seconds: number) => FILES / seconds;
+      const baseline = perSecond(loop.seconds);
+      const row = (what: string, seconds: number) => [
+        what,
+        seconds.toFixed(2),
+        perSecond(seconds).toFixed(0),
+        (perSecond(seconds) / baseline).toFixed(2),
+      ];
+      printTable(
+        `Folder upload of ${FILES} small files`,
+        ["path", "seconds", "files/s", "ratio vs SDK loop"],
+        [
+          row("SDK upload() in a loop, one file after another (baseline)", loop.seconds),
+          row("SDK upload(), 8 files at once (p-map)", pool.seconds),
+          row("SDK uploadMany(), batches of 100, 8 PUTs at once", batches.seconds),
+          row("CLI upload -r --no-batch --concurrency 1, process start to exit", one.wall),
+          row("CLI upload -r --no-batch (8 files at once), process start to exit", unbatched.wall),
+          row("CLI upload -r --no-batch --concurrency 16, process start to exit", unbatchedWide.wall),
+          row("CLI upload -r, batches (default: 8 PUTs at once), process start to exit", many.wall),
+          row("CLI upload -r, batches (default: 8 PUTs at once), its own summary", many.own),
+          row("CLI upload -r, batches, --concurrency 16, process start to exit", wide.wall),
+          row("CLI upload -r again: all skipped through the journal", again.wall),
+        ],
+      );
+    });
   } finally {
-    await api.close();
-    await storage.stop();
     await rm(workDir, { recursive: true, force: true });
   }
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchCli().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchCli);

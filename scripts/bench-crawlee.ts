@@ -3,27 +3,25 @@
 // against Crawlee's own storage, on disk and in memory, crawling the same loopback site in the
 // same run at the same concurrency, and against the SDK uploading the same pages without a crawler. `npx tsx scripts/bench-crawlee.ts` runs it alone.
 // Prints a table; asserts nothing.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { ArtifactStoreStorageClient, withRequestProvenance } from "@artifact-store/crawlee";
-import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import type { LocalApi } from "@artifact-store/local";
 import type { StorageClient } from "@crawlee/types";
 import { CheerioCrawler, Configuration, KeyValueStore, log, MemoryStorage } from "crawlee";
 import pMap from "p-map";
 import { serveOnLoopback } from "../test/support/static-site";
+import { runAlone, say, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const PAGES = Number(process.env.BENCH_CRAWLEE_PAGES ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CRAWLEE_CONCURRENCY ?? 8);
 /** A scraped page's size, roughly: 16 KiB of HTML. */
 const FILLER = "<p>lorem ipsum dolor sit amet, consectetur adipiscing elit</p>\n".repeat(260);
-
-const say = (line: string) => console.log(`[bench] ${line}`);
 
 /** Page n links to the next three, so the crawler discovers the site as it goes. */
 const pageHtml = (n: number): string => {
@@ -62,23 +60,20 @@ const crawl = async (siteUrl: string, storageClient: StorageClient): Promise<num
 };
 
 export const benchCrawlee = async (): Promise<void> => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  process.env.LOG_LEVEL ??= "silent";
   log.setLevel(log.LEVELS.WARNING);
   const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-crawlee-"));
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  const api = await startLocalApi(
-    {
-      ...process.env,
-      ...storage.env,
-      S3_BUCKET: `bench-crawlee-${randomUUID().slice(0, 8)}`,
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      CATALOG_DATA_DIR: "memory://",
-      // Many small uploads from one address: the signing limit is not what is measured here.
-      RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
-    },
-    0,
-  );
+  try {
+    // Many small uploads from one address: the signing limit is not what is measured here.
+    await withBenchStack("crawlee", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, (api) =>
+      crawlEach(api, workDir),
+    );
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+};
+
+/** The crawls and the SDK's floor, against the stack `api` serves. */
+const crawlEach = async (api: LocalApi, workDir: string): Promise<void> => {
   const site = await serveOnLoopback((request, response) => {
     const n = Number(/^\/page\/(\d+)$/.exec(request.url ?? "")?.[1] ?? -1);
     if (!(n >= 0 && n < PAGES)) return void response.writeHead(404).end();
@@ -132,17 +127,7 @@ export const benchCrawlee = async (): Promise<void> => {
     );
   } finally {
     await site.close();
-    await api.close();
-    await storage.stop();
-    await rm(workDir, { recursive: true, force: true });
   }
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchCrawlee().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchCrawlee);

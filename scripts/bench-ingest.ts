@@ -6,17 +6,16 @@
 // each upload cost the machine (bench-cpu.ts: on a saturated box that bounds the rate), then
 // where one upload's time goes. `npx tsx scripts/bench-ingest.ts` runs it alone.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { UploadCreated } from "@artifact-store/api";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
-import { ensureLocalStorage, openPostgres, startLocalApi } from "@artifact-store/local";
+import type { LocalApi } from "@artifact-store/local";
 import { storageOf, uploadsOf, verifierOf } from "@artifact-store/runtime/storage";
 import { createS3Client } from "@artifact-store/storage";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { CPU_HEADER, cpuCells, cpuMeter } from "./bench-cpu";
 import { Spans } from "./bench-spans";
+import { median as p50, runAlone, say, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const SIZE = 16 * 1024;
@@ -25,9 +24,6 @@ const CONCURRENCIES = (process.env.BENCH_INGEST_CONCURRENCY ?? "1,8,32").split("
 const COUNT = Number(process.env.BENCH_INGEST_COUNT ?? 200);
 /** Uploads timed span by span, one at a time, after the table. */
 const BREAKDOWN_COUNT = Number(process.env.BENCH_INGEST_BREAKDOWN_COUNT ?? 50);
-
-const say = (line: string) => console.log(`[bench] ${line}`);
-const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 const inParallel = async (count: number, concurrency: number, work: (n: number) => Promise<void>) => {
   let next = 0;
@@ -63,27 +59,19 @@ const putWithRetry = async (url: string, headers: Record<string, string>, body: 
 /** The catalogue the API runs on: PostgreSQL, as deployed, unless BENCH_INGEST_CATALOG=pglite. */
 const CATALOG = process.env.BENCH_INGEST_CATALOG === "pglite" ? "PGlite (in this process)" : "PostgreSQL";
 
-export const benchIngest = async (): Promise<void> => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  process.env.LOG_LEVEL ??= "silent";
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  // A database of this run's own, dropped at the end (dispose).
-  const postgres = CATALOG === "PostgreSQL" ? await openPostgres(say) : null;
-  const { DATABASE_URL: _, ...env } = process.env;
-  const catalog = postgres
-    ? { DATABASE_URL: await postgres.createDatabase(`bench_ingest_${randomBytes(4).toString("hex")}`) }
-    : { CATALOG_DATA_DIR: "memory://" };
-  const api = await startLocalApi(
-    {
-      ...env,
-      ...storage.env,
-      ...catalog,
-      S3_BUCKET: `bench-ingest-${randomUUID().slice(0, 8)}`,
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
-    },
-    0,
+/** On PostgreSQL, a database of this run's own, dropped at the end; PGlite in memory leaves DATABASE_URL out. */
+const ON_POSTGRES = CATALOG === "PostgreSQL";
+
+export const benchIngest = (): Promise<void> =>
+  withBenchStack(
+    "ingest",
+    { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000", ...(ON_POSTGRES ? {} : { DATABASE_URL: undefined }) },
+    measure,
+    ON_POSTGRES ? { catalog: "postgres" } : {},
   );
+
+/** The table and the breakdown, against the stack `api` serves. */
+const measure = async (api: LocalApi): Promise<void> => {
   const s3 = createS3Client(api.config.storage);
   try {
     const token = await signToken(api.config.auth, { sub: "bench-ingest" });
@@ -300,17 +288,7 @@ export const benchIngest = async (): Promise<void> => {
     }
   } finally {
     s3.destroy();
-    await api.close();
-    await storage.stop();
-    await postgres?.dispose();
   }
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchIngest().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exitCode = 1;
-  });
-}
+runAlone(import.meta.url, benchIngest);

@@ -4,19 +4,19 @@
 // second crawl into the store, where every file is up to date, shows what stat_file's catalogue
 // look-up costs. Rates are from Scrapy's own elapsed time (its start-up, ~1 s, is not counted).
 // `npx tsx scripts/bench-scrapy.ts` runs it alone. Prints a table; asserts nothing.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
-import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
+import type { LocalApi } from "@artifact-store/local";
 import { createS3Client } from "@artifact-store/storage";
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import pMap from "p-map";
 import { ensureScrapy, scrapyVersion } from "../packages/local/src/scrapy";
 import { type CrawlRun, type CrawlSiteShape, crawlSite, serveCrawlSite } from "../test/support/scrapy";
+import { median, runAlone, say, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const MiB = 1024 * 1024;
@@ -31,27 +31,27 @@ const SHAPES: { label: string; shape: CrawlSiteShape }[] = [
 /** Scrapy's default REACTOR_THREADPOOL_MAXSIZE: the uploads the pipeline has in flight at most. */
 const STORE_THREADS = 10;
 
-const say = (line: string) => console.log(`[bench] ${line}`);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
 export const benchScrapy = async (): Promise<void> => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  process.env.LOG_LEVEL ??= "silent";
   const python = await ensureScrapy((line) => say(`scrapy: ${line}`));
   const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-scrapy-"));
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  const api = await startLocalApi(
-    {
-      ...process.env,
-      ...storage.env,
-      S3_BUCKET: `bench-scrapy-${randomUUID().slice(0, 8)}`,
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      CATALOG_DATA_DIR: "memory://",
-      // Many small uploads from one address: the signing limit is not what is measured here.
-      RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
-    },
-    0,
+  let rows: (string | number)[][];
+  try {
+    // Many small uploads from one address: the signing limit is not what is measured here.
+    rows = await withBenchStack("scrapy", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, (api) =>
+      crawlEachShape(api, python, workDir),
+    );
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  printTable(
+    `Scrapy ${await scrapyVersion()} files pipeline, one crawl per row (median of ${ROUNDS}; Scrapy's defaults: 16 requests, ${STORE_THREADS} store threads)`,
+    ["store", "files", "crawl s", "files/s", "MiB/s", "ratio vs filesystem"],
+    rows,
   );
+};
+
+/** Each shape crawled ROUNDS times each way; the table's rows. */
+const crawlEachShape = async (api: LocalApi, python: string, workDir: string) => {
   const store = api.url.replace(/^http:/, "artifact:");
   const s3 = createS3Client(api.config.storage);
   const rows: (string | number)[][] = [];
@@ -120,15 +120,8 @@ export const benchScrapy = async (): Promise<void> => {
   } finally {
     await emptyBucket(s3, api.config.storage.bucket).catch(() => {});
     s3.destroy();
-    await api.close();
-    await storage.stop();
-    await rm(workDir, { recursive: true, force: true });
   }
-  printTable(
-    `Scrapy ${await scrapyVersion()} files pipeline, one crawl per row (median of ${ROUNDS}; Scrapy's defaults: 16 requests, ${STORE_THREADS} store threads)`,
-    ["store", "files", "crawl s", "files/s", "MiB/s", "ratio vs filesystem"],
-    rows,
-  );
+  return rows;
 };
 
 const pipeline = (filesStore: string) => ({
@@ -159,11 +152,4 @@ const elapsed = (run: CrawlRun, files: number, status: "downloaded" | "uptodate"
   return seconds;
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchScrapy().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchScrapy);

@@ -5,17 +5,14 @@
 // GetObject stream (reading alone). `npm run bench` calls benchVerify() at the end;
 // `npx tsx scripts/bench-verify.ts` runs it alone. Prints a table; asserts nothing.
 import { execFile } from "node:child_process";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
-import { ensureLocalStorage, startLocalApi } from "@artifact-store/local";
 import { storageOf, verifierOf } from "@artifact-store/runtime/storage";
+import { median, runAlone, say, sha256OfFile, timed, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 import { writeRandomFile } from "./random-file";
 
@@ -23,111 +20,74 @@ const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_VERIFY_MIB ?? 256) * MiB;
 const ROUNDS = 3;
 
-const say = (line: string) => console.log(`[bench] ${line}`);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
-const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> => {
-  const started = performance.now();
-  const value = await work();
-  return { seconds: (performance.now() - started) / 1000, value };
-};
-
 export const benchVerify = async (): Promise<void> => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  process.env.LOG_LEVEL ??= "silent";
   const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-verify-"));
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  const api = await startLocalApi(
-    {
-      ...process.env,
-      ...storage.env,
-      S3_BUCKET: `bench-verify-${randomUUID().slice(0, 8)}`,
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      CATALOG_DATA_DIR: "memory://",
-      // Nothing verified at completion: every round below is the verifier's own.
-      VERIFY_INLINE_MAX_BYTES: "0",
-    },
-    0,
-  );
   try {
-    const file = join(workDir, "payload.bin");
-    await writeRandomFile(file, SIZE);
-    const token = await signToken(api.config.auth, { sub: "bench-verify" });
-    const artifact = await new ArtifactStoreClient({ baseUrl: api.url, token }).upload(file, {
-      filename: "payload.bin",
+    // Nothing verified at completion: every round below is the verifier's own.
+    await withBenchStack("verify", { VERIFY_INLINE_MAX_BYTES: "0" }, async (api) => {
+      const file = join(workDir, "payload.bin");
+      await writeRandomFile(file, SIZE);
+      const token = await signToken(api.config.auth, { sub: "bench-verify" });
+      const artifact = await new ArtifactStoreClient({ baseUrl: api.url, token }).upload(file, {
+        filename: "payload.bin",
+      });
+      const stored = await api.runtime.catalog.findArtifact(artifact.id);
+      if (!stored?.sha256) throw new Error("the upload left no record");
+      say(`verifying ${SIZE / MiB} MiB, ${ROUNDS} rounds of each`);
+
+      const rounds = {
+        sha256sum: [] as number[],
+        node: [] as number[],
+        read: [] as number[],
+        verifier: [] as number[],
+      };
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const sum = await timed(() => promisify(execFile)("sha256sum", [file]));
+        if (!sum.value.stdout.startsWith(stored.sha256))
+          throw new Error("sha256sum disagrees with the upload");
+        rounds.sha256sum.push(sum.seconds);
+
+        rounds.node.push((await timed(() => sha256OfFile(file))).seconds);
+
+        rounds.read.push(
+          (
+            await timed(async () => {
+              const object = await storageOf(api.runtime).readObject(stored.objectKey);
+              let bytes = 0;
+              for await (const chunk of object?.body ?? []) bytes += (chunk as Buffer).length;
+              return bytes;
+            })
+          ).seconds,
+        );
+
+        const verified = await timed(() => verifierOf(api.runtime).reverify(artifact.id));
+        if (verified.value.state !== "verified")
+          throw new Error(`the verifier found ${verified.value.state}`);
+        rounds.verifier.push(verified.seconds);
+      }
+
+      const rate = (seconds: number) => SIZE / MiB / seconds;
+      const baseline = rate(median(rounds.sha256sum));
+      const row = (what: string, seconds: number[]) => [
+        what,
+        median(seconds).toFixed(3),
+        rate(median(seconds)).toFixed(0),
+        (rate(median(seconds)) / baseline).toFixed(2),
+      ];
+      printTable(
+        `SHA-256 verification of ${SIZE / MiB} MiB (median of ${ROUNDS})`,
+        ["what", "seconds", "MiB/s", "ratio vs sha256sum"],
+        [
+          row("sha256sum of the file on disk (baseline)", rounds.sha256sum),
+          row("node:crypto over the file on disk (hashing alone)", rounds.node),
+          row("GetObject stream from S3, not hashed (reading alone)", rounds.read),
+          row("verifier: GetObject + SHA-256 + sniff + record", rounds.verifier),
+        ],
+      );
     });
-    const stored = await api.runtime.catalog.findArtifact(artifact.id);
-    if (!stored?.sha256) throw new Error("the upload left no record");
-    say(`verifying ${SIZE / MiB} MiB, ${ROUNDS} rounds of each`);
-
-    const rounds = {
-      sha256sum: [] as number[],
-      node: [] as number[],
-      read: [] as number[],
-      verifier: [] as number[],
-    };
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const sum = await timed(() => promisify(execFile)("sha256sum", [file]));
-      if (!sum.value.stdout.startsWith(stored.sha256)) throw new Error("sha256sum disagrees with the upload");
-      rounds.sha256sum.push(sum.seconds);
-
-      rounds.node.push(
-        (
-          await timed(async () => {
-            const hash = createHash("sha256");
-            for await (const chunk of createReadStream(file, { highWaterMark: MiB }))
-              hash.update(chunk as Buffer);
-            return hash.digest("hex");
-          })
-        ).seconds,
-      );
-
-      rounds.read.push(
-        (
-          await timed(async () => {
-            const object = await storageOf(api.runtime).readObject(stored.objectKey);
-            let bytes = 0;
-            for await (const chunk of object?.body ?? []) bytes += (chunk as Buffer).length;
-            return bytes;
-          })
-        ).seconds,
-      );
-
-      const verified = await timed(() => verifierOf(api.runtime).reverify(artifact.id));
-      if (verified.value.state !== "verified") throw new Error(`the verifier found ${verified.value.state}`);
-      rounds.verifier.push(verified.seconds);
-    }
-
-    const rate = (seconds: number) => SIZE / MiB / seconds;
-    const baseline = rate(median(rounds.sha256sum));
-    const row = (what: string, seconds: number[]) => [
-      what,
-      median(seconds).toFixed(3),
-      rate(median(seconds)).toFixed(0),
-      (rate(median(seconds)) / baseline).toFixed(2),
-    ];
-    printTable(
-      `SHA-256 verification of ${SIZE / MiB} MiB (median of ${ROUNDS})`,
-      ["what", "seconds", "MiB/s", "ratio vs sha256sum"],
-      [
-        row("sha256sum of the file on disk (baseline)", rounds.sha256sum),
-        row("node:crypto over the file on disk (hashing alone)", rounds.node),
-        row("GetObject stream from S3, not hashed (reading alone)", rounds.read),
-        row("verifier: GetObject + SHA-256 + sniff + record", rounds.verifier),
-      ],
-    );
   } finally {
-    await api.close();
-    await storage.stop();
     await rm(workDir, { recursive: true, force: true });
   }
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchVerify().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchVerify);
