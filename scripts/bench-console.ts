@@ -2,6 +2,7 @@
 // (the scripts and stylesheets index.html names, gzipped) against the 300 KiB budget, upload
 // widget included; what loads later on demand (hash-wasm, for the SHA-256 of uploads) apart.
 import { buildConsole, builtAssets } from "@artifact-store/console/build";
+import { runAlone } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const BUDGET_BYTES = 300 * 1024;
@@ -44,9 +45,4 @@ export const benchConsole = async (): Promise<void> => {
   );
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchConsole().catch((error: unknown) => {
-    console.error(`[bench-console] failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchConsole);

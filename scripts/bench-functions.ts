@@ -6,9 +6,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { type Bundle, bundleFunctions, bundleSource, coldImportOnce, median } from "@artifact-store/bundle";
 import { FUNCTIONS } from "@artifact-store/manifest";
+import { runAlone, say } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const RUNS = 9;
@@ -70,8 +70,6 @@ interface Measured {
   ms: number;
   baseline: boolean;
 }
-
-const say = (line: string) => console.log(`[bench] ${line}`);
 
 const kib = (bytes: number) => (bytes / KiB).toFixed(1);
 
@@ -184,11 +182,4 @@ export const benchFunctions = async (root = process.cwd()): Promise<string[]> =>
   }
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchFunctions().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchFunctions);

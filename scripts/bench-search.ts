@@ -5,7 +5,6 @@
 // then, on PostgreSQL, the same searches while 50 uploads/s are recorded (bench-search-ingest.ts).
 // `npm run bench` calls benchSearch() at the end; `npx tsx scripts/bench-search.ts` runs it alone.
 // Prints tables; asserts nothing.
-import { pathToFileURL } from "node:url";
 import { type SearchParams, SearchQuery } from "@artifact-store/api";
 import { ArtifactSearch } from "@artifact-store/artifacts";
 import { type Database, migrate, openDatabase, SearchRecords, type Sql } from "@artifact-store/catalog";
@@ -15,6 +14,7 @@ import pMap from "p-map";
 import postgres from "postgres";
 import * as v from "valibot";
 import { startIngestLoad } from "./bench-search-ingest";
+import { runAlone, say } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 /** Parameters as a query string carries them, read as the route reads them. */
@@ -37,8 +37,6 @@ const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 60);
 const DEEP_RUNS = Number(process.env.BENCH_SEARCH_DEEP_RUNS ?? 25);
 const DEEP_PAGES = 20;
 const WARMUP = 5;
-
-const say = (line: string) => console.log(`[bench] ${line}`);
 
 // ---------------------------------------------------------------------------------------------
 // Seeding
@@ -1007,11 +1005,4 @@ export const benchSearch = async (): Promise<string[]> => {
   return misses;
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchSearch().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchSearch);
