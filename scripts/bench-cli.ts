@@ -8,14 +8,13 @@
 // Prints a table; asserts nothing.
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import pMap from "p-map";
-import { runAlone, say, timed, withBenchStack } from "./bench-stack";
+import { runAlone, say, timed, withBenchStack, withScratchDir } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const FILES = Number(process.env.BENCH_CLI_FILES ?? 1000);
@@ -24,10 +23,9 @@ const SIZES = [1024, 2048, 4096, 8192, 16384];
 const CLI = resolve("packages/cli/bin/artifact-store.js");
 
 export const benchCli = async (): Promise<void> => {
-  const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-cli-"));
-  try {
+  await withScratchDir("artifact-bench-cli-", (workDir) =>
     // Many small uploads from one address: the signing limit is not what is measured here.
-    await withBenchStack("cli", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, async (api) => {
+    withBenchStack("cli", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, async (api) => {
       const folder = join(workDir, "crawl");
       const paths: string[] = [];
       let bytes = 0;
@@ -129,10 +127,8 @@ export const benchCli = async (): Promise<void> => {
           row("CLI upload -r again: all skipped through the journal", again.wall),
         ],
       );
-    });
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+    }),
+  );
 };
 
 runAlone(import.meta.url, benchCli);

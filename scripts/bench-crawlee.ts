@@ -4,8 +4,6 @@
 // same run at the same concurrency, and against the SDK uploading the same pages without a crawler. `npx tsx scripts/bench-crawlee.ts` runs it alone.
 // Prints a table; asserts nothing.
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
@@ -15,7 +13,7 @@ import type { StorageClient } from "@crawlee/types";
 import { CheerioCrawler, Configuration, KeyValueStore, log, MemoryStorage } from "crawlee";
 import pMap from "p-map";
 import { serveOnLoopback } from "../test/support/static-site";
-import { runAlone, say, withBenchStack } from "./bench-stack";
+import { runAlone, say, withBenchStack, withScratchDir } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const PAGES = Number(process.env.BENCH_CRAWLEE_PAGES ?? 300);
@@ -61,15 +59,10 @@ const crawl = async (siteUrl: string, storageClient: StorageClient): Promise<num
 
 export const benchCrawlee = async (): Promise<void> => {
   log.setLevel(log.LEVELS.WARNING);
-  const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-crawlee-"));
-  try {
+  await withScratchDir("artifact-bench-crawlee-", (workDir) =>
     // Many small uploads from one address: the signing limit is not what is measured here.
-    await withBenchStack("crawlee", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, (api) =>
-      crawlEach(api, workDir),
-    );
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+    withBenchStack("crawlee", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, (api) => crawlEach(api, workDir)),
+  );
 };
 
 /** The crawls and the SDK's floor, against the stack `api` serves. */

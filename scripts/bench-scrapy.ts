@@ -5,8 +5,7 @@
 // look-up costs. Rates are from Scrapy's own elapsed time (its start-up, ~1 s, is not counted).
 // `npx tsx scripts/bench-scrapy.ts` runs it alone. Prints a table; asserts nothing.
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
@@ -16,7 +15,7 @@ import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-
 import pMap from "p-map";
 import { ensureScrapy, scrapyVersion } from "../packages/local/src/scrapy";
 import { type CrawlRun, type CrawlSiteShape, crawlSite, serveCrawlSite } from "../test/support/scrapy";
-import { median, runAlone, say, withBenchStack } from "./bench-stack";
+import { median, runAlone, say, withBenchStack, withScratchDir } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const MiB = 1024 * 1024;
@@ -33,16 +32,12 @@ const STORE_THREADS = 10;
 
 export const benchScrapy = async (): Promise<void> => {
   const python = await ensureScrapy((line) => say(`scrapy: ${line}`));
-  const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-scrapy-"));
-  let rows: (string | number)[][];
-  try {
+  const rows = await withScratchDir("artifact-bench-scrapy-", (workDir) =>
     // Many small uploads from one address: the signing limit is not what is measured here.
-    rows = await withBenchStack("scrapy", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, (api) =>
+    withBenchStack("scrapy", { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" }, (api) =>
       crawlEachShape(api, python, workDir),
-    );
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+    ),
+  );
   printTable(
     `Scrapy ${await scrapyVersion()} files pipeline, one crawl per row (median of ${ROUNDS}; Scrapy's defaults: 16 requests, ${STORE_THREADS} store threads)`,
     ["store", "files", "crawl s", "files/s", "MiB/s", "ratio vs filesystem"],

@@ -3,7 +3,9 @@
 // way each runs alone (`npx tsx scripts/bench-X.ts`), and the few helpers they time with.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   ensureLocalStorage,
@@ -123,6 +125,16 @@ export const runBench = (bench: () => Promise<unknown>): void => {
 /** Runs `bench` when `moduleUrl` (the caller's import.meta.url) is the script node was started with. */
 export const runAlone = (moduleUrl: string, bench: () => Promise<unknown>): void => {
   if (moduleUrl === pathToFileURL(process.argv[1] ?? "").href) runBench(bench);
+};
+
+/** Runs `work` in a fresh folder under the system's temporary one, removed however `work` ends. */
+export const withScratchDir = async <T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> => {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 };
 
 /** Seconds `work` took, and what it answered. */

@@ -6,13 +6,11 @@
 // out. `npm run bench` calls benchUpload() first; `npx tsx scripts/bench-upload.ts` runs it alone.
 // Prints tables; asserts nothing.
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient, type UploadTiming } from "@artifact-store/client";
 import { uploadWithSdk } from "@artifact-store/storage/bench";
-import { median, runAlone, say, sha256OfFile, timed, withBenchStack } from "./bench-stack";
+import { median, runAlone, say, sha256OfFile, timed, withBenchStack, withScratchDir } from "./bench-stack";
 import { printTable } from "./bench-table";
 import { writeRandomFile } from "./random-file";
 
@@ -91,9 +89,8 @@ const benchUploadBreakdown = async (options: {
  * was), the spread of its rounds, then the breakdown on the same client and file.
  */
 export const benchUpload = async (): Promise<void> => {
-  const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-"));
-  try {
-    await withBenchStack("upload", { UPLOAD_PART_SIZE_BYTES: String(PART_SIZE) }, async (api) => {
+  await withScratchDir("artifact-bench-", (workDir) =>
+    withBenchStack("upload", { UPLOAD_PART_SIZE_BYTES: String(PART_SIZE) }, async (api) => {
       const token = await signToken(api.config.auth, { sub: "bench" });
       const client = new ArtifactStoreClient({ baseUrl: api.url, token });
       const file = join(workDir, "payload.bin");
@@ -156,10 +153,8 @@ export const benchUpload = async (): Promise<void> => {
       );
       if (process.env.BENCH_UPLOAD_BREAKDOWN !== "0")
         await benchUploadBreakdown({ client, file, knownSha256 });
-    });
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+    }),
+  );
 };
 
 runAlone(import.meta.url, benchUpload);

@@ -5,14 +5,12 @@
 // GetObject stream (reading alone). `npm run bench` calls benchVerify() at the end;
 // `npx tsx scripts/bench-verify.ts` runs it alone. Prints a table; asserts nothing.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { signToken } from "@artifact-store/auth";
 import { ArtifactStoreClient } from "@artifact-store/client";
 import { storageOf, verifierOf } from "@artifact-store/runtime/storage";
-import { median, runAlone, say, sha256OfFile, timed, withBenchStack } from "./bench-stack";
+import { median, runAlone, say, sha256OfFile, timed, withBenchStack, withScratchDir } from "./bench-stack";
 import { printTable } from "./bench-table";
 import { writeRandomFile } from "./random-file";
 
@@ -21,10 +19,9 @@ const SIZE = Number(process.env.BENCH_VERIFY_MIB ?? 256) * MiB;
 const ROUNDS = 3;
 
 export const benchVerify = async (): Promise<void> => {
-  const workDir = await mkdtemp(join(tmpdir(), "artifact-bench-verify-"));
-  try {
+  await withScratchDir("artifact-bench-verify-", (workDir) =>
     // Nothing verified at completion: every round below is the verifier's own.
-    await withBenchStack("verify", { VERIFY_INLINE_MAX_BYTES: "0" }, async (api) => {
+    withBenchStack("verify", { VERIFY_INLINE_MAX_BYTES: "0" }, async (api) => {
       const file = join(workDir, "payload.bin");
       await writeRandomFile(file, SIZE);
       const token = await signToken(api.config.auth, { sub: "bench-verify" });
@@ -84,10 +81,8 @@ export const benchVerify = async (): Promise<void> => {
           row("verifier: GetObject + SHA-256 + sniff + record", rounds.verifier),
         ],
       );
-    });
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+    }),
+  );
 };
 
 runAlone(import.meta.url, benchVerify);
