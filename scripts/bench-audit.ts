@@ -3,20 +3,15 @@
 // measured in the same run) against group commit, on PostgreSQL and PGlite; the same load spread
 // over several pools, each with its own queue, as several processes would; and create-upload p95 at
 // concurrency 1 and 32 through a local API on PostgreSQL with each way of appending. Every run ends
-// with a verify of the chain. `npm run bench` calls benchAudit() at the end;
-// `npx tsx scripts/bench-audit.ts` runs it alone. Prints tables; asserts nothing.
+// with a verify of the chain. `npx tsx scripts/bench-audit.ts` runs it alone. Prints tables;
+// asserts nothing.
 import { randomBytes, randomUUID } from "node:crypto";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { type AuditEvent, AuditTrail } from "@artifact-store/audit";
 import { signToken } from "@artifact-store/auth";
 import { type Database, migrate, openDatabase } from "@artifact-store/catalog";
-import { ensureLocalStorage, ensurePostgres, startLocalApi } from "@artifact-store/local";
-import postgres from "postgres";
+import { openPostgres } from "@artifact-store/local";
+import { quietBenchEnv, runAlone, say, startBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-process.env.LOG_LEVEL ??= "silent";
 
 /** Issue 16: at least 5,000 events/s on PostgreSQL; create-upload p95 at 32 under 2x that at 1. */
 export const AUDIT_TARGETS = { eventsPerSecond: 5000, p95Ratio: 2 } as const;
@@ -28,8 +23,6 @@ const WRITERS = [1, 8, 64];
 /** The runtime's default DATABASE_POOL_SIZE. */
 const POOL_SIZE = 5;
 const CREATES_PER_WRITER = Number(process.env.BENCH_AUDIT_CREATES ?? 5);
-
-const say = (line: string) => console.log(`[bench] ${line}`);
 
 const WAYS = [
   { name: "one transaction per event (before)", maxBatch: 1 },
@@ -164,18 +157,11 @@ const createUploads = async (url: string, token: string, concurrency: number, co
 };
 
 const measureCreateUpload = async (databaseUrl: string): Promise<(string | number)[][]> => {
-  const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
-  const api = await startLocalApi(
-    {
-      ...process.env,
-      ...storage.env,
-      DATABASE_URL: databaseUrl,
-      S3_BUCKET: "bench-audit",
-      AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-      RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
-    },
-    0,
-  );
+  const stack = await startBenchStack("audit", {
+    DATABASE_URL: databaseUrl,
+    RATE_LIMIT_SIGNING_PER_MINUTE: "1000000",
+  });
+  const { api } = stack;
   const rows: (string | number)[][] = [];
   try {
     const token = await signToken(api.config.auth, { sub: "bench-crawler" });
@@ -231,22 +217,9 @@ const measureCreateUpload = async (databaseUrl: string): Promise<(string | numbe
     }
     rows.push(["chain after all of it", "-", "-", "-", "-", "-", await chainState(db)]);
   } finally {
-    await api.close();
-    await storage.stop();
+    await stack.close();
   }
   return rows;
-};
-
-const dropDatabase = async (url: string) => {
-  const server = new URL(url);
-  const name = server.pathname.slice(1);
-  server.pathname = "/postgres";
-  const admin = postgres(server.toString(), { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await admin.end({ timeout: 1 });
-  }
 };
 
 const APPEND_HEADER = [
@@ -259,8 +232,11 @@ const APPEND_HEADER = [
 ];
 
 export const benchAudit = async (): Promise<void> => {
-  const url = await ensurePostgres(`dev_audit_bench_${randomBytes(4).toString("hex")}`, say);
+  quietBenchEnv();
+  // A database of this run's own, dropped at the end (dispose).
+  const server = await openPostgres(say);
   try {
+    const url = await server.createDatabase(`bench_audit_${randomBytes(4).toString("hex")}`);
     const open = (maxConnections: number) => () => openDatabase({ url, embeddedDataDir: "", maxConnections });
     const db = await open(POOL_SIZE)();
     try {
@@ -304,15 +280,8 @@ export const benchAudit = async (): Promise<void> => {
       createRows,
     );
   } finally {
-    await dropDatabase(url);
+    await server.dispose();
   }
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  benchAudit().catch((error: unknown) => {
-    console.error(
-      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, benchAudit);

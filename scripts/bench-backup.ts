@@ -26,10 +26,10 @@ interface Seeded {
   sha256: string;
 }
 
-// A catalogue of this run's own, in memory, even where DATABASE_URL is set: a backup copies
-// every artifact the catalogue holds.
+// A catalogue of this run's own, in memory (the stack's default): a backup copies every artifact
+// the catalogue holds.
 export const benchBackup = (): Promise<void> =>
-  withBenchStack("backup", { DATABASE_URL: "" }, async (api) => {
+  withBenchStack("backup", {}, async (api) => {
     const { runtime } = api;
     const live = storageOf(runtime);
     const bucket = api.config.storage.bucket;

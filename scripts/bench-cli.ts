@@ -4,7 +4,7 @@
 // same files in the same run. Each row uploads as a user of its own, so
 // no row meets another's artifacts (deduplication is per owner). CLI rows are timed from the
 // process start (what a person waits for) and by the CLI's own summary (without Node's start).
-// `npm run bench` calls benchCli() at the end; `npx tsx scripts/bench-cli.ts` runs it alone.
+// `npx tsx scripts/bench-cli.ts` runs it alone.
 // Prints a table; asserts nothing.
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";

@@ -2,7 +2,7 @@
 // the AWS SDK is inside, and the cold import time in a fresh `node` process (median of RUNS),
 // against the targets of issue 8 and two baselines bundled and measured in the same run, plus the
 // floor every catalogue function stands on (Hono, postgres, jose, valibot and nothing of ours).
-// `npm run bench` calls benchFunctions() at the end; `npm run bench:functions` runs it alone.
+// `npm run bench:functions` runs it alone.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

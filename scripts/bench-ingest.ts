@@ -33,7 +33,7 @@ const inParallel = async (count: number, concurrency: number, work: (n: number) 
   await Promise.all(Array.from({ length: concurrency }, worker));
 };
 
-const timed = async <T>(into: number[], work: () => Promise<T>): Promise<T> => {
+const timedInto = async <T>(into: number[], work: () => Promise<T>): Promise<T> => {
   const started = performance.now();
   try {
     return await work();
@@ -56,22 +56,30 @@ const putWithRetry = async (url: string, headers: Record<string, string>, body: 
   }
 };
 
-/** The catalogue the API runs on: PostgreSQL, as deployed, unless BENCH_INGEST_CATALOG=pglite. */
-const CATALOG = process.env.BENCH_INGEST_CATALOG === "pglite" ? "PGlite (in this process)" : "PostgreSQL";
+/**
+ * The catalogue the API runs on: PostgreSQL as deployed (a database of this run's own, dropped at
+ * the end), or with BENCH_INGEST_CATALOG=pglite the embedded one, in memory in this process.
+ */
+const catalogChoice = (): "postgres" | "pglite" => {
+  const chosen = process.env.BENCH_INGEST_CATALOG ?? "postgres";
+  if (chosen !== "postgres" && chosen !== "pglite")
+    throw new Error(`BENCH_INGEST_CATALOG is postgres (the default) or pglite, not "${chosen}"`);
+  return chosen;
+};
 
-/** On PostgreSQL, a database of this run's own, dropped at the end; PGlite in memory leaves DATABASE_URL out. */
-const ON_POSTGRES = CATALOG === "PostgreSQL";
-
-export const benchIngest = (): Promise<void> =>
-  withBenchStack(
+export const benchIngest = async (): Promise<void> => {
+  const catalog = catalogChoice();
+  const label = catalog === "postgres" ? "PostgreSQL" : "PGlite (in this process)";
+  await withBenchStack(
     "ingest",
-    { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000", ...(ON_POSTGRES ? {} : { DATABASE_URL: undefined }) },
-    measure,
-    ON_POSTGRES ? { catalog: "postgres" } : {},
+    { RATE_LIMIT_SIGNING_PER_MINUTE: "1000000" },
+    (api) => measure(api, label),
+    catalog === "postgres" ? { catalog: "postgres" } : {},
   );
+};
 
 /** The table and the breakdown, against the stack `api` serves. */
-const measure = async (api: LocalApi): Promise<void> => {
+const measure = async (api: LocalApi, catalogLabel: string): Promise<void> => {
   const s3 = createS3Client(api.config.storage);
   try {
     const token = await signToken(api.config.auth, { sub: "bench-ingest" });
@@ -116,7 +124,7 @@ const measure = async (api: LocalApi): Promise<void> => {
       let rawLost = 0;
       const rawPut: number[] = [];
       await inParallel(COUNT, concurrency, (n) =>
-        timed(rawPut, () =>
+        timedInto(rawPut, () =>
           s3.send(
             new PutObjectCommand({
               Bucket: api.config.storage.bucket,
@@ -145,9 +153,9 @@ const measure = async (api: LocalApi): Promise<void> => {
         const oneStartedAt = performance.now();
         try {
           await uploadOneByOne(payloads[n] as Uint8Array<ArrayBuffer>, `page-${n}.html`, {
-            create: (work) => timed(create, work),
-            put: (work) => timed(put, work),
-            complete: (work) => timed(complete, work),
+            create: (work) => timedInto(create, work),
+            put: (work) => timedInto(put, work),
+            complete: (work) => timedInto(complete, work),
           });
           whole.push(performance.now() - oneStartedAt);
         } catch {
@@ -162,7 +170,7 @@ const measure = async (api: LocalApi): Promise<void> => {
       const sdkStarted = performance.now();
       const sdkCpu = cpuMeter();
       await inParallel(COUNT, concurrency, (n) =>
-        timed(sdkUpload, () =>
+        timedInto(sdkUpload, () =>
           client.upload(payloads[n] as Uint8Array, { filename: `sdk-${n}.html`, dedupe: false }),
         ).then(
           () => {},
@@ -243,7 +251,7 @@ const measure = async (api: LocalApi): Promise<void> => {
       );
     }
     printTable(
-      `Small-file ingest: ${SIZE / 1024} KiB uploads, ${COUNT} per row, catalogue on ${CATALOG}`,
+      `Small-file ingest: ${SIZE / 1024} KiB uploads, ${COUNT} per row, catalogue on ${catalogLabel}`,
       [
         "path",
         "at once",

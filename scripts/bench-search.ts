@@ -3,7 +3,7 @@
 // (ArtifactSearch over SearchRecords, built as packages/runtime builds it) as an ordinary user and
 // as an admin, against a baseline measured in the same process, and prints the PostgreSQL plans;
 // then, on PostgreSQL, the same searches while 50 uploads/s are recorded (bench-search-ingest.ts).
-// `npm run bench` calls benchSearch() at the end; `npx tsx scripts/bench-search.ts` runs it alone.
+// `npx tsx scripts/bench-search.ts` runs it alone.
 // Prints tables; asserts nothing.
 import { type SearchParams, SearchQuery } from "@artifact-store/api";
 import { ArtifactSearch } from "@artifact-store/artifacts";

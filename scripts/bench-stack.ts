@@ -36,8 +36,8 @@ export interface BenchStack {
 export interface BenchStackOptions {
   /**
    * "postgres": the catalogue in a PostgreSQL database of this run's own (openPostgres), dropped
-   * at close; DATABASE_URL from the environment only names the server. Else the settings decide
-   * (an in-memory PGlite unless they or the environment say otherwise).
+   * at close; DATABASE_URL from the environment only names the server. Else an in-memory PGlite,
+   * whatever DATABASE_URL the shell has, unless the bench's settings name a database.
    */
   catalog?: "postgres";
 }
@@ -56,7 +56,8 @@ export const startBenchStack = async (
   const storage = await ensureLocalStorage(process.env, resolve(".data/bench"), (line) => say(`s3: ${line}`));
   let postgres: PostgresServer | null = null;
   try {
-    let catalog: Env = {};
+    // A bench never writes into the database the shell happens to name.
+    let catalog: Env = { DATABASE_URL: undefined };
     if (options.catalog === "postgres") {
       postgres = await openPostgres(say);
       const database = `bench_${name.replaceAll("-", "_")}_${randomBytes(4).toString("hex")}`;

@@ -2,8 +2,8 @@
 // verifier reading it back and hashing it (what the scheduled verify-artifacts run and the admin
 // re-verify do) against `sha256sum` of the same bytes on disk, the baseline, measured in the same
 // run. Two more rows tell the parts apart: node:crypto over the file (hashing alone) and a bare
-// GetObject stream (reading alone). `npm run bench` calls benchVerify() at the end;
-// `npx tsx scripts/bench-verify.ts` runs it alone. Prints a table; asserts nothing.
+// GetObject stream (reading alone). `npx tsx scripts/bench-verify.ts` runs it alone. Prints a
+// table; asserts nothing.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";

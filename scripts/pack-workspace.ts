@@ -1,6 +1,6 @@
 /**
  * Builds a workspace package with its tsdown config and packs it as it is published. Used by each
- * publishable package's `scripts/pack.ts` (the SDK, the Crawlee adapter).
+ * publishable package's `scripts/pack.ts` (the SDK, the Crawlee and Uppy adapters).
  *
  * Inside this repository a workspace package resolves to its TypeScript source (its package.json
  * points there, so vitest, tsx and tsc need no build). The published package is a folder of its

@@ -423,14 +423,19 @@ describe("upload: many small files through the batch calls", () => {
     for (const [name, bytes] of Object.entries(added)) await writeFile(join(folder, name), bytes);
     const pathsOf = (names: object) => Object.keys(names).map((name) => join(folder, name));
 
-    // Kim's signing budget for this minute spent (by another of her scrapers, say): the store
-    // answers the batch open 429, and a refused call spends nothing, so it stays refused.
+    // Kim's signing budget spent (by another of her scrapers, say): the store answers the batch
+    // open 429, and a refused call spends nothing, so it stays refused. The window slides, so the
+    // next minute is spent too (first, while it is still empty) or the test would pass the limit
+    // whenever a minute ends during it.
     const principal = `signing:user:${kim.name}`;
     const limit = stack.runtime.config.signingRateLimitPerMinute;
     const budgetBack = () =>
       stack.runtime.catalog.db.query("delete from rate_limit_windows where principal = $1", [principal]);
     await budgetBack();
-    await stack.runtime.rateLimits.hit(principal, { hits: limit, windowSeconds: 60 }, new Date(), limit);
+    const spend = (at: Date) =>
+      stack.runtime.rateLimits.hit(principal, { hits: limit, windowSeconds: 60 }, at, limit);
+    expect(await spend(new Date(Date.now() + 60_000))).toMatchObject({ admitted: true });
+    expect(await spend(new Date())).toMatchObject({ admitted: true });
 
     const refused = await kim.run(["upload", "-r", folder, "--json"]);
     expect(refused.code).toBe(3);
