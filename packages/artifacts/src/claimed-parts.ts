@@ -13,7 +13,8 @@ const etagText = (etag: string): string => etag.replaceAll('"', "").toLowerCase(
 /**
  * The uploader's list of parts must be what storage holds, part for part and ETag for ETag: a
  * client that lost a part, or holds a stale ETag, hears so instead of completing other bytes.
- * `stored` is the list the completion completes, so nothing re-sent after the check slips in.
+ * For a multipart upload `stored` is the very list the completion then completes, so a part
+ * re-sent after the check cannot slip in; a single PUT's is the HEAD before its completion.
  */
 export const checkClaimedParts = (claimed: readonly ClaimedPart[], stored: readonly StoredPart[]): void => {
   const etagOf = new Map(stored.map((part) => [part.partNumber, etagText(part.etag)]));
