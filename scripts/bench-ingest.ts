@@ -15,7 +15,7 @@ import { createS3Client } from "@artifact-store/storage";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { CPU_HEADER, cpuCells, cpuMeter } from "./bench-cpu";
 import { Spans } from "./bench-spans";
-import { median as p50, runAlone, say, withBenchStack } from "./bench-stack";
+import { apiPoster, median as p50, runAlone, say, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 const SIZE = 16 * 1024;
@@ -84,15 +84,7 @@ const measure = async (api: LocalApi, catalogLabel: string): Promise<void> => {
   try {
     const token = await signToken(api.config.auth, { sub: "bench-ingest" });
     const client = new ArtifactStoreClient({ baseUrl: api.url, token });
-    const call = async <T>(path: string, body: unknown): Promise<T> => {
-      const response = await fetch(`${api.url}${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as T;
-    };
+    const call = apiPoster(api.url, token);
     type Step = <T>(work: () => Promise<T>) => Promise<T>;
     const uploadOneByOne = async (
       bytes: Uint8Array<ArrayBuffer>,

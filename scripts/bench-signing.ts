@@ -5,7 +5,7 @@ import type { UploadCreated } from "@artifact-store/api";
 import { signToken } from "@artifact-store/auth";
 import { storageOf, uploadsOf } from "@artifact-store/runtime/storage";
 import { Spans } from "./bench-spans";
-import { runAlone, timed, withBenchStack } from "./bench-stack";
+import { apiPoster, runAlone, timed, withBenchStack } from "./bench-stack";
 import { printTable } from "./bench-table";
 
 /** A declared 100 GiB upload has thousands of parts to sign. */
@@ -26,15 +26,8 @@ const SETTINGS = {
 export const benchSigning = (): Promise<void> =>
   withBenchStack("signing", SETTINGS, async (api) => {
     const token = await signToken(api.config.auth, { sub: "bench-signing" });
-    const post = async (path: string, body: unknown): Promise<UploadCreated> => {
-      const response = await fetch(`${api.url}${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as UploadCreated;
-    };
+    const postJson = apiPoster(api.url, token);
+    const post = (path: string, body: unknown) => postJson<UploadCreated>(path, body);
     const initial = api.config.service.limits.initialPartUrls;
     const create = () =>
       post("/v1/uploads", {

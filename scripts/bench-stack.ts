@@ -155,3 +155,16 @@ export const sha256OfFile = async (path: string): Promise<string> => {
     hash.update(chunk as Buffer);
   return hash.digest("hex");
 };
+
+/** POSTs JSON to the API as a scraper does, bearer token and all; a non-2xx answer throws with its body. */
+export const apiPoster =
+  (baseUrl: string, token: string) =>
+  async <T>(path: string, body: unknown): Promise<T> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  };
